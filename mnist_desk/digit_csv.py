@@ -1,0 +1,60 @@
+"""Digits as CSV rows: ``label,pixel0..pixel783`` (MNIST CSV, Kaggle ``train.csv``)
+or ``pixel0..pixel783`` (Kaggle ``test.csv``), a header row optional.
+
+It lives in the app package because ``mnist-desk predict --csv`` reads it too;
+training imports it from here.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+IMAGE_SIDE = 28
+PIXELS = IMAGE_SIDE * IMAGE_SIDE
+
+
+class DataError(ValueError):
+    """A dataset file is missing, truncated or not what it claims to be."""
+
+
+def check_labels(labels: np.ndarray, name: str) -> None:
+    if len(labels) and (labels.min() < 0 or labels.max() > 9):
+        bad = int(np.argmax((labels > 9) | (labels < 0)))
+        raise DataError(f"{name}: label {labels[bad]} at index {bad} is outside 0-9")
+
+
+def parse_csv(data: bytes, name: str = "<csv>", labelled: bool | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Parse ``label,pixel0..pixel783`` rows (a header row is optional).
+
+    With ``labelled=None`` the layout is inferred from the column count: 785
+    columns are labelled (MNIST CSV, Kaggle ``train.csv``), 784 are not
+    (Kaggle ``test.csv``). Returns (images (N, 28, 28) uint8, labels or None).
+    """
+    text = data.decode("ascii", errors="replace")
+    lines = text.splitlines()
+    if lines and lines[0] and not lines[0].lstrip().split(",")[0].strip().lstrip("-").isdigit():
+        lines = lines[1:]  # a header row such as "label,1x1,..." or "label,pixel0,..."
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        raise DataError(f"{name}: no data rows")
+    columns = lines[0].count(",") + 1
+    if labelled is None:
+        labelled = columns == PIXELS + 1
+    want = PIXELS + (1 if labelled else 0)
+    try:
+        table = np.loadtxt(io.StringIO("\n".join(lines)), delimiter=",", dtype=np.int64, ndmin=2)
+    except ValueError as exc:
+        raise DataError(f"{name}: not a table of integers ({exc})") from exc
+    if table.shape[1] != want:
+        raise DataError(f"{name}: expected {want} columns per row, found {table.shape[1]}")
+    pixels = table[:, 1:] if labelled else table
+    if pixels.min() < 0 or pixels.max() > 255:
+        raise DataError(f"{name}: pixel values must be 0-255")
+    images = pixels.astype(np.uint8).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    labels = None
+    if labelled:
+        check_labels(table[:, 0], name)
+        labels = table[:, 0].astype(np.uint8)
+    return images, labels

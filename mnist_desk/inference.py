@@ -1,0 +1,115 @@
+"""Predictor: a checkpoint loaded once, answering with frozen Predictions.
+
+Qt-free and torch-at-the-edge: callers (the window, the CLI) hand in images
+and get numpy arrays and dataclasses back, never tensors.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from mnist_desk.checkpoint import LoadedCheckpoint, load_checkpoint
+from mnist_desk.model import first_conv, is_feature_stage
+from mnist_desk.preprocess import preprocess
+from mnist_desk.resources import bundled_model_path
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the network made of one image.
+
+    ``activations`` maps every conv and pool stage name to its output,
+    (channels, height, width) float32, in network order.
+    """
+
+    probabilities: np.ndarray
+    input: np.ndarray
+    activations: dict[str, np.ndarray] = field(repr=False)
+    seconds: float = 0.0
+
+    @property
+    def digit(self) -> int:
+        return int(np.argmax(self.probabilities))
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probabilities.max())
+
+
+def _device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"CUDA ({torch.cuda.get_device_name(device)})"
+    return "CPU"
+
+
+class Predictor:
+    def __init__(self, checkpoint: Path | str | None = None, device: str | None = None) -> None:
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.checkpoint: LoadedCheckpoint = load_checkpoint(checkpoint or bundled_model_path(), map_location="cpu")
+        self.model = self.checkpoint.model.to(self.device).eval()
+        self.feature_stages = [name for name, _ in self.model.named_children() if is_feature_stage(name)]
+        self._kernels: dict[str, np.ndarray] = {}
+
+    @property
+    def arch(self) -> str:
+        return self.checkpoint.config.arch
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.checkpoint.meta
+
+    @property
+    def device_name(self) -> str:
+        return _device_name(self.device)
+
+    @property
+    def path(self) -> Path:
+        return self.checkpoint.path
+
+    def describe(self) -> str:
+        """A one-line label: 'default, 99.62 % on MNIST test'."""
+        accuracy = self.meta.get("test_accuracy")
+        if isinstance(accuracy, int | float):
+            return f"{self.arch}, {accuracy * 100:.2f} % on MNIST test"
+        return self.arch
+
+    def kernels(self, stage: str) -> np.ndarray:
+        """The weights of a conv stage, (out_channels, in_channels, k, k) float32."""
+        if stage not in self._kernels:
+            conv = first_conv(self.model, stage)
+            self._kernels[stage] = conv.weight.detach().cpu().numpy().astype(np.float32)
+        return self._kernels[stage]
+
+    @torch.inference_mode()
+    def predict_input(self, image28: np.ndarray) -> Prediction:
+        """Classify an already preprocessed (28, 28) input, with activations."""
+        started = time.perf_counter()
+        x = torch.from_numpy(np.ascontiguousarray(image28, dtype=np.float32)).view(1, 1, 28, 28).to(self.device)
+        logits, activations = self.model.forward_with_activations(x)
+        probabilities = torch.softmax(logits, 1)[0].cpu().numpy().astype(np.float64)
+        maps = {name: a[0].float().cpu().numpy() for name, a in activations.items()}
+        return Prediction(probabilities, image28, maps, time.perf_counter() - started)
+
+    def predict(self, image: Any) -> Prediction:
+        """Preprocess any image (PIL or numpy) and classify it.
+
+        Raises ``EmptyImageError`` for an image with no ink.
+        """
+        started = time.perf_counter()
+        prediction = self.predict_input(preprocess(image))
+        return Prediction(prediction.probabilities, prediction.input, prediction.activations, time.perf_counter() - started)
+
+    @torch.inference_mode()
+    def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:
+        """Class probabilities for many preprocessed inputs (N, 28, 28) -> (N, 10)."""
+        out = []
+        for start in range(0, len(inputs), batch):
+            x = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch], dtype=np.float32))
+            out.append(torch.softmax(self.model(x.unsqueeze(1).to(self.device)), 1).cpu().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 10), dtype=np.float32)

@@ -1,0 +1,143 @@
+import gzip
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from idx_files import idx_bytes, sample_digits, write_split
+from mnist_desk.digit_csv import DataError, parse_csv
+from training.data import load_offline, load_split, parse_idx, read_csv, read_idx_pair
+
+
+def test_idx_round_trip_plain_and_gzip(tmp_path):
+    images, labels = write_split(tmp_path, "test", 7, gz=True)
+    digits = load_split("test", tmp_path, download=False)
+    assert np.array_equal(digits.images, images) and np.array_equal(digits.labels, labels)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    write_split(plain, "test", 5, gz=False)
+    assert len(load_split("test", plain, download=False)) == 5
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda b: b[:-1], "truncated"),
+        (lambda b: b + b"\0", "trailing bytes"),
+        (lambda b: b"\x00\x00\x09\x03" + b[4:], "not an IDX file"),
+        (lambda b: b[:2], "too short"),
+        (lambda b: b[:10], "truncated header"),
+    ],
+)
+def test_corrupt_idx_is_a_clear_error(mutate, message):
+    good = idx_bytes(sample_digits(3)[0])
+    with pytest.raises(DataError, match=message):
+        parse_idx(mutate(good), "images.idx")
+
+
+def test_truncated_gzip_names_the_file(tmp_path):
+    write_split(tmp_path, "test", 4)
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(DataError, match="t10k-images-idx3-ubyte.gz"):
+        load_split("test", tmp_path, download=False)
+
+
+def test_mismatched_counts_and_bad_labels(tmp_path):
+    images, _ = sample_digits(4)
+    (tmp_path / "i").write_bytes(idx_bytes(images))
+    (tmp_path / "l").write_bytes(idx_bytes(np.array([1, 2, 3], dtype=np.uint8)))
+    with pytest.raises(DataError, match="4 images but .* 3 labels"):
+        read_idx_pair(tmp_path / "i", tmp_path / "l")
+    (tmp_path / "l").write_bytes(idx_bytes(np.array([1, 2, 3, 12], dtype=np.uint8)))
+    with pytest.raises(DataError, match="label 12 at index 3"):
+        read_idx_pair(tmp_path / "i", tmp_path / "l")
+    (tmp_path / "small").write_bytes(idx_bytes(np.zeros((4, 20, 20), np.uint8)))
+    with pytest.raises(DataError, match="28 x 28"):
+        read_idx_pair(tmp_path / "small", tmp_path / "l")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=4000))
+def test_random_bytes_never_escape_as_anything_but_data_error(data):
+    try:
+        array = parse_idx(data)
+    except DataError:
+        return
+    assert array.dtype == np.uint8
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=3000))
+def test_random_csv_bytes_are_parsed_or_rejected_cleanly(data):
+    try:
+        images, _ = parse_csv(data)
+    except DataError:
+        return
+    assert images.shape[1:] == (28, 28)
+
+
+def _csv_rows(labels, images, header=None):
+    lines = [header] if header else []
+    for label, image in zip(labels, images, strict=True):
+        lines.append(",".join(map(str, [label, *image.ravel()])))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_csv_with_and_without_header_and_kaggle_test_layout(tmp_path):
+    images, labels = sample_digits(3)
+    header = "label," + ",".join(f"pixel{i}" for i in range(784))
+    for data in (_csv_rows(labels, images), _csv_rows(labels, images, header)):
+        got_images, got_labels = parse_csv(data)
+        assert np.array_equal(got_images, images) and np.array_equal(got_labels, labels)
+    unlabelled = "\n".join(",".join(map(str, i.ravel())) for i in images).encode()
+    got_images, got_labels = parse_csv(unlabelled)
+    assert got_labels is None and np.array_equal(got_images, images)
+    (tmp_path / "train.csv").write_bytes(_csv_rows(labels, images, header))
+    assert len(read_csv(tmp_path / "train.csv")) == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "no data rows"),
+        (b"label,a,b\n", "no data rows"),
+        (b"1,2,3\n", "expected 784 columns"),
+        (("3," + ",".join(["300"] * 784) + "\n").encode(), "0-255"),
+        (("11," + ",".join(["0"] * 784) + "\n").encode(), "label 11"),
+        (("1," + ",".join(["x"] * 784) + "\n").encode(), "not a table of integers"),
+    ],
+)
+def test_bad_csv_is_a_clear_error(data, message):
+    with pytest.raises(DataError, match=message):
+        parse_csv(data, "digits.csv")
+
+
+def test_offline_package_gives_real_mnist_and_caches_it(mnist_test, data_cache):
+    assert len(mnist_test) == 10_000
+    assert mnist_test.labels[:8].tolist() == [7, 2, 1, 0, 4, 1, 4, 9]  # the famous first test digits
+    assert np.bincount(mnist_test.labels, minlength=10).min() > 850
+    started = time.perf_counter()
+    again = load_offline("test", data_cache)
+    assert time.perf_counter() - started < 1.0
+    assert again.sha256() == mnist_test.sha256()
+
+
+def test_idx_files_take_precedence_over_the_offline_package(tmp_path):
+    write_split(tmp_path, "test", 6)
+    assert load_split("test", tmp_path, download=False).source.startswith("idx:")
+
+
+def test_damaged_cache_is_rebuilt(tmp_path, mnist_test):
+    load_offline("test", tmp_path)
+    for cache in tmp_path.glob("mnist-test-*.npz"):
+        cache.write_bytes(b"garbage")
+    assert load_offline("test", tmp_path).sha256() == mnist_test.sha256()
+
+
+def test_gzip_idx_from_the_real_set_round_trips(tmp_path, mnist_test):
+    (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(mnist_test.images[:50])))
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(mnist_test.labels[:50])))
+    assert load_split("test", tmp_path, download=False).labels.tolist() == mnist_test.labels[:50].tolist()

@@ -1,0 +1,163 @@
+"""python -m training {train, evaluate, summary}  (also the ``mnist-desk-train`` script)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+
+from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
+from mnist_desk.resources import bundled_model_path
+from training.data import DataError, Digits, load_split, read_idx_pair, find_idx_pair
+from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
+from training.train import Trainer, pick_device, predict_all, recipe_for
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    fmt = argparse.ArgumentDefaultsHelpFormatter
+
+    train = sub.add_parser("train", help="train a network on MNIST", formatter_class=fmt)
+    train.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
+    train.add_argument("--channels", type=int, nargs="+", help="conv kernel counts (default: the preset's)")
+    train.add_argument("--epochs", type=int, help="epochs (default: the preset's recipe)")
+    train.add_argument("--batch-size", type=int, help="batch size per process (default: the preset's recipe)")
+    train.add_argument("--lr", type=float, help="peak learning rate (default: the preset's recipe)")
+    train.add_argument("--seed", type=int, default=0, help="seed for weights, shuffling and augmentation")
+    train.add_argument("--out", type=Path, default=Path("runs/latest"), help="output directory")
+    train.add_argument("--resume", type=Path, help="continue an interrupted run from its checkpoint")
+    train.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available, else cpu")
+    train.add_argument("--data-dir", type=Path, help="IDX files or download target (default: user cache dir)")
+    train.add_argument("--train-subset", type=int, help="use only the first N training images")
+    train.add_argument("--dry-run", action="store_true", help="one epoch on 512 images, to check the set-up")
+
+    evaluate = sub.add_parser("evaluate", help="accuracy on the 10,000 MNIST test images, as JSON", formatter_class=fmt)
+    evaluate.add_argument("--checkpoint", type=Path, help="default: the bundled weights")
+    evaluate.add_argument("--data-dir", type=Path, help="a folder with the IDX test files (default: offline package)")
+
+    summary = sub.add_parser("summary", help="print a layer table", formatter_class=fmt)
+    summary.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
+    summary.add_argument("--channels", type=int, nargs="+", help="conv kernel counts (default: the preset's)")
+    return parser
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    model = build_model(ModelConfig(args.arch, tuple(args.channels or ())))
+    rows = layer_table(model)
+    print(f"{'layer':<10} {'output shape':<16} {'parameters':>12}")
+    print("-" * 40)
+    for name, shape, params in rows:
+        print(f"{name:<10} {str(list(shape)):<16} {params:>12,}")
+    print("-" * 40)
+    print(f"{'total':<27} {sum(p for _, _, p in rows):>12,}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    path = args.checkpoint or bundled_model_path()
+    ckpt = load_checkpoint(path)
+    if args.data_dir is not None:
+        pair = find_idx_pair(args.data_dir, "test")
+        if pair is None:
+            raise DataError(f"{args.data_dir}: no t10k-images-idx3-ubyte / t10k-labels-idx1-ubyte (.gz) files")
+        test = read_idx_pair(*pair)
+    else:
+        test = load_split("test")
+    device = pick_device(None)
+    predicted = predict_all(ckpt.model.to(device), test.images, device)
+    result = {"checkpoint": str(path), "data": test.source, **evaluation_summary(test.labels, predicted)}
+    print(json.dumps(result))
+    return 0
+
+
+def _init_distributed(device: torch.device) -> bool:
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return False
+    backend = "nccl" if device.type == "cuda" else "gloo"
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    dist.init_process_group(backend)
+    return True
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    device = pick_device(args.device)
+    distributed = _init_distributed(device)
+    rank = dist.get_rank() if distributed else 0
+    try:
+        train, test = load_split("train", args.data_dir), load_split("test", args.data_dir)
+        if args.dry_run:
+            train, test = train.subset(512), test.subset(512)
+        elif args.train_subset:
+            train = train.subset(args.train_subset)
+        recipe = recipe_for(
+            args.arch,
+            channels=tuple(args.channels) if args.channels else None,
+            epochs=1 if args.dry_run else args.epochs,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            seed=args.seed,
+        )
+        log = print if rank == 0 else (lambda *_: None)
+        log(f"training {recipe.arch} on {len(train):,} images ({train.source}) on {device}, {dist.get_world_size() if distributed else 1} process(es)")
+        trainer = Trainer(recipe, train, test, device, log=log)
+        if args.resume:
+            trainer.resume_from(args.resume)
+        out: Path = args.out
+        ckpt_path = out / "model.pt"
+        meta = {
+            "arch": recipe.arch,
+            "recipe": asdict(recipe),
+            "data_source": train.source,
+            "data_sha256": train.sha256(),
+            "test_sha256": test.sha256(),
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+            "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
+            "processes": dist.get_world_size() if distributed else 1,
+            "torch": torch.__version__,
+        }
+        started = time.perf_counter()
+        result = trainer.run(ckpt_path, meta)
+        if rank != 0 or result.interrupted:
+            return 130 if result.interrupted else 0
+        predicted = predict_all(result.model, test.images, device)
+        evaluation = evaluation_summary(test.labels, predicted)
+        meta.update(
+            epochs=len(result.history),
+            test_accuracy=evaluation["accuracy"],
+            seconds=round(sum(h.seconds for h in result.history), 1),
+            wall_seconds=round(time.perf_counter() - started, 1),
+            train_images=len(train),
+        )
+        save_checkpoint(ckpt_path, result.model, meta)  # finished: no resume state
+        write_metrics(out / "metrics.json", {**meta, "history": [asdict(h) for h in result.history], **evaluation})
+        matrix = confusion_matrix(test.labels, predicted)
+        write_report_png(out / "report.png", result.history, matrix, f"{recipe.arch}: {evaluation['accuracy'] * 100:.2f} % on {len(test):,} test images")
+        print(f"test accuracy {evaluation['accuracy'] * 100:.2f} % - wrote {ckpt_path}, metrics.json, report.png")
+        return 0
+    finally:
+        if distributed:
+            dist.destroy_process_group()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary}
+    try:
+        return commands[args.command](args)
+    except (DataError, CheckpointError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
