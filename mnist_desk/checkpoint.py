@@ -9,6 +9,7 @@ that says what is wrong in words a user can act on.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import zipfile
@@ -49,7 +50,9 @@ def save_checkpoint(
         "format": FORMAT,
         "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "model_args": model.config.to_dict(),
-        "meta": meta,
+        # Plain JSON types only: weights_only loading refuses anything else
+        # (even torch.__version__, a str subclass).
+        "meta": json.loads(json.dumps(meta, default=str)),
     }
     if resume is not None:
         payload["resume"] = resume
@@ -67,9 +70,12 @@ def load_checkpoint(path: Path | str, map_location: str | torch.device = "cpu") 
     except (zipfile.BadZipFile, EOFError) as exc:
         raise CheckpointError(f"{path}: truncated or corrupt checkpoint ({exc})") from exc
     except pickle.UnpicklingError as exc:
-        raise CheckpointError(f"{path}: refused: it holds objects other than weights ({exc})") from exc
-    except RuntimeError as exc:
-        raise CheckpointError(f"{path}: not a PyTorch checkpoint, or damaged ({exc})") from exc
+        lines = [line.strip() for line in str(exc).splitlines() if "Unsupported global" in line] or [
+            str(exc).splitlines()[0]
+        ]
+        raise CheckpointError(f"{path}: refused: it holds objects other than weights ({lines[0]})") from exc
+    except Exception as exc:  # noqa: BLE001 - arbitrary bytes fail in arbitrary ways (struct.error, UnicodeDecodeError...)
+        raise CheckpointError(f"{path}: not a PyTorch checkpoint, or damaged ({type(exc).__name__}: {exc})") from exc
     return _validate(payload, path)
 
 

@@ -25,7 +25,9 @@ CHUNK = 256
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mnist-desk", description="Draw a digit and watch a CNN read it.")
     parser.add_argument("--version", action="version", version=f"mnist-desk {__version__}")
-    parser.add_argument("--self-test", action="store_true", help="check the model and the window without a screen, then exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check the model and the window without a screen, then exit"
+    )
     sub = parser.add_subparsers(dest="command")
     fmt = argparse.ArgumentDefaultsHelpFormatter
 

@@ -103,7 +103,9 @@ class Predictor:
         """
         started = time.perf_counter()
         prediction = self.predict_input(preprocess(image))
-        return Prediction(prediction.probabilities, prediction.input, prediction.activations, time.perf_counter() - started)
+        return Prediction(
+            prediction.probabilities, prediction.input, prediction.activations, time.perf_counter() - started
+        )
 
     @torch.inference_mode()
     def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:

@@ -72,7 +72,11 @@ def test_a_broken_mirror_falls_back_to_the_next(tmp_path, server, payloads, brok
     files = payloads[0]
     messages = []
     path = download_file(
-        NAMES[0], tmp_path, mirrors=[f"{server}/{broken}/", f"{server}/good/"], checksums=_checksums(files), log=messages.append
+        NAMES[0],
+        tmp_path,
+        mirrors=[f"{server}/{broken}/", f"{server}/good/"],
+        checksums=_checksums(files),
+        log=messages.append,
     )
     assert path.read_bytes() == files[NAMES[0]]
     assert len(messages) == 1 and "next mirror" in messages[0]
@@ -82,7 +86,9 @@ def test_a_broken_mirror_falls_back_to_the_next(tmp_path, server, payloads, brok
 def test_when_every_mirror_fails_no_file_is_left_to_trust(tmp_path, server, payloads, broken):
     files = payloads[0]
     with pytest.raises(DataError, match=f"could not download {NAMES[0]}"):
-        download_file(NAMES[0], tmp_path, mirrors=[f"{server}/{broken}/"], checksums=_checksums(files), log=lambda _: None)
+        download_file(
+            NAMES[0], tmp_path, mirrors=[f"{server}/{broken}/"], checksums=_checksums(files), log=lambda _: None
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -90,4 +96,6 @@ def test_an_unreachable_mirror_is_reported(tmp_path, payloads):
     files = payloads[0]
     # Port 9 on loopback: nothing listens, the connection is refused at once.
     with pytest.raises(DataError, match="127.0.0.1:9"):
-        download_file(NAMES[0], tmp_path, mirrors=["http://127.0.0.1:9/"], checksums=_checksums(files), log=lambda _: None)
+        download_file(
+            NAMES[0], tmp_path, mirrors=["http://127.0.0.1:9/"], checksums=_checksums(files), log=lambda _: None
+        )

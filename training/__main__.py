@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ import torch.distributed as dist
 from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
 from mnist_desk.resources import bundled_model_path
-from training.data import DataError, Digits, load_split, read_idx_pair, find_idx_pair
+from training.data import DataError, default_data_dir, find_idx_pair, load_split, read_idx_pair
 from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
 from training.train import Trainer, pick_device, predict_all, recipe_for
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available, else cpu")
     train.add_argument("--data-dir", type=Path, help="IDX files or download target (default: user cache dir)")
     train.add_argument("--train-subset", type=int, help="use only the first N training images")
+    train.add_argument("--drawn", type=int, help="synthetic canvas drawings to add (default: the preset's recipe)")
     train.add_argument("--dry-run", action="store_true", help="one epoch on 512 images, to check the set-up")
 
     evaluate = sub.add_parser("evaluate", help="accuracy on the 10,000 MNIST test images, as JSON", formatter_class=fmt)
@@ -105,10 +107,22 @@ def cmd_train(args: argparse.Namespace) -> int:
             epochs=1 if args.dry_run else args.epochs,
             batch_size=args.batch_size,
             lr=args.lr,
+            drawn=0 if args.dry_run else args.drawn,
             seed=args.seed,
         )
-        log = print if rank == 0 else (lambda *_: None)
-        log(f"training {recipe.arch} on {len(train):,} images ({train.source}) on {device}, {dist.get_world_size() if distributed else 1} process(es)")
+        if recipe.drawn:
+            from training.drawn import drawn_training_digits
+
+            # Seeded apart from the benchmark's drawings, so those stay unseen.
+            train = train.concat(
+                drawn_training_digits(
+                    recipe.drawn, seed=1000 + recipe.seed, cache_dir=args.data_dir or default_data_dir()
+                )
+            )
+        log = functools.partial(print, flush=True) if rank == 0 else (lambda *_: None)
+        log(
+            f"training {recipe.arch} on {len(train):,} images ({train.source}) on {device}, {dist.get_world_size() if distributed else 1} process(es)"
+        )
         trainer = Trainer(recipe, train, test, device, log=log)
         if args.resume:
             trainer.resume_from(args.resume)
@@ -141,7 +155,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         save_checkpoint(ckpt_path, result.model, meta)  # finished: no resume state
         write_metrics(out / "metrics.json", {**meta, "history": [asdict(h) for h in result.history], **evaluation})
         matrix = confusion_matrix(test.labels, predicted)
-        write_report_png(out / "report.png", result.history, matrix, f"{recipe.arch}: {evaluation['accuracy'] * 100:.2f} % on {len(test):,} test images")
+        write_report_png(
+            out / "report.png",
+            result.history,
+            matrix,
+            f"{recipe.arch}: {evaluation['accuracy'] * 100:.2f} % on {len(test):,} test images",
+        )
         print(f"test accuracy {evaluation['accuracy'] * 100:.2f} % - wrote {ckpt_path}, metrics.json, report.png")
         return 0
     finally:

@@ -45,6 +45,13 @@ class Digits:
         digest.update(self.labels.tobytes())
         return digest.hexdigest()
 
+    def concat(self, other: Digits) -> Digits:
+        return Digits(
+            np.concatenate([self.images, other.images]),
+            np.concatenate([self.labels, other.labels]),
+            f"{self.source}+{other.source}",
+        )
+
     def subset(self, count: int) -> Digits:
         return Digits(self.images[:count], self.labels[:count], f"{self.source}[:{count}]")
 

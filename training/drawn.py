@@ -12,11 +12,20 @@ and rendered at 2x for anti-aliasing.
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
+from mnist_desk.preprocess import preprocess
+from training.data import Digits
+
 CANVAS = 280
+# Training drawings are rendered smaller: the 28x28 result is the same, 6x cheaper.
+TRAINING_CANVAS = 112
+# Bump when the styles or the renderer change, so cached drawings are rebuilt.
+GENERATOR_VERSION = 1
 
 Stroke = list[tuple[float, float]]
 # x in [0, 1] left->right, y in [0, 1] top->bottom; a digit is ~0.6 as wide as tall.
@@ -71,7 +80,7 @@ STYLES: dict[int, list[list[Stroke]]] = {
 }  # fmt: skip
 
 
-def _catmull_rom(points: np.ndarray, per_segment: int = 12) -> np.ndarray:
+def catmull_rom(points: np.ndarray, per_segment: int = 12) -> np.ndarray:
     if len(points) < 3:
         return np.linspace(points[0], points[-1], per_segment)
     padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
@@ -80,14 +89,19 @@ def _catmull_rom(points: np.ndarray, per_segment: int = 12) -> np.ndarray:
     for i in range(1, len(padded) - 2):
         p0, p1, p2, p3 = padded[i - 1 : i + 3]
         out.append(
-            0.5 * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3)
+            0.5
+            * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3)
         )
     out.append(points[-1:])
     return np.vstack(out)
 
 
-def draw_digit(digit: int, rng: np.random.Generator, style: int | None = None) -> Image.Image:
-    """One 280x280 greyscale drawing of ``digit`` (dark ink on white)."""
+def draw_digit(digit: int, rng: np.random.Generator, style: int | None = None, canvas: int = CANVAS) -> Image.Image:
+    """One greyscale drawing of ``digit`` (dark ink on white), ``canvas`` pixels square.
+
+    Sizes and pen widths are drawn for a 280 px canvas and scaled, so a
+    smaller canvas (cheaper, for training data) holds the same drawings.
+    """
     styles = STYLES[digit]
     strokes = styles[rng.integers(len(styles)) if style is None else style]
     height = rng.uniform(90, 240)
@@ -98,6 +112,8 @@ def draw_digit(digit: int, rng: np.random.Generator, style: int | None = None) -
     wobble = rng.uniform(0.01, 0.045)
     box_w = height * aspect
     cos, sin = math.cos(angle), math.sin(angle)
+    size = canvas / CANVAS
+    height, box_w, pen = height * size, box_w * size, pen * size
     shaped = []
     for stroke in strokes:
         pts = np.array(stroke, dtype=np.float64) + rng.normal(0, wobble, (len(stroke), 2))
@@ -107,28 +123,44 @@ def draw_digit(digit: int, rng: np.random.Generator, style: int | None = None) -
     allpts = np.vstack(shaped)
     lo, hi = allpts.min(0) - pen, allpts.max(0) + pen
     span = hi - lo
-    if (span > CANVAS).any():  # too big after slant: shrink to fit
-        factor = CANVAS / span.max()
+    if (span > canvas).any():  # too big after slant: shrink to fit
+        factor = (canvas - 2) / span.max()
         shaped = [s * factor for s in shaped]
         lo, hi, pen = lo * factor, hi * factor, pen * factor
     # Anywhere on the canvas where the whole drawing fits.
-    offset = np.array([rng.uniform(-lo[0], CANVAS - hi[0]), rng.uniform(-lo[1], CANVAS - hi[1])])
+    offset = np.array([rng.uniform(-lo[0], canvas - hi[0]), rng.uniform(-lo[1], canvas - hi[1])])
     scale = 2  # draw at 2x, then downsample: anti-aliased edges like a real canvas
-    img = Image.new("L", (CANVAS * scale, CANVAS * scale), 255)
+    img = Image.new("L", (canvas * scale, canvas * scale), 255)
     draw = ImageDraw.Draw(img)
     radius = pen * scale / 2
     for stroke in shaped:
-        line = (_catmull_rom(stroke) + offset) * scale
+        line = (catmull_rom(stroke) + offset) * scale
         coords = [tuple(p) for p in line]
         draw.line(coords, fill=0, width=max(1, int(round(pen * scale))), joint="curve")
         for px, py in (coords[0], coords[-1]):
             draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=0)
-    return img.resize((CANVAS, CANVAS), Image.Resampling.LANCZOS)
+    return img.resize((canvas, canvas), Image.Resampling.LANCZOS)
 
 
-def drawn_dataset(count: int, seed: int) -> tuple[list[Image.Image], np.ndarray]:
-    """``count`` drawings with balanced labels, reproducible from ``seed``."""
+def drawn_training_digits(count: int, seed: int, cache_dir: Path | None = None) -> Digits:
+    """``count`` drawings with balanced labels, preprocessed to 28x28 exactly as
+    the app does, reproducible from ``seed`` and cached (they take ~3 ms each)."""
+    cache = None if cache_dir is None else cache_dir / f"drawn-v{GENERATOR_VERSION}-{count}-{seed}.npz"
+    if cache is not None and cache.is_file():
+        try:
+            with np.load(cache) as saved:
+                return Digits(saved["images"], saved["labels"], f"drawn-v{GENERATOR_VERSION}:{count}:{seed}")
+        except (OSError, ValueError, KeyError):
+            pass  # rebuilt below
     rng = np.random.default_rng(seed)
-    labels = np.arange(count) % 10
+    labels = (np.arange(count) % 10).astype(np.uint8)
     rng.shuffle(labels)
-    return [draw_digit(int(d), rng) for d in labels], labels.astype(np.uint8)
+    images = np.stack(
+        [(preprocess(draw_digit(int(d), rng, canvas=TRAINING_CANVAS)) * 255).round().astype(np.uint8) for d in labels]
+    )
+    if cache is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp.npz")
+        np.savez(tmp, images=images, labels=labels)
+        os.replace(tmp, cache)
+    return Digits(images, labels, f"drawn-v{GENERATOR_VERSION}:{count}:{seed}")

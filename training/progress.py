@@ -27,7 +27,9 @@ class ProgressBar:
         frac = min(done / self.total, 1.0)
         filled = int(frac * 30)
         rate = done / max(now - self.started, 1e-9)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {frac * 100:5.1f}% {rate:8.1f}/s {extra}")
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {frac * 100:5.1f}% {rate:8.1f}/s {extra}"
+        )
         self.stream.flush()
 
     def close(self) -> None:

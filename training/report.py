@@ -38,7 +38,9 @@ def write_metrics(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n")
 
 
-def _plot(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], series: list[tuple[list[float], str]], title: str) -> None:
+def _plot(
+    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], series: list[tuple[list[float], str]], title: str
+) -> None:
     x0, y0, x1, y1 = box
     draw.rectangle(box, outline="#888888")
     draw.text((x0 + 4, y0 - 14), title, fill="black")

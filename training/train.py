@@ -33,7 +33,7 @@ class Recipe:
 
     arch: str = "default"
     channels: tuple[int, ...] = ()
-    epochs: int = 12
+    epochs: int = 11
     batch_size: int = 128
     lr: float = 0.1
     optimizer: str = "sgd"  # "sgd" (Nesterov, one-cycle) or "adam" (constant, as in the notes)
@@ -41,12 +41,15 @@ class Recipe:
     label_smoothing: float = 0.1
     augment: bool = True
     ema_decay: float = 0.999  # 0 disables the weight average
+    # Synthetic canvas drawings added to the training set (training/drawn.py):
+    # the writing styles MNIST rarely has, such as flagged 1s and crossed 7s.
+    drawn: int = 0
     seed: int = 0
 
 
 # The lecture presets train as their notes describe; ``default`` is our recipe.
 PRESET_RECIPES: dict[str, dict[str, Any]] = {
-    "default": {},
+    "default": {"epochs": 11, "drawn": 10_000},
     "twoconv": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
                 "label_smoothing": 0.0, "augment": False, "ema_decay": 0.0},
     "lenet5": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
@@ -107,7 +110,9 @@ class Trainer:
         self.recipe, self.train_set, self.test_set, self.device, self.log = recipe, train, test, device, log
         self.rank, self.world = _distributed()
         torch.manual_seed(recipe.seed)
-        self.model = build_model(ModelConfig(recipe.arch, tuple(recipe.channels))).to(device)
+        # channels_last: oneDNN's convolutions run ~30 % faster on CPU in this layout (measured).
+        model = build_model(ModelConfig(recipe.arch, tuple(recipe.channels)))
+        self.model = model.to(device, memory_format=torch.channels_last)
         self.net: nn.Module = self.model
         if self.world > 1:
             ids = [device.index] if device.type == "cuda" else None
@@ -130,7 +135,9 @@ class Trainer:
         if r.optimizer == "adam":
             return torch.optim.Adam(self.model.parameters(), lr=r.lr, weight_decay=r.weight_decay)
         if r.optimizer == "sgd":
-            return torch.optim.SGD(self.model.parameters(), lr=r.lr, momentum=0.9, nesterov=True, weight_decay=r.weight_decay)
+            return torch.optim.SGD(
+                self.model.parameters(), lr=r.lr, momentum=0.9, nesterov=True, weight_decay=r.weight_decay
+            )
         raise ValueError(f"unknown optimizer {r.optimizer!r} (sgd or adam)")
 
     def _make_scheduler(self) -> torch.optim.lr_scheduler.LRScheduler:
@@ -215,7 +222,9 @@ class Trainer:
                 generator.manual_seed(r.seed * 1000 + epoch)
                 t0 = time.perf_counter()
                 loss, train_acc = self._epoch(epoch, generator)
-                test_acc = float((predict_all(self.final_model(), self.test_set.images, self.device) == self.test_set.labels).mean())
+                test_acc = float(
+                    (predict_all(self.final_model(), self.test_set.images, self.device) == self.test_set.labels).mean()
+                )
                 result = EpochResult(epoch + 1, loss, train_acc, test_acc, time.perf_counter() - t0)
                 self.history.append(result)
                 if self.rank == 0:
@@ -226,7 +235,10 @@ class Trainer:
             # The weights are mid-epoch; resuming repeats this epoch from them.
             if self.rank == 0 and checkpoint_path is not None:
                 save_checkpoint(checkpoint_path, self.final_model(), meta or {}, self.resume_state(epoch))
-                print(f"\ninterrupted: resumable checkpoint at {checkpoint_path} (--resume {checkpoint_path})", file=sys.stderr)
+                print(
+                    f"\ninterrupted: resumable checkpoint at {checkpoint_path} (--resume {checkpoint_path})",
+                    file=sys.stderr,
+                )
             return TrainResult(self.final_model(), self.history, True, time.perf_counter() - started)
         return TrainResult(self.final_model(), self.history, False, time.perf_counter() - started)
 

@@ -1,0 +1,100 @@
+"""Responsiveness while drawing, on this machine (offscreen Qt, bundled model).
+
+Prints:
+  * mouse-move -> bars showing that move's result: median and p99 (ms), over
+    a continuous scripted drawing at ~60 mouse events per second;
+  * the longest GUI-thread stall (the largest gap between two ticks of a 1 ms
+    timer, which only the GUI thread's event loop can run);
+  * app start -> usable window (process start to first result shown).
+
+    python benchmarks/bench_ui.py [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+PROCESS_START = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "ui"))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long to keep drawing")
+    parser.add_argument("--rate", type=float, default=60.0, help="mouse events per second")
+    args = parser.parse_args()
+
+    app = QApplication([])
+    from mnist_desk.ui.main_window import MainWindow
+    from ui_helpers import _send
+
+    window = MainWindow()
+    window.show()
+    while window.shown_request != window.latest_request or window.shown_request == 0:
+        app.processEvents()
+    startup = time.perf_counter() - PROCESS_START
+
+    # Latency: for each move, the time until the bars show the result for it or a later move.
+    submitted: dict[int, float] = {}
+    latencies: list[float] = []
+    shown_upto = [0]
+
+    def on_shown(sequence: int) -> None:
+        now = time.perf_counter()
+        for s in [s for s in submitted if s <= sequence]:
+            latencies.append((now - submitted.pop(s)) * 1000)
+        shown_upto[0] = sequence
+
+    window.prediction_shown.connect(on_shown)
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+
+    canvas = window.canvas
+    held = Qt.MouseButton.LeftButton
+    rng = np.random.default_rng(0)
+    period = 1.0 / args.rate
+    end = time.perf_counter() + args.seconds
+    moves = 0
+    next_event = time.perf_counter()
+    while time.perf_counter() < end:
+        x, y = rng.uniform(0.25, 0.75, 2)
+        _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(x, y), held)
+        for _ in range(60):
+            x, y = np.clip([x + rng.normal(0, 0.015), y + rng.normal(0, 0.015)], 0.1, 0.9)
+            while time.perf_counter() < next_event:
+                app.processEvents()
+            next_event += period
+            _send(canvas, QEvent.Type.MouseMove, canvas.widget_point(x, y), held)
+            submitted[window.latest_request] = time.perf_counter()
+            moves += 1
+        _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(x, y), Qt.MouseButton.NoButton)
+        if rng.random() < 0.3:
+            window.clear_button.click()
+    while window.shown_request != window.latest_request:
+        app.processEvents()
+    timer.stop()
+    window.close()
+
+    lat = np.array(latencies)
+    gaps = np.diff(np.array(ticks)) * 1000
+    print(f"moves: {moves} over {args.seconds:.0f} s at {args.rate:.0f} events/s; results shown for all {len(lat)}")
+    print(f"move -> bars: median {np.median(lat):.1f} ms, p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms")
+    print(f"longest GUI-thread stall: {gaps.max():.1f} ms (p99 gap {np.percentile(gaps, 99):.1f} ms)")
+    print(f"start -> usable window with first result: {startup:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Everything Qt. Widgets receive numpy arrays and dataclasses; none calls torch."""

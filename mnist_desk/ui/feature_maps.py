@@ -1,0 +1,288 @@
+"""FeatureMapViewer: every channel of every conv and pool layer, and its kernels.
+
+All tiles of a layer share one colour scale (shown in the legend), so a
+bright tile really is a strongly responding channel. Clicking a tile shows it
+enlarged beside the kernel weights that produced it: for ``conv1`` that is
+one 5x5 image per channel, where the learned edge and stroke detectors show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from mnist_desk.colormap import VIRIDIS_LUT, diverging, viridis
+from mnist_desk.inference import Prediction
+from mnist_desk.ui.image_tiles import PixelView, rgb_to_qimage
+
+KernelLookup = Callable[[str], "np.ndarray | None"]
+
+
+def best_columns(count: int, width: float, height: float) -> int:
+    """The column count that makes ``count`` square tiles as large as possible."""
+    best, best_side = 1, 0.0
+    for cols in range(1, max(count, 1) + 1):
+        rows = math.ceil(count / cols)
+        side = min(width / cols, height / rows)
+        if side > best_side:
+            best, best_side = cols, side
+    return best
+
+
+class FeatureGrid(QWidget):
+    """All channels of one layer as a grid of tiles, each labelled with its index."""
+
+    tile_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("featureGrid")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(240, 200)
+        self._tiles: list = []
+        self._rects: list[QRectF] = []
+        self._selected = -1
+
+    def set_maps(self, maps: np.ndarray | None, lo: float = 0.0, hi: float = 1.0) -> None:
+        self._tiles = [] if maps is None else [rgb_to_qimage(viridis(m, lo, hi)) for m in maps]
+        self.update()
+
+    def set_selected(self, channel: int) -> None:
+        self._selected = channel
+        self.update()
+
+    def tile_count(self) -> int:
+        return len(self._tiles)
+
+    def tile_rect(self, channel: int) -> QRectF:
+        self._layout()
+        return self._rects[channel]
+
+    def _layout(self) -> None:
+        n = len(self._tiles)
+        if not n:
+            self._rects = []
+            return
+        cols = best_columns(n, self.width(), self.height())
+        rows = math.ceil(n / cols)
+        side = min(self.width() / cols, self.height() / rows)
+        gap = 2.0 if side > 12 else 0.5
+        self._rects = [
+            QRectF((i % cols) * side + gap / 2, (i // cols) * side + gap / 2, side - gap, side - gap) for i in range(n)
+        ]
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(420, 360)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._layout()
+        for channel, rect in enumerate(self._rects):
+            if rect.contains(event.position()):
+                self.tile_clicked.emit(channel)
+                return
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self._layout()
+        painter = QPainter(self)
+        if not self._tiles:
+            painter.setPen(self.palette().windowText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit to see how each channel responds")
+            return
+        font = QFont(self.font())
+        side = self._rects[0].width()
+        font.setPointSizeF(max(6.0, min(side * 0.18, 10.0)))
+        painter.setFont(font)
+        for channel, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=True)):
+            painter.drawImage(rect, tile)
+            if side >= 18:
+                label_rect = QRectF(rect.x() + 1, rect.y() + 1, rect.width(), font.pointSizeF() * 1.6)
+                painter.setPen(Qt.GlobalColor.black)
+                painter.drawText(label_rect.translated(1, 1), Qt.AlignmentFlag.AlignLeft, str(channel))
+                painter.setPen(Qt.GlobalColor.white)
+                painter.drawText(label_rect, Qt.AlignmentFlag.AlignLeft, str(channel))
+            if channel == self._selected:
+                painter.setPen(QPen(self.palette().highlight().color(), 3))
+                painter.drawRect(rect.adjusted(1, 1, -1, -1))
+        painter.end()
+
+
+class ColourLegend(QWidget):
+    """The viridis scale with the layer's lowest and highest value."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("colourLegend")
+        self.setFixedHeight(34)
+        self._range: tuple[float, float] | None = None
+        self._bar = rgb_to_qimage(VIRIDIS_LUT[None, :, :])
+
+    def set_range(self, lo: float, hi: float) -> None:
+        self._range = (lo, hi)
+        self.update()
+
+    def value_range(self) -> tuple[float, float] | None:
+        return self._range
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        bar = QRectF(60, 4, max(self.width() - 120, 10), 12)
+        painter.drawImage(bar, self._bar)
+        painter.setPen(self.palette().windowText().color())
+        if self._range is not None:
+            lo, hi = self._range
+            painter.drawText(
+                QRectF(0, 0, 56, 20), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{lo:.2f}"
+            )
+            painter.drawText(
+                QRectF(bar.right() + 4, 0, 56, 20),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"{hi:.2f}",
+            )
+        painter.drawText(
+            QRectF(bar.x(), 17, bar.width(), 16),
+            Qt.AlignmentFlag.AlignCenter,
+            "activation (shared scale for the layer)",
+        )
+        painter.end()
+
+
+def kernel_mosaic(kernels: np.ndarray) -> np.ndarray:
+    """(in_channels, k, k) signed weights -> one RGB mosaic with 1 px gaps."""
+    n, k, _ = kernels.shape
+    cols = math.ceil(math.sqrt(n))
+    rows = math.ceil(n / cols)
+    limit = float(np.abs(kernels).max())
+    mosaic = np.full((rows * (k + 1) - 1, cols * (k + 1) - 1, 3), 128, np.uint8)
+    for i, kernel in enumerate(kernels):
+        r, c = divmod(i, cols)
+        mosaic[r * (k + 1) : r * (k + 1) + k, c * (k + 1) : c * (k + 1) + k] = diverging(kernel, limit)
+    return mosaic
+
+
+class FeatureMapViewer(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("featureMaps")
+        self._kernels: KernelLookup = lambda _stage: None
+        self._activations: dict[str, np.ndarray] = {}
+        self._channel = 0
+
+        self.layer_selector = QComboBox(objectName="layerSelector")
+        self.layer_selector.currentIndexChanged.connect(self.on_layer_selector_changed)
+        self.grid = FeatureGrid()
+        self.grid.tile_clicked.connect(self.select_channel)
+        self.legend = ColourLegend()
+        self.detail = PixelView("featureDetail", grid=True)
+        self.kernel_view = PixelView("kernelView", grid=True)
+        self.detail_caption = QLabel(objectName="featureCaption", wordWrap=True)
+        self.kernel_caption = QLabel(objectName="kernelCaption", wordWrap=True)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer:"))
+        top.addWidget(self.layer_selector, 1)
+        side = QGridLayout()
+        side.addWidget(self.detail, 0, 0)
+        side.addWidget(self.detail_caption, 1, 0)
+        side.addWidget(self.kernel_view, 2, 0)
+        side.addWidget(self.kernel_caption, 3, 0)
+        body = QHBoxLayout()
+        body.addWidget(self.grid, 3)
+        body.addLayout(side, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.legend)
+
+    # --- model ----------------------------------------------------------------
+
+    def set_architecture(self, stages: list[str], kernels: KernelLookup) -> None:
+        """A new model: new layer list, old activations dropped."""
+        self._kernels = kernels
+        self._activations = {}
+        self.layer_selector.blockSignals(True)
+        self.layer_selector.clear()
+        self.layer_selector.addItems(stages)
+        self.layer_selector.blockSignals(False)
+        self._channel = 0
+        self._refresh()
+
+    def set_prediction(self, prediction: Prediction | None) -> None:
+        self._activations = {} if prediction is None else prediction.activations
+        self._refresh_labels()
+        self._refresh()
+
+    def layers(self) -> list[str]:
+        return [self.layer_selector.itemText(i) for i in range(self.layer_selector.count())]
+
+    def current_layer(self) -> str:
+        return self.layer_selector.currentText()
+
+    def set_current_layer(self, name: str) -> None:
+        self.layer_selector.setCurrentIndex(self.layers().index(name))
+
+    def tile_count(self) -> int:
+        return self.grid.tile_count()
+
+    def selected_channel(self) -> int:
+        return self._channel
+
+    # --- slots ------------------------------------------------------------------
+
+    def on_layer_selector_changed(self, _index: int) -> None:
+        self._channel = 0
+        self._refresh()
+
+    def select_channel(self, channel: int) -> None:
+        self._channel = channel
+        self._refresh()
+
+    def _refresh_labels(self) -> None:
+        for i, name in enumerate(self.layers()):
+            maps = self._activations.get(name)
+            shape = "" if maps is None else f"  ({maps.shape[0]} × {maps.shape[1]}×{maps.shape[2]})"
+            self.layer_selector.setItemData(i, f"{name}{shape}", Qt.ItemDataRole.ToolTipRole)
+
+    def _refresh(self) -> None:
+        stage = self.current_layer()
+        maps = self._activations.get(stage)
+        if maps is None:
+            self.grid.set_maps(None)
+            self.detail.set_image(None, "")
+            self.kernel_view.set_image(None, "")
+            self.detail_caption.setText("")
+            self.kernel_caption.setText("")
+            return
+        lo, hi = float(maps.min()), float(maps.max())
+        self.grid.set_maps(maps, lo, hi)
+        self.legend.set_range(lo, hi)
+        channel = min(self._channel, len(maps) - 1)
+        self.grid.set_selected(channel)
+        self.detail.set_image(rgb_to_qimage(viridis(maps[channel], lo, hi)))
+        h, w = maps.shape[1:]
+        self.detail_caption.setText(
+            f"{stage}, channel {channel}: {h}×{w}, values {maps[channel].min():.2f} … {maps[channel].max():.2f}"
+        )
+        self._show_kernel(stage, channel)
+
+    def _show_kernel(self, stage: str, channel: int) -> None:
+        weights = self._kernels(stage) if stage.startswith("conv") else None
+        if weights is None:
+            self.kernel_view.set_image(None, "no weights:\nmax of each 2×2 window")
+            self.kernel_caption.setText(f"{stage} keeps the strongest response in each window of the layer before it.")
+            return
+        kernel = weights[channel]
+        self.kernel_view.set_image(rgb_to_qimage(kernel_mosaic(kernel)))
+        k = kernel.shape[-1]
+        which = "the input image" if kernel.shape[0] == 1 else f"each of the {kernel.shape[0]} input channels"
+        self.kernel_caption.setText(
+            f"Kernel {channel}: {k}×{k} weights over {which} (blue negative, red positive, {kernel.min():+.2f} … {kernel.max():+.2f})."
+        )
+
+
+__all__ = ["FeatureGrid", "FeatureMapViewer", "QPointF", "best_columns", "kernel_mosaic"]

@@ -1,0 +1,77 @@
+"""numpy -> QImage helpers and a widget that shows one small array enlarged.
+
+Enlarged with nearest-neighbour sampling on purpose: the point is to see the
+pixels the network sees, not a smoothed impression of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+def rgb_to_qimage(rgb: np.ndarray) -> QImage:
+    """(H, W, 3) uint8 -> an independent QImage (the array may be freed afterwards)."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    h, w, _ = rgb.shape
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def grey_to_qimage(grey: np.ndarray) -> QImage:
+    """(H, W) float in [0, 1] or uint8 -> an independent greyscale QImage."""
+    if grey.dtype != np.uint8:
+        grey = (np.clip(grey, 0, 1) * 255).astype(np.uint8)
+    grey = np.ascontiguousarray(grey)
+    h, w = grey.shape
+    return QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+
+
+class PixelView(QWidget):
+    """An image drawn square, pixel-sharp, with an optional grid between pixels."""
+
+    def __init__(self, object_name: str, grid: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(84, 84)
+        self._image: QImage | None = None
+        self._grid = grid
+        self._placeholder = ""
+
+    def set_image(self, image: QImage | None, placeholder: str = "") -> None:
+        self._image = image
+        self._placeholder = placeholder
+        self.update()
+
+    def image(self) -> QImage | None:
+        return self._image
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(168, 168)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return width
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        side = min(self.width(), self.height())
+        rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        if self._image is None:
+            painter.setPen(self.palette().mid().color())
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            painter.setPen(self.palette().windowText().color())
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder)
+            return
+        painter.drawImage(rect, self._image)  # no smoothing: nearest-neighbour pixels
+        w, h = self._image.width(), self._image.height()
+        if self._grid and side / max(w, h) >= 4:
+            painter.setPen(QPen(self.palette().mid().color(), 0.5))
+            for i in range(1, w):
+                x = rect.x() + rect.width() * i / w
+                painter.drawLine(x, rect.top(), x, rect.bottom())
+            for i in range(1, h):
+                y = rect.y() + rect.height() * i / h
+                painter.drawLine(rect.left(), y, rect.right(), y)
+        painter.end()

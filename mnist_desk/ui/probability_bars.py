@@ -1,0 +1,91 @@
+"""ProbabilityBars: ten labelled bars with percentages, the top one highlighted.
+
+Colours come from the palette, so the widget follows light and dark themes.
+A low-confidence answer paints its top bar in the palette's mid tone rather
+than the highlight: the widget itself says "not sure".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+# Below this the top class is shown as a guess, not an answer.
+CONFIDENT = 0.6
+
+
+def percent_texts(probabilities: np.ndarray) -> list[str]:
+    return [f"{p * 100:.1f} %" for p in probabilities]
+
+
+class ProbabilityBars(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("probabilityBars")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumSize(220, 10 * 20)
+        self._probabilities: np.ndarray | None = None
+
+    def probabilities(self) -> np.ndarray | None:
+        return None if self._probabilities is None else self._probabilities.copy()
+
+    def set_probabilities(self, probabilities: np.ndarray | None) -> None:
+        """Show ten probabilities, or None for "nothing to classify" (all bars empty)."""
+        self._probabilities = None if probabilities is None else np.asarray(probabilities, dtype=np.float64)
+        self.setToolTip("" if probabilities is None else "\n".join(f"{d}: {t}" for d, t in enumerate(self.texts())))
+        self.update()
+
+    def texts(self) -> list[str]:
+        """The percentage shown beside each bar ("" when empty)."""
+        if self._probabilities is None:
+            return [""] * 10
+        return percent_texts(self._probabilities)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(300, 10 * 26)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        row_h = self.height() / 10
+        label_w, text_w = 26.0, 64.0
+        bar_w = max(self.width() - label_w - text_w - 12, 10)
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, min(row_h * 0.45, 14.0)))
+        painter.setFont(font)
+        probs = self._probabilities
+        top = int(np.argmax(probs)) if probs is not None else -1
+        confident = probs is not None and probs[top] >= CONFIDENT
+        texts = self.texts()
+        for digit in range(10):
+            y = digit * row_h
+            track = QRectF(label_w, y + row_h * 0.18, bar_w, row_h * 0.64)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.alternateBase())
+            painter.drawRoundedRect(track, 3, 3)
+            if probs is not None:
+                fill = QRectF(track.x(), track.y(), max(bar_w * float(probs[digit]), 0.0), track.height())
+                if digit == top:
+                    colour = palette.highlight().color() if confident else palette.mid().color()
+                else:
+                    colour = palette.dark().color()
+                painter.setBrush(colour)
+                painter.drawRoundedRect(fill, 3, 3)
+            emphasise = digit == top
+            font.setBold(emphasise)
+            painter.setFont(font)
+            painter.setPen(palette.windowText().color())
+            painter.drawText(
+                QRectF(0, y, label_w - 4, row_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(digit),
+            )
+            painter.drawText(
+                QRectF(label_w + bar_w + 6, y, text_w, row_h),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                texts[digit],
+            )
+        painter.end()

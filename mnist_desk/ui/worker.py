@@ -1,0 +1,87 @@
+"""InferenceWorker: one long-lived thread that runs the network, latest request wins.
+
+The GUI thread calls :meth:`InferenceWorker.submit` on every mouse move. The
+request replaces any pending one (Qt's mandelbrot example), so a burst of
+moves never builds a backlog: the worker finishes what it is doing, then
+runs only the newest image. Results come back as signals, carrying the
+request's sequence number so the window can tell stale from fresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from mnist_desk.inference import Prediction, Predictor
+from mnist_desk.preprocess import EmptyImageError
+
+
+class InferenceWorker(QObject):
+    # (sequence number, Prediction or None for an empty canvas)
+    prediction_ready = Signal(int, object)
+    error_occurred = Signal(str)
+    _wake = Signal()
+
+    def __init__(self, predictor: Predictor) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._predictor = predictor
+        self._pending: tuple[int, Any] | None = None
+        self._sequence = 0
+        self._thread = QThread()
+        self._thread.setObjectName("InferenceThread")
+        self.moveToThread(self._thread)
+        self._wake.connect(self._drain)
+        self._thread.start()
+
+    @property
+    def predictor(self) -> Predictor:
+        with self._lock:
+            return self._predictor
+
+    def set_predictor(self, predictor: Predictor) -> None:
+        """Swap models; a prediction already running finishes with the old one."""
+        with self._lock:
+            self._predictor = predictor
+
+    def submit(self, image: np.ndarray | None) -> int:
+        """Queue ``image`` (replacing any queued one); returns its sequence number.
+
+        ``None`` means "nothing to classify" and comes back as a None prediction,
+        in order with the rest, so a result still in flight cannot overwrite it.
+        """
+        with self._lock:
+            self._sequence += 1
+            sequence = self._sequence
+            already_waiting = self._pending is not None
+            self._pending = (sequence, image)
+        if not already_waiting:
+            self._wake.emit()
+        return sequence
+
+    @Slot()
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if self._pending is None:
+                    return
+                (sequence, image), self._pending = self._pending, None
+                predictor = self._predictor
+            try:
+                prediction: Prediction | None = None if image is None else predictor.predict(image)
+            except EmptyImageError:
+                prediction = None
+            except Exception as exc:  # noqa: BLE001 - any failure must reach the window, not kill the thread
+                self.error_occurred.emit(f"inference failed: {exc}")
+                continue
+            self.prediction_ready.emit(sequence, prediction)
+
+    def stop(self) -> None:
+        """Finish the running prediction, drop the pending one, and join the thread."""
+        with self._lock:
+            self._pending = None
+        self._thread.quit()
+        self._thread.wait()

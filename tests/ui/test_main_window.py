@@ -1,0 +1,175 @@
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mnist_desk.checkpoint import save_checkpoint
+from mnist_desk.model import ModelConfig, build_model
+from mnist_desk.preprocess import preprocess
+from mnist_desk.ui.main_window import MainWindow
+from ui_helpers import drag, draw_digit_on, wait_for_latest
+
+OBJECT_NAMES = ["canvas", "probabilityBars", "predictionLabel", "inputView", "featureMaps", "clearButton"]
+
+
+def shown_digit(window) -> int | None:
+    digits = re.findall(r"\d", window.prediction_label.text())
+    return int(digits[0]) if digits else None
+
+
+def test_the_stable_object_names_exist(window):
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+    for name in OBJECT_NAMES:
+        assert window.findChild(QWidget, name) is not None, name
+    assert isinstance(window.findChild(QWidget, "clearButton"), QAbstractButton)
+    assert isinstance(window.findChild(QWidget, "predictionLabel"), QLabel)
+
+
+def test_an_empty_canvas_shows_no_prediction(window):
+    assert shown_digit(window) is None
+    assert window.probability_bars.probabilities() is None
+    assert window.input_view.image() is None
+
+
+# Clear, common shapes of each digit, drawn with the mouse: the app must read them all.
+@pytest.mark.parametrize(
+    ("digit", "style"),
+    [(0, 0), (1, 0), (1, 1), (2, 0), (3, 0), (4, 0), (4, 2), (5, 0), (6, 0), (7, 0), (7, 1), (8, 0), (9, 0)],
+)
+def test_drawing_a_digit_shows_it(qtbot, window, digit, style):
+    draw_digit_on(window.canvas, digit, style)
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) == digit, window.probability_bars.texts()
+    probs = window.probability_bars.probabilities()
+    assert int(np.argmax(probs)) == digit
+    assert sum(float(t.rstrip(" %")) for t in window.probability_bars.texts()) == pytest.approx(100, abs=0.5)
+    assert window.input_view.image().width() == 28
+
+
+def test_bars_update_while_the_stroke_is_still_being_drawn(qtbot, window):
+    from PySide6.QtCore import QEvent, Qt
+
+    from ui_helpers import _send
+
+    canvas = window.canvas
+    held = Qt.MouseButton.LeftButton
+    _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(0.3, 0.25), held)
+    for i in range(1, 20):
+        _send(canvas, QEvent.Type.MouseMove, canvas.widget_point(0.3 + 0.02 * i, 0.25), held)
+    wait_for_latest(qtbot, window)  # the button is still down
+    assert window.probability_bars.probabilities() is not None
+    _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(0.68, 0.25), Qt.MouseButton.NoButton)
+
+
+def test_clear_undo_redo_drive_the_views(qtbot, window):
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) == 7
+    window.clear_button.click()
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) is None and window.probability_bars.probabilities() is None
+    window.undo_action.trigger()  # clear is not an undoable stroke: nothing to bring back
+    assert window.canvas.is_blank()
+    draw_digit_on(window.canvas, 1)
+    wait_for_latest(qtbot, window)
+    window.undo_action.trigger()
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) is None
+    window.redo_action.trigger()
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) == 1
+
+
+def test_feature_maps_follow_the_layers_and_channels(qtbot, window, predictor):
+    draw_digit_on(window.canvas, 3)
+    wait_for_latest(qtbot, window)
+    viewer = window.feature_maps
+    assert viewer.layers() == predictor.feature_stages
+    for layer in viewer.layers():
+        viewer.set_current_layer(layer)
+        assert viewer.tile_count() == window.last_prediction.activations[layer].shape[0]
+    viewer.set_current_layer("conv1")
+    viewer.select_channel(5)
+    assert viewer.selected_channel() == 5
+    assert "channel 5" in viewer.detail_caption.text()
+    assert viewer.kernel_view.image().width() == predictor.kernels("conv1").shape[-1]
+
+
+def test_clicking_a_tile_selects_it(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    draw_digit_on(window.canvas, 2)
+    wait_for_latest(qtbot, window)
+    grid = window.feature_maps.grid
+    qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.tile_rect(3).center().toPoint())
+    assert window.feature_maps.selected_channel() == 3
+
+
+def test_open_model_switches_architecture_and_a_bad_one_keeps_the_current(qtbot, window, tmp_path, warnings_shown):
+    path = tmp_path / "twoconv.pt"
+    save_checkpoint(path, build_model(ModelConfig("twoconv", (8, 16))), {"test_accuracy": 0.5})
+    draw_digit_on(window.canvas, 4)
+    assert window.load_model(path)
+    wait_for_latest(qtbot, window)
+    viewer = window.feature_maps
+    assert viewer.layers() == ["conv1", "pool1", "conv2", "pool2"]
+    expected_tiles = {"conv1": 8, "pool1": 8, "conv2": 16, "pool2": 16}
+    for layer, tiles in expected_tiles.items():
+        viewer.set_current_layer(layer)
+        assert viewer.tile_count() == tiles
+    assert "twoconv" in window.model_status.text()
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    assert not window.load_model(bad)
+    assert warnings_shown and "bad.pt" in warnings_shown[-1]
+    assert "twoconv" in window.model_status.text() and not window.canvas.is_blank()
+
+
+def test_open_image_good_and_bad(qtbot, window, tmp_path, drawn_seven, warnings_shown):
+    good = tmp_path / "seven.png"
+    drawn_seven.save(good)
+    assert window.open_image(good)
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) == 7
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG broken")
+    assert not window.open_image(bad)
+    assert "broken.png" in warnings_shown[-1]
+    assert shown_digit(window) == 7  # the drawing and its result stay
+
+
+def test_save_drawing_writes_the_canvas(qtbot, window, tmp_path):
+    draw_digit_on(window.canvas, 8)
+    assert window.save_drawing(tmp_path / "eight.png")
+    saved = np.asarray(Image.open(tmp_path / "eight.png").convert("L"))
+    assert np.array_equal(saved, window.canvas.to_array())
+
+
+def test_after_a_burst_of_moves_the_shown_result_is_the_last_ones(qtbot, window):
+    points = [(0.5 + 0.3 * np.cos(t), 0.5 + 0.35 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 500)]
+    drag(window.canvas, points)
+    wait_for_latest(qtbot, window)
+    expected = preprocess(window.canvas.to_array())
+    assert np.array_equal(window.last_prediction.input, expected)
+    assert shown_digit(window) == 0
+
+
+def test_closing_during_inference_is_clean(qtbot, predictor):
+    win = MainWindow(predictor)
+    qtbot.addWidget(win)
+    win.show()
+    draw_digit_on(win.canvas, 5)  # requests in flight
+    win.close()
+    assert win.worker._thread.isFinished()
+
+
+def test_keyboard_shortcuts_exist(window):
+    from PySide6.QtGui import QKeySequence
+
+    shortcuts = {s.toString() for a in window.actions() for s in a.shortcuts()}
+    assert {"Ctrl+Z", "Ctrl+Shift+Z", "Del", "Esc", "[", "]"} <= shortcuts
+    window.findChild(type(window.undo_action), "largerBrush").trigger()
+    assert window.canvas.brush_size == 40
+    assert QKeySequence("Ctrl+O").toString() in shortcuts

@@ -1,0 +1,46 @@
+"""Scripted mouse drawing for the window tests and the latency benchmark."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from training.drawn import STYLES, catmull_rom
+
+
+def _send(widget, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton) -> None:
+    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
+    event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def drag(canvas, points: list[tuple[float, float]]) -> None:
+    """Press, move through ``points`` (fractions of the paper) and release, like a mouse."""
+    held = Qt.MouseButton.LeftButton
+    widget_points = [canvas.widget_point(x, y) for x, y in points]
+    _send(canvas, QEvent.Type.MouseButtonPress, widget_points[0], held)
+    for p in widget_points[1:]:
+        _send(canvas, QEvent.Type.MouseMove, p, held)
+    _send(canvas, QEvent.Type.MouseButtonRelease, widget_points[-1], Qt.MouseButton.NoButton)
+
+
+def digit_strokes(digit: int, style: int = 0) -> list[list[tuple[float, float]]]:
+    """A clear digit as mouse paths over the paper: a template stroke, smoothed,
+    in a box 60 % of the paper high, centred."""
+    strokes = []
+    for stroke in STYLES[digit][style]:
+        pts = catmull_rom(np.array(stroke, dtype=float), per_segment=8)
+        strokes.append([(0.32 + 0.36 * x, 0.2 + 0.6 * y) for x, y in pts])
+    return strokes
+
+
+def draw_digit_on(canvas, digit: int, style: int = 0) -> None:
+    for stroke in digit_strokes(digit, style):
+        drag(canvas, stroke)
+
+
+def wait_for_latest(qtbot, window) -> None:
+    """Wait until the views show the result for the newest canvas state."""
+    qtbot.waitUntil(lambda: window.shown_request == window.latest_request, timeout=10_000)
