@@ -87,7 +87,8 @@ def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
     if body != expected:
         kind = "truncated" if body < expected else "has trailing bytes"
         raise DataError(f"{name}: {kind}: header says {dims} ({expected} bytes), file has {body}")
-    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
+    # A copy: frombuffer's view of bytes is read-only, which torch warns about.
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims).copy()
 
 
 def read_idx_pair(images_path: Path, labels_path: Path) -> Digits:
