@@ -57,35 +57,54 @@ def main() -> int:
 
     ticks: list[float] = []
     timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(1)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
 
+    # Mouse moves arrive from a timer inside the running event loop, as the OS
+    # delivers them: between events the loop idles in C++, as in real use.
     canvas = window.canvas
     held = Qt.MouseButton.LeftButton
     rng = np.random.default_rng(0)
-    period = 1.0 / args.rate
+    state = {"moves": 0, "in_stroke": 0, "x": 0.5, "y": 0.5}
     end = time.perf_counter() + args.seconds
-    moves = 0
-    next_event = time.perf_counter()
-    while time.perf_counter() < end:
-        x, y = rng.uniform(0.25, 0.75, 2)
-        _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(x, y), held)
-        for _ in range(60):
-            x, y = np.clip([x + rng.normal(0, 0.015), y + rng.normal(0, 0.015)], 0.1, 0.9)
-            while time.perf_counter() < next_event:
-                app.processEvents()
-            next_event += period
-            _send(canvas, QEvent.Type.MouseMove, canvas.widget_point(x, y), held)
-            submitted[window.latest_request] = time.perf_counter()
-            moves += 1
-        _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(x, y), Qt.MouseButton.NoButton)
-        if rng.random() < 0.3:
-            window.clear_button.click()
-    while window.shown_request != window.latest_request:
-        app.processEvents()
-    timer.stop()
+
+    def next_mouse_event() -> None:
+        if time.perf_counter() >= end:
+            mouse.stop()
+            _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(state["x"], state["y"]), Qt.MouseButton.NoButton)
+            QTimer.singleShot(0, finish)
+            return
+        if state["in_stroke"] == 0:
+            state["x"], state["y"] = rng.uniform(0.25, 0.75, 2)
+            if rng.random() < 0.3:
+                window.clear_button.click()
+            _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(state["x"], state["y"]), held)
+        state["x"], state["y"] = np.clip([state["x"] + rng.normal(0, 0.015), state["y"] + rng.normal(0, 0.015)], 0.1, 0.9)
+        _send(canvas, QEvent.Type.MouseMove, canvas.widget_point(state["x"], state["y"]), held)
+        submitted[window.latest_request] = time.perf_counter()
+        state["moves"] += 1
+        state["in_stroke"] += 1
+        if state["in_stroke"] == 60:  # a stroke is one second of drawing
+            _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(state["x"], state["y"]), Qt.MouseButton.NoButton)
+            state["in_stroke"] = 0
+
+    def finish() -> None:
+        if window.shown_request != window.latest_request:
+            QTimer.singleShot(5, finish)
+            return
+        timer.stop()
+        app.quit()
+
+    mouse = QTimer()
+    mouse.setTimerType(Qt.TimerType.PreciseTimer)
+    mouse.setInterval(round(1000 / args.rate))
+    mouse.timeout.connect(next_mouse_event)
+    mouse.start()
+    app.exec()
     window.close()
+    moves = state["moves"]
 
     lat = np.array(latencies)
     gaps = np.diff(np.array(ticks)) * 1000

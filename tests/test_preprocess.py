@@ -1,6 +1,9 @@
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from PIL import Image, ImageDraw, ImageFilter
 
 from mnist_desk.preprocess import (
     EmptyImageError,
@@ -9,6 +12,7 @@ from mnist_desk.preprocess import (
     ink_map,
     load_image,
     preprocess,
+    square_filter,
     stroke_width,
 )
 
@@ -106,3 +110,17 @@ def test_mnist_digits_survive_preprocessing(mnist_test):
     image = mnist_test.images[0].astype(np.float32) / 255
     again = preprocess(mnist_test.images[0])
     assert np.abs(again - image).mean() < 0.05
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    image=arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40))),
+    size=st.sampled_from([3, 5, 7, 9, 13]),
+    thicken=st.booleans(),
+)
+def test_square_filter_matches_pillows_rank_filters(image, size, thicken):
+    # Our separable filter replaced Pillow's MaxFilter/MinFilter for speed; it
+    # must give the very same pixels, borders included.
+    pillow_filter = ImageFilter.MaxFilter(size) if thicken else ImageFilter.MinFilter(size)
+    expected = np.asarray(Image.fromarray(image, "L").filter(pillow_filter))
+    np.testing.assert_array_equal(square_filter(image, size, thicken), expected)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from mnist_desk.colormap import VIRIDIS_LUT, diverging, viridis
@@ -44,12 +44,22 @@ class FeatureGrid(QWidget):
         self.setObjectName("featureGrid")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 200)
-        self._tiles: list = []
+        # All channels, colour-mapped in one numpy call, stacked vertically in one
+        # image: tile c is rows [c*h, (c+1)*h). One conversion per update instead
+        # of one per channel keeps the GUI thread free while the user draws.
+        self._strip: QImage | None = None
+        self._count = 0
+        self._tile_size = (0, 0)
         self._rects: list[QRectF] = []
         self._selected = -1
 
     def set_maps(self, maps: np.ndarray | None, lo: float = 0.0, hi: float = 1.0) -> None:
-        self._tiles = [] if maps is None else [rgb_to_qimage(viridis(m, lo, hi)) for m in maps]
+        if maps is None or len(maps) == 0:
+            self._strip, self._count = None, 0
+        else:
+            count, h, w = maps.shape
+            self._strip = rgb_to_qimage(viridis(maps, lo, hi).reshape(count * h, w, 3))
+            self._count, self._tile_size = count, (w, h)
         self.update()
 
     def set_selected(self, channel: int) -> None:
@@ -57,14 +67,14 @@ class FeatureGrid(QWidget):
         self.update()
 
     def tile_count(self) -> int:
-        return len(self._tiles)
+        return self._count
 
     def tile_rect(self, channel: int) -> QRectF:
         self._layout()
         return self._rects[channel]
 
     def _layout(self) -> None:
-        n = len(self._tiles)
+        n = self._count
         if not n:
             self._rects = []
             return
@@ -89,7 +99,7 @@ class FeatureGrid(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         self._layout()
         painter = QPainter(self)
-        if not self._tiles:
+        if self._strip is None:
             painter.setPen(self.palette().windowText().color())
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit to see how each channel responds")
             return
@@ -97,8 +107,9 @@ class FeatureGrid(QWidget):
         side = self._rects[0].width()
         font.setPointSizeF(max(6.0, min(side * 0.18, 10.0)))
         painter.setFont(font)
-        for channel, (tile, rect) in enumerate(zip(self._tiles, self._rects, strict=True)):
-            painter.drawImage(rect, tile)
+        w, h = self._tile_size
+        for channel, rect in enumerate(self._rects):
+            painter.drawImage(rect, self._strip, QRectF(0, channel * h, w, h))
             if side >= 18:
                 label_rect = QRectF(rect.x() + 1, rect.y() + 1, rect.width(), font.pointSizeF() * 1.6)
                 painter.setPen(Qt.GlobalColor.black)

@@ -36,6 +36,9 @@ from mnist_desk.ui.probability_bars import CONFIDENT, ProbabilityBars
 from mnist_desk.ui.shortcuts import SHORTCUTS_HTML
 from mnist_desk.ui.worker import InferenceWorker
 
+# The canvas is handed to the network at 280x280, the size of canvas our
+# drawn-digit figures are measured on (the paper itself is 560 px for smooth strokes).
+INFERENCE_SIDE = 280
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 
 
@@ -55,6 +58,10 @@ class MainWindow(QMainWindow):
         self.worker.error_occurred.connect(self.on_worker_error)
         self._latest_request = 0
         self.shown_request = 0  # the request whose result the views show now
+        # Results for requests older than this are never shown: set when the canvas
+        # is cleared or the model changes, where an old answer would be wrong, not
+        # merely a few milliseconds behind.
+        self._oldest_showable = 0
         self._submitted_at: dict[int, float] = {}
         self.last_prediction: Prediction | None = None
         self._build_widgets()
@@ -183,7 +190,7 @@ class MainWindow(QMainWindow):
         self.feature_maps.set_architecture(p.feature_stages, lambda stage: p.kernels(stage))
         self.model_status.setText(f"Model: {p.describe()}")
         self.device_status.setText(f"Device: {p.device_name}")
-        self.on_canvas_image_changed()
+        self._request_inference(fresh_start=True)
 
     def load_model(self, path: Path) -> bool:
         """Switch to another checkpoint; on failure say why and keep the current one."""
@@ -225,18 +232,27 @@ class MainWindow(QMainWindow):
         return self._latest_request
 
     def on_canvas_image_changed(self) -> None:
-        # A blank canvas goes through the worker too (as None), so that a result
-        # still in flight for the last stroke cannot land after "clear".
-        image = None if self.canvas.is_blank() else self.canvas.to_array()
+        self._request_inference(fresh_start=self.canvas.is_blank())
+
+    def _request_inference(self, fresh_start: bool) -> None:
+        # A blank canvas goes through the worker too (as None), in order with the
+        # drawings, and makes a fresh start: a result still in flight for the last
+        # stroke cannot land after "clear".
+        image = None if self.canvas.is_blank() else self.canvas.to_array(INFERENCE_SIDE)
         self._latest_request = self.worker.submit(image)
         self._submitted_at[self._latest_request] = time.perf_counter()
+        if fresh_start:
+            self._oldest_showable = self._latest_request
 
     def on_worker_prediction_ready(self, sequence: int, prediction: Prediction | None) -> None:
         submitted = self._submitted_at.pop(sequence, None)
         for stale in [s for s in self._submitted_at if s < sequence]:
             del self._submitted_at[stale]
-        if sequence != self._latest_request:
-            return  # a newer drawing is on its way; don't flash an old answer
+        if sequence <= self.shown_request or sequence < self._oldest_showable:
+            return
+        # A result one mouse move behind the newest is still shown: while drawing
+        # continuously the worker is always a move behind, and waiting for an exact
+        # match would freeze the bars until the hand stops.
         self.shown_request = sequence
         self.last_prediction = prediction
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)

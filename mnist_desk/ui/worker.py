@@ -9,6 +9,7 @@ request's sequence number so the window can tell stale from fresh.
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any
 
@@ -19,14 +20,23 @@ from mnist_desk.inference import Prediction, Predictor
 from mnist_desk.preprocess import EmptyImageError
 
 
+SWITCH_INTERVAL_S = 0.001
+WARM_UP_PASSES = 3
+
+
 class InferenceWorker(QObject):
     # (sequence number, Prediction or None for an empty canvas)
     prediction_ready = Signal(int, object)
     error_occurred = Signal(str)
     _wake = Signal()
+    _warm = Signal()
 
     def __init__(self, predictor: Predictor) -> None:
         super().__init__()
+        # PySide releases the GIL around every Qt call; with the default 5 ms
+        # switch interval the GUI thread then waits up to 5 ms to get it back
+        # from this thread after each call (a "convoy"), and painting stalls.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         self._lock = threading.Lock()
         self._predictor = predictor
         self._pending: tuple[int, Any] | None = None
@@ -35,7 +45,9 @@ class InferenceWorker(QObject):
         self._thread.setObjectName("InferenceThread")
         self.moveToThread(self._thread)
         self._wake.connect(self._drain)
+        self._warm.connect(self._warm_up)
         self._thread.start()
+        self._warm.emit()
 
     @property
     def predictor(self) -> Predictor:
@@ -46,6 +58,7 @@ class InferenceWorker(QObject):
         """Swap models; a prediction already running finishes with the old one."""
         with self._lock:
             self._predictor = predictor
+        self._warm.emit()
 
     def submit(self, image: np.ndarray | None) -> int:
         """Queue ``image`` (replacing any queued one); returns its sequence number.
@@ -61,6 +74,17 @@ class InferenceWorker(QObject):
         if not already_waiting:
             self._wake.emit()
         return sequence
+
+    @Slot()
+    def _warm_up(self) -> None:
+        # The first forward passes through a fresh model are slow (oneDNN picks
+        # and compiles its kernels, caches fill): do them here, before the user
+        # draws, instead of on the first strokes.
+        predictor = self.predictor
+        blank = np.zeros((28, 28), dtype=np.float32)
+        blank[8:20, 13:15] = 1.0
+        for _ in range(WARM_UP_PASSES):
+            predictor.predict_input(blank)
 
     @Slot()
     def _drain(self) -> None:

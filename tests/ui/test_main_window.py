@@ -7,7 +7,7 @@ from PIL import Image
 from mnist_desk.checkpoint import save_checkpoint
 from mnist_desk.model import ModelConfig, build_model
 from mnist_desk.preprocess import preprocess
-from mnist_desk.ui.main_window import MainWindow
+from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
 from ui_helpers import drag, draw_digit_on, wait_for_latest
 
 OBJECT_NAMES = ["canvas", "probabilityBars", "predictionLabel", "inputView", "featureMaps", "clearButton"]
@@ -151,9 +151,24 @@ def test_after_a_burst_of_moves_the_shown_result_is_the_last_ones(qtbot, window)
     points = [(0.5 + 0.3 * np.cos(t), 0.5 + 0.35 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 500)]
     drag(window.canvas, points)
     wait_for_latest(qtbot, window)
-    expected = preprocess(window.canvas.to_array())
+    expected = preprocess(window.canvas.to_array(INFERENCE_SIDE))
     assert np.array_equal(window.last_prediction.input, expected)
     assert shown_digit(window) == 0
+
+
+def test_results_for_a_drawing_never_land_after_clear(qtbot, window):
+    shown: list[int] = []
+    window.prediction_shown.connect(shown.append)
+    for _ in range(5):
+        points = [(0.5 + 0.3 * np.cos(t), 0.5 + 0.35 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 60)]
+        drag(window.canvas, points)  # results for these are still in flight ...
+        window.clear_button.click()  # ... when the canvas is cleared
+        cleared_at = window.latest_request
+        shown.clear()
+        wait_for_latest(qtbot, window)
+        assert shown and min(shown) >= cleared_at
+        assert window.last_prediction is None
+        assert not re.search(r"\d", window.prediction_label.text())
 
 
 def test_closing_during_inference_is_clean(qtbot, predictor):
