@@ -73,7 +73,12 @@ def main() -> int:
     def next_mouse_event() -> None:
         if time.perf_counter() >= end:
             mouse.stop()
-            _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(state["x"], state["y"]), Qt.MouseButton.NoButton)
+            _send(
+                canvas,
+                QEvent.Type.MouseButtonRelease,
+                canvas.widget_point(state["x"], state["y"]),
+                Qt.MouseButton.NoButton,
+            )
             QTimer.singleShot(0, finish)
             return
         if state["in_stroke"] == 0:
@@ -81,13 +86,20 @@ def main() -> int:
             if rng.random() < 0.3:
                 window.clear_button.click()
             _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(state["x"], state["y"]), held)
-        state["x"], state["y"] = np.clip([state["x"] + rng.normal(0, 0.015), state["y"] + rng.normal(0, 0.015)], 0.1, 0.9)
+        state["x"], state["y"] = np.clip(
+            [state["x"] + rng.normal(0, 0.015), state["y"] + rng.normal(0, 0.015)], 0.1, 0.9
+        )
         _send(canvas, QEvent.Type.MouseMove, canvas.widget_point(state["x"], state["y"]), held)
         submitted[window.latest_request] = time.perf_counter()
         state["moves"] += 1
         state["in_stroke"] += 1
         if state["in_stroke"] == 60:  # a stroke is one second of drawing
-            _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(state["x"], state["y"]), Qt.MouseButton.NoButton)
+            _send(
+                canvas,
+                QEvent.Type.MouseButtonRelease,
+                canvas.widget_point(state["x"], state["y"]),
+                Qt.MouseButton.NoButton,
+            )
             state["in_stroke"] = 0
 
     def finish() -> None:

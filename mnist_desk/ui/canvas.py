@@ -73,7 +73,9 @@ class DrawingCanvas(QWidget):
         """
         image = self._image
         if side != RESOLUTION:
-            image = image.scaled(side, side, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            image = image.scaled(
+                side, side, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
         ptr = grey.constBits()
         array = np.frombuffer(ptr, dtype=np.uint8).reshape(grey.height(), grey.bytesPerLine())

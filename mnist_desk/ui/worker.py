@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from mnist_desk.inference import Prediction, Predictor
 from mnist_desk.preprocess import EmptyImageError
 
-
 SWITCH_INTERVAL_S = 0.001
 WARM_UP_PASSES = 3
 
