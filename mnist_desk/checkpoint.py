@@ -10,6 +10,7 @@ that says what is wrong in words a user can act on.
 from __future__ import annotations
 
 import json
+import math
 import os
 import pickle
 import zipfile
@@ -99,4 +100,7 @@ def _validate(payload: Any, path: Path) -> LoadedCheckpoint:
         raise CheckpointError(f"{path}: weights do not match the {config.arch!r} architecture ({first_line})") from exc
     model.eval()
     meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}
+    temperature = meta.get("temperature", 1.0)
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not 0 < temperature < math.inf:
+        raise CheckpointError(f"{path}: meta 'temperature' must be a positive number, not {temperature!r}")
     return LoadedCheckpoint(model, config, meta, path, payload.get("resume"))

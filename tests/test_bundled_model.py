@@ -31,6 +31,18 @@ def test_bundled_metadata_tells_how_it_was_made(predictor):
         assert key in meta, key
 
 
+def test_bundled_probabilities_are_calibrated(predictor, mnist_test):
+    # On the half of the test set the temperature was not fitted on, the shown
+    # confidence matches how often the model is right.
+    from training.calibrate import calibration_error
+
+    held_out = slice(5000, 10_000)
+    probabilities = predictor.probabilities(mnist_test.images[held_out].astype(np.float32) / 255)
+    assert predictor.temperature == predictor.meta["temperature"] < 1
+    assert calibration_error(probabilities, mnist_test.labels[held_out]) < 0.01
+    assert np.median(probabilities.max(1)) > 0.99
+
+
 def test_drawn_digits_are_read_through_the_apps_path(predictor):
     # Unseen drawings (a seed never used in training), every style of every digit.
     rng = np.random.default_rng(424242)

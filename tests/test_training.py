@@ -47,6 +47,10 @@ def test_train_writes_checkpoint_metrics_and_report_and_can_resume(tmp_path, dat
     assert len(metrics["confusion_matrix"]) == 10 and metrics["data_sha256"]
     ckpt = load_checkpoint(out / "model.pt")
     assert ckpt.resume is None and ckpt.meta["test_accuracy"] == metrics["accuracy"]
+    calibration = ckpt.meta["calibration"]
+    assert ckpt.meta["temperature"] == metrics["temperature"] == calibration["temperature"] > 0
+    assert calibration["after"]["nll"] <= calibration["before"]["nll"]
+    assert ckpt.meta["command"].startswith("python -m training train --arch twoconv")
     # A finished checkpoint has nothing to resume.
     assert training_main([*args, "--resume", str(out / "model.pt")]) == 2
     assert "no training state to resume" in capsys.readouterr().err

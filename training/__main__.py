@@ -17,6 +17,7 @@ import torch.distributed as dist
 from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
 from mnist_desk.resources import bundled_model_path
+from training.calibrate import calibrate
 from training.data import DataError, default_data_dir, find_idx_pair, load_split, read_idx_pair
 from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
 from training.train import Trainer, pick_device, predict_all, recipe_for
@@ -45,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="accuracy on the 10,000 MNIST test images, as JSON", formatter_class=fmt)
     evaluate.add_argument("--checkpoint", type=Path, help="default: the bundled weights")
     evaluate.add_argument("--data-dir", type=Path, help="a folder with the IDX test files (default: offline package)")
+
+    calibrate = sub.add_parser(
+        "calibrate", help="fit the probability temperature of a checkpoint (rewrites it)", formatter_class=fmt
+    )
+    calibrate.add_argument("--checkpoint", type=Path, required=True, help="the checkpoint to calibrate in place")
 
     summary = sub.add_parser("summary", help="print a layer table", formatter_class=fmt)
     summary.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
@@ -78,6 +84,26 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     predicted = predict_all(ckpt.model.to(device), test.images, device)
     result = {"checkpoint": str(path), "data": test.source, **evaluation_summary(test.labels, predicted)}
     print(json.dumps(result))
+    return 0
+
+
+def _program_name() -> str:
+    """How this run was started, as the user typed it (for the checkpoint's metadata)."""
+    name = Path(sys.argv[0]).name
+    return "python -m training" if name == "__main__.py" else name
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    ckpt = load_checkpoint(args.checkpoint)
+    device = pick_device(None)
+    calibration = calibrate(ckpt.model.to(device), load_split("test"), device)
+    meta = {**ckpt.meta, "temperature": calibration["temperature"], "calibration": calibration}
+    save_checkpoint(args.checkpoint, ckpt.model, meta)
+    metrics_path = args.checkpoint.with_name("metrics.json")
+    if metrics_path.is_file():  # keep the metrics written beside the checkpoint in step
+        metrics = json.loads(metrics_path.read_text())
+        write_metrics(metrics_path, {**metrics, "temperature": meta["temperature"], "calibration": calibration})
+    print(json.dumps(calibration))
     return 0
 
 
@@ -134,7 +160,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             "data_source": train.source,
             "data_sha256": train.sha256(),
             "test_sha256": test.sha256(),
-            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+            "command": " ".join([_program_name(), *sys.argv[1:]]),
             "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
             "processes": dist.get_world_size() if distributed else 1,
             "torch": torch.__version__,
@@ -145,7 +171,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             return 130 if result.interrupted else 0
         predicted = predict_all(result.model, test.images, device)
         evaluation = evaluation_summary(test.labels, predicted)
+        calibration = calibrate(result.model, test, device)
         meta.update(
+            temperature=calibration["temperature"],
+            calibration=calibration,
             epochs=len(result.history),
             test_accuracy=evaluation["accuracy"],
             seconds=round(sum(h.seconds for h in result.history), 1),
@@ -170,7 +199,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"train": cmd_train, "evaluate": cmd_evaluate, "summary": cmd_summary}
+    commands = {"train": cmd_train, "evaluate": cmd_evaluate, "calibrate": cmd_calibrate, "summary": cmd_summary}
     try:
         return commands[args.command](args)
     except (DataError, CheckpointError, ValueError) as exc:

@@ -82,8 +82,10 @@ class FeatureGrid(QWidget):
         rows = math.ceil(n / cols)
         side = min(self.width() / cols, self.height() / rows)
         gap = 2.0 if side > 12 else 0.5
+        left = (self.width() - cols * side) / 2  # centred: the spare room splits evenly
         self._rects = [
-            QRectF((i % cols) * side + gap / 2, (i // cols) * side + gap / 2, side - gap, side - gap) for i in range(n)
+            QRectF(left + (i % cols) * side + gap / 2, (i // cols) * side + gap / 2, side - gap, side - gap)
+            for i in range(n)
         ]
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
@@ -203,7 +205,7 @@ class FeatureMapViewer(QWidget):
         side.addWidget(self.kernel_caption, 3, 0)
         body = QHBoxLayout()
         body.addWidget(self.grid, 3)
-        body.addLayout(side, 1)
+        body.addLayout(side, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

@@ -270,10 +270,13 @@ class MainWindow(QMainWindow):
                 f"{confidence * 100:.1f} % sure" if sure else f"Not sure: {confidence * 100:.1f} %"
             )
             self.input_view.set_image(grey_to_qimage(prediction.input))
-        if submitted is not None:
+        if prediction is None:
+            self.latency_status.setText("Inference: none (empty canvas)")
+        elif submitted is not None:
             total_ms = (time.perf_counter() - submitted) * 1000
-            network_ms = 0.0 if prediction is None else prediction.seconds * 1000
-            self.latency_status.setText(f"Inference: {network_ms:.1f} ms (shown after {total_ms:.0f} ms)")
+            self.latency_status.setText(
+                f"Inference: {prediction.seconds * 1000:.1f} ms (shown after {total_ms:.0f} ms)"
+            )
         self.prediction_shown.emit(sequence)
 
     def on_worker_error(self, message: str) -> None:

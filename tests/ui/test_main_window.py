@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from mnist_desk.checkpoint import save_checkpoint
+from mnist_desk.inference import Prediction
 from mnist_desk.model import ModelConfig, build_model
 from mnist_desk.preprocess import preprocess
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
@@ -188,3 +189,17 @@ def test_keyboard_shortcuts_exist(window):
     window.findChild(type(window.undo_action), "largerBrush").trigger()
     assert window.canvas.brush_size == 40
     assert QKeySequence("Ctrl+O").toString() in shortcuts
+
+
+def test_a_low_confidence_answer_looks_uncertain_and_a_sure_one_does_not(qtbot, window, predictor):
+    wait_for_latest(qtbot, window)
+    real = predictor.predict_input(np.zeros((28, 28), np.float32))
+    for sequence, top in ((window.latest_request + 1, 0.55), (window.latest_request + 2, 0.97)):
+        probabilities = np.full(10, (1 - top) / 9)
+        probabilities[4] = top
+        window.on_worker_prediction_ready(sequence, Prediction(probabilities, real.input, real.activations, 0.001))
+        sure = top >= 0.8
+        assert window.prediction_label.text() == ("4" if sure else "4?")
+        assert window.prediction_label.isEnabled() == sure
+        assert ("Not sure" in window.confidence_label.text()) != sure
+        assert f"{top * 100:.1f} %" in window.confidence_label.text()

@@ -1,0 +1,90 @@
+"""Temperature scaling: make the shown probabilities mean what they say.
+
+Label smoothing, weight averaging and augmentation buy accuracy but leave the
+network under-confident: before calibration the shipped model gave a textbook
+7 only 55 % while being right 99.65 % of the time. Dividing the logits by one
+fitted temperature (Guo et al., "On Calibration of Modern Neural Networks",
+2017) fixes the confidence and cannot change any prediction, since the largest
+logit stays the largest.
+
+The temperature is fitted on the first half of the MNIST test set and judged
+on the second half, which it never saw. The network never trains on either.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from training.data import Digits
+from training.train import images_to_tensor
+
+BINS = 15
+
+
+@torch.no_grad()
+def logits_of(model: nn.Module, images: np.ndarray, device: torch.device, batch: int = 1000) -> torch.Tensor:
+    model.eval()
+    out = [
+        model(images_to_tensor(images[i : i + batch]).to(device)).float().cpu() for i in range(0, len(images), batch)
+    ]
+    return torch.cat(out) if out else torch.empty(0, 10)
+
+
+def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
+    """The temperature T > 0 that minimises the cross-entropy of softmax(logits / T)."""
+    log_t = torch.zeros((), requires_grad=True)  # optimise log T: T stays positive
+    optimiser = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200, line_search_fn="strong_wolfe")
+
+    def closure() -> torch.Tensor:
+        optimiser.zero_grad()
+        loss = nn.functional.cross_entropy(logits / log_t.exp(), labels)
+        loss.backward()
+        return loss
+
+    optimiser.step(closure)
+    return float(log_t.detach().exp())
+
+
+def calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = BINS) -> float:
+    """Expected calibration error: |confidence - accuracy| averaged over confidence bins."""
+    confidence = probabilities.max(1)
+    correct = probabilities.argmax(1) == labels
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    error = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > lo) & (confidence <= hi)
+        if inside.any():
+            error += inside.mean() * abs(confidence[inside].mean() - correct[inside].mean())
+    return float(error)
+
+
+def _scores(logits: torch.Tensor, labels: torch.Tensor, temperature: float) -> dict[str, float]:
+    probabilities = torch.softmax(logits / temperature, 1).numpy()
+    return {
+        "nll": round(float(nn.functional.cross_entropy(logits / temperature, labels)), 4),
+        "ece": round(calibration_error(probabilities, labels.numpy()), 4),
+        "mean_confidence": round(float(probabilities.max(1).mean()), 4),
+    }
+
+
+def calibrate(model: nn.Module, test: Digits, device: torch.device) -> dict[str, Any]:
+    """Fit the temperature on test[: n/2], report before/after on test[n/2 :]."""
+    logits = logits_of(model, test.images, device)
+    labels = torch.from_numpy(test.labels.astype(np.int64))
+    half = len(labels) // 2
+    temperature = fit_temperature(logits[:half], labels[:half])
+    if not math.isfinite(temperature) or temperature <= 0:
+        temperature = 1.0  # degenerate data (a single class, say): leave the model as it is
+    held_out = logits[half:], labels[half:]
+    return {
+        "temperature": round(temperature, 4),
+        "fitted_on": f"MNIST test images 0..{half - 1}",
+        "judged_on": f"MNIST test images {half}..{len(labels) - 1}",
+        "before": _scores(*held_out, 1.0),
+        "after": _scores(*held_out, temperature),
+    }
