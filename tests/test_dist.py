@@ -3,6 +3,7 @@ virtualenv on PATH, no PYTHONPATH, nothing but the folder. Slow (minutes)."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,7 @@ def test_predict_json_and_version(executable, tmp_path):
     proc = subprocess.run([str(executable), "predict", "--json", *map(str, samples)], capture_output=True, text=True,
                           env=minimal_env(tmp_path), timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
+    assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["digit"] for r in records] == [int(p.name[6]) for p in samples]
     version = subprocess.run(
@@ -68,3 +70,10 @@ def test_the_bundle_writes_nothing_next_to_itself(executable, tmp_path):
     )
     after = {p.relative_to(executable.parent) for p in executable.parent.rglob("*")}
     assert after == before
+
+
+def test_the_bundle_is_a_cpu_build_without_test_suites(executable):
+    files = [p.relative_to(executable.parent).as_posix() for p in executable.parent.rglob("*") if p.is_file()]
+    assert not [f for f in files if re.search(r"(^|/)(libcudart|libcublas|libcudnn|libnccl|nvidia/)", f)]
+    assert not [f for f in files if re.search(r"torch/(bin/test_|testing/_internal/data/|lib/.*_test)", f)]
+    assert any(f.endswith("resources/model.pt") for f in files)
