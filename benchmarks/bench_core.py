@@ -1,7 +1,7 @@
 """Core figures on this machine: training throughput of the default recipe,
 single-image predict latency, and `mnist-desk predict --json` throughput.
 
-    python benchmarks/bench_core.py [--files 10000] [--train-steps 60]
+    python benchmarks/bench_core.py [--files 10000] [--train-steps 200]
 
 Training throughput times real steps of the default recipe (augmentation,
 channels_last, EMA) and extrapolates seconds per epoch over its 70,000
@@ -33,8 +33,8 @@ def bench_training(steps: int) -> None:
     recipe = recipe_for("default")
     trainer = Trainer(recipe, train, test.subset(100), torch.device("cpu"), log=lambda *_: None)
     generator = torch.Generator().manual_seed(0)
-    trainer.steps_per_epoch = 5
-    trainer._epoch(0, generator)  # warm-up: oneDNN picks its kernels on the first steps
+    trainer.steps_per_epoch = 20
+    trainer._epoch(0, generator)  # warm-up: oneDNN picks its kernels, the allocator fills its caches
     trainer.steps_per_epoch = steps
     started = time.perf_counter()
     trainer._epoch(1, generator)  # the real loop body: augmentation, step, EMA, bookkeeping
@@ -87,7 +87,7 @@ def bench_predict_files(count: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000, help="files for the predict --json figure")
-    parser.add_argument("--train-steps", type=int, default=60, help="timed training steps")
+    parser.add_argument("--train-steps", type=int, default=200, help="timed training steps")
     args = parser.parse_args()
     torch.set_num_threads(torch.get_num_threads())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")

@@ -166,7 +166,7 @@ def _deep_dropout(ch: tuple[int, ...]) -> OrderedDict[str, nn.Module]:
 
 def _default(ch: tuple[int, ...]) -> OrderedDict[str, nn.Module]:
     # Our shipped design: BatchNorm convs, pooling early so the expensive 3x3
-    # layers run at 14x14 and 7x7, and a global-average head that needs few
+    # layers run at 14x14 and 7x7, and a global max-pool head that needs few
     # parameters and is indifferent to where in the frame a stroke feature sits.
     c1, c2, c3, c4 = _pick(ch, (32, 48, 64, 128))
     return OrderedDict(
