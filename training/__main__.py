@@ -87,12 +87,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _program_name() -> str:
-    """How this run was started, as the user typed it (for the checkpoint's metadata)."""
-    name = Path(sys.argv[0]).name
-    return "python -m training" if name == "__main__.py" else name
-
-
 def cmd_calibrate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
     device = pick_device(None)
@@ -160,7 +154,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             "data_source": train.source,
             "data_sha256": train.sha256(),
             "test_sha256": test.sha256(),
-            "command": " ".join([_program_name(), *sys.argv[1:]]),
+            # The canonical spelling (mnist-desk-train and torchrun run the same code).
+            "command": " ".join(["python -m training", *args.argv]),
             "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
             "processes": dist.get_world_size() if distributed else 1,
             "torch": torch.__version__,
@@ -198,7 +193,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
+    args.argv = argv
     commands = {"train": cmd_train, "evaluate": cmd_evaluate, "calibrate": cmd_calibrate, "summary": cmd_summary}
     try:
         return commands[args.command](args)
