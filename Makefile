@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_ui.py
 	$(BIN)/python benchmarks/drawn_digits.py
+	$(BIN)/python benchmarks/mnist_on_canvas.py
 
 # The standalone app in dist/mnist-desk/ (see build.spec).
 dist: $(STAMP)
