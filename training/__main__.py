@@ -20,7 +20,7 @@ from mnist_desk.resources import bundled_model_path
 from training.calibrate import calibrate
 from training.data import DataError, default_data_dir, find_idx_pair, load_split, read_idx_pair
 from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
-from training.train import Trainer, pick_device, predict_all, recipe_for
+from training.train import Trainer, logits_all, pick_device, predict_all, recipe_for
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +90,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
     device = pick_device(None)
-    calibration = calibrate(ckpt.model.to(device), load_split("test"), device)
+    test = load_split("test")
+    calibration = calibrate(logits_all(ckpt.model.to(device), test.images, device), test.labels)
     meta = {**ckpt.meta, "temperature": calibration["temperature"], "calibration": calibration}
     save_checkpoint(args.checkpoint, ckpt.model, meta)
     metrics_path = args.checkpoint.with_name("metrics.json")
@@ -164,9 +165,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = trainer.run(ckpt_path, meta)
         if rank != 0 or result.interrupted:
             return 130 if result.interrupted else 0
-        predicted = predict_all(result.model, test.images, device)
+        logits = logits_all(result.model, test.images, device)  # one pass: accuracy and calibration
+        predicted = logits.argmax(1).numpy()
         evaluation = evaluation_summary(test.labels, predicted)
-        calibration = calibrate(result.model, test, device)
+        calibration = calibrate(logits, test.labels)
         meta.update(
             temperature=calibration["temperature"],
             calibration=calibration,

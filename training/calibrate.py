@@ -20,19 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from training.data import Digits
-from training.train import images_to_tensor
-
 BINS = 15
-
-
-@torch.no_grad()
-def logits_of(model: nn.Module, images: np.ndarray, device: torch.device, batch: int = 1000) -> torch.Tensor:
-    model.eval()
-    out = [
-        model(images_to_tensor(images[i : i + batch]).to(device)).float().cpu() for i in range(0, len(images), batch)
-    ]
-    return torch.cat(out) if out else torch.empty(0, 10)
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
@@ -72,19 +60,18 @@ def _scores(logits: torch.Tensor, labels: torch.Tensor, temperature: float) -> d
     }
 
 
-def calibrate(model: nn.Module, test: Digits, device: torch.device) -> dict[str, Any]:
-    """Fit the temperature on test[: n/2], report before/after on test[n/2 :]."""
-    logits = logits_of(model, test.images, device)
-    labels = torch.from_numpy(test.labels.astype(np.int64))
-    half = len(labels) // 2
-    temperature = fit_temperature(logits[:half], labels[:half])
+def calibrate(logits: torch.Tensor, labels: np.ndarray) -> dict[str, Any]:
+    """Fit the temperature on the first half of (logits, labels), report before/after on the second."""
+    targets = torch.from_numpy(labels.astype(np.int64))
+    half = len(targets) // 2
+    temperature = fit_temperature(logits[:half], targets[:half])
     if not math.isfinite(temperature) or temperature <= 0:
         temperature = 1.0  # degenerate data (a single class, say): leave the model as it is
-    held_out = logits[half:], labels[half:]
+    held_out = logits[half:], targets[half:]
     return {
         "temperature": round(temperature, 4),
         "fitted_on": f"MNIST test images 0..{half - 1}",
-        "judged_on": f"MNIST test images {half}..{len(labels) - 1}",
+        "judged_on": f"MNIST test images {half}..{len(targets) - 1}",
         "before": _scores(*held_out, 1.0),
         "after": _scores(*held_out, temperature),
     }

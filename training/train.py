@@ -89,14 +89,19 @@ def images_to_tensor(images: np.ndarray) -> torch.Tensor:
 
 
 @torch.no_grad()
-def predict_all(model: nn.Module, images: np.ndarray, device: torch.device, batch: int = 1000) -> np.ndarray:
-    """Predicted class for every image, in batches."""
+def logits_all(model: nn.Module, images: np.ndarray, device: torch.device, batch: int = 1000) -> torch.Tensor:
+    """The network's logits for every image, in batches, as a float CPU tensor (N, 10)."""
     model.eval()
     out = []
     for start in range(0, len(images), batch):
         x = images_to_tensor(images[start : start + batch]).to(device)
-        out.append(model(x).argmax(1).cpu())
-    return torch.cat(out).numpy()
+        out.append(model(x).float().cpu())
+    return torch.cat(out) if out else torch.empty(0, 10)
+
+
+def predict_all(model: nn.Module, images: np.ndarray, device: torch.device, batch: int = 1000) -> np.ndarray:
+    """Predicted class for every image, in batches."""
+    return logits_all(model, images, device, batch).argmax(1).numpy()
 
 
 def _distributed() -> tuple[int, int]:

@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
             self.prediction_label.setText("—")
             self.confidence_label.setText("Draw a digit on the canvas")
             self.input_view.set_image(None, "Nothing drawn yet")
+            self.latency_status.setText("Inference: none (empty canvas)")
         else:
             digit, confidence = prediction.digit, prediction.confidence
             sure = confidence >= CONFIDENT
@@ -270,13 +271,11 @@ class MainWindow(QMainWindow):
                 f"{confidence * 100:.1f} % sure" if sure else f"Not sure: {confidence * 100:.1f} %"
             )
             self.input_view.set_image(grey_to_qimage(prediction.input))
-        if prediction is None:
-            self.latency_status.setText("Inference: none (empty canvas)")
-        elif submitted is not None:
-            total_ms = (time.perf_counter() - submitted) * 1000
-            self.latency_status.setText(
-                f"Inference: {prediction.seconds * 1000:.1f} ms (shown after {total_ms:.0f} ms)"
-            )
+            if submitted is not None:
+                total_ms = (time.perf_counter() - submitted) * 1000
+                self.latency_status.setText(
+                    f"Inference: {prediction.seconds * 1000:.1f} ms (shown after {total_ms:.0f} ms)"
+                )
         self.prediction_shown.emit(sequence)
 
     def on_worker_error(self, message: str) -> None:
