@@ -5,6 +5,12 @@ A checkpoint is ``{"format", "model": state_dict, "model_args": ModelConfig,
 unfinished. Loading uses ``weights_only=True`` so a checkpoint cannot run
 code, and every way a file can be wrong becomes a :class:`CheckpointError`
 that says what is wrong in words a user can act on.
+
+Nothing in the file is trusted before it is checked: ``model_args`` are
+bounded and compared with the tensors' shapes on the meta device (no memory
+is allocated for a network the weights do not fit), weights and temperature
+must be finite, and torch's own error text is never passed on, because for
+an unreadable file it advises the unsafe ``weights_only=False``.
 """
 
 from __future__ import annotations
@@ -13,6 +19,10 @@ import json
 import math
 import os
 import pickle
+import re
+import stat
+import time
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +30,22 @@ from typing import Any
 
 import torch
 
-from mnist_desk.model import DigitNet, ModelConfig, build_model
+from mnist_desk.model import ARCHITECTURES, DigitNet, ModelConfig, build_model
 
 FORMAT = "mnist-desk/1"
+WHAT_IT_IS = (
+    "an mnist-desk checkpoint is the model.pt that `python -m training train` writes: "
+    "a PyTorch zip file holding the weights, the architecture (model_args) and metadata"
+)
+# The largest preset (deep-dropout) is 13 MB; a few thousand kernels per layer is
+# already far beyond anything trained here, and bounds what a file can make us allocate.
+MAX_CHANNELS = 4096
+MAX_FILE_BYTES = 2 << 30
+# Probabilities are softmax(logits / T): outside this range T is a damaged value,
+# not a calibration (the shipped model's is 0.237).
+TEMPERATURE_RANGE = (1e-3, 1e3)
+# A temporary older than this whose writer cannot be checked is left by a crash.
+STALE_TMP_SECONDS = 3600
 
 
 class CheckpointError(ValueError):
@@ -38,15 +61,69 @@ class LoadedCheckpoint:
     resume: dict[str, Any] | None = field(default=None, repr=False)
 
 
+# --- saving -------------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return False  # the caller falls back to the file's age
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path | str) -> list[Path]:
+    """Delete ``NAME.tmp`` / ``NAME.<pid>.tmp`` left beside ``path`` by a killed save.
+
+    A temporary whose writing process is still alive is kept (it is mid-save).
+    Returns the paths removed.
+    """
+    path = Path(path)
+    pattern = re.compile(re.escape(path.name) + r"(?:\.(\d+))?\.tmp")
+    removed = []
+    if not path.parent.is_dir():
+        return removed
+    for candidate in path.parent.iterdir():
+        match = pattern.fullmatch(candidate.name)
+        if match is None:
+            continue
+        pid = int(match.group(1)) if match.group(1) else None
+        if pid == os.getpid():
+            continue
+        if pid is not None and os.name == "posix" and _pid_alive(pid):
+            continue
+        if pid is not None and os.name != "posix":
+            try:
+                if time.time() - candidate.stat().st_mtime < STALE_TMP_SECONDS:
+                    continue
+            except OSError:
+                continue
+        try:
+            candidate.unlink()
+            removed.append(candidate)
+        except OSError:
+            pass  # not ours to fight over: the save itself still works
+    return removed
+
+
 def save_checkpoint(
     path: Path | str,
     model: DigitNet,
     meta: dict[str, Any],
     resume: dict[str, Any] | None = None,
 ) -> None:
-    """Write atomically: a crash mid-write leaves the previous file intact."""
+    """Write atomically: a crash mid-write leaves the previous file intact.
+
+    The data goes to ``NAME.<pid>.tmp`` first and is renamed into place;
+    temporaries a killed earlier save left behind are removed here.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     payload: dict[str, Any] = {
         "format": FORMAT,
         "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
@@ -57,27 +134,134 @@ def save_checkpoint(
     }
     if resume is not None:
         payload["resume"] = resume
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def _check_file(path: Path) -> None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise CheckpointError(f"{path}: no such checkpoint file") from None
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read ({exc.strerror})") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise CheckpointError(f"{path}: not a regular file; {WHAT_IT_IS}")
+    if info.st_size == 0:
+        raise CheckpointError(f"{path}: the file is empty; {WHAT_IT_IS}")
+    if info.st_size > MAX_FILE_BYTES:
+        raise CheckpointError(f"{path}: {info.st_size / 2**30:.1f} GiB is far larger than any mnist-desk model")
+    try:
+        with path.open("rb") as f:
+            head = f.read(4)
+        is_zip = zipfile.is_zipfile(path)
+        if is_zip:
+            with zipfile.ZipFile(path) as archive:
+                unpacked = sum(item.file_size for item in archive.infolist())
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise CheckpointError(f"{path}: truncated or damaged checkpoint ({exc})") from exc
+    if not is_zip:
+        if head == b"PK\x03\x04":
+            raise CheckpointError(f"{path}: truncated or damaged checkpoint (the zip file's directory is missing)")
+        raise CheckpointError(f"{path}: not an mnist-desk checkpoint; {WHAT_IT_IS}")
+    if unpacked > MAX_FILE_BYTES:
+        raise CheckpointError(f"{path}: would unpack to {unpacked / 2**30:.1f} GiB, far more than any mnist-desk model")
 
 
 def load_checkpoint(path: Path | str, map_location: str | torch.device = "cpu") -> LoadedCheckpoint:
+    """Load and validate a checkpoint; raise :class:`CheckpointError` saying what is wrong."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"{path}: no such checkpoint file")
+    _check_file(path)
     try:
-        payload = torch.load(path, map_location=map_location, weights_only=True)
-    except (zipfile.BadZipFile, EOFError) as exc:
-        raise CheckpointError(f"{path}: truncated or corrupt checkpoint ({exc})") from exc
+        with warnings.catch_warnings():
+            # torch warns about odd pickle protocols and the like: the file's
+            # problems are reported below, as errors, in our own words.
+            warnings.simplefilter("ignore")
+            payload = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
-        lines = [line.strip() for line in str(exc).splitlines() if "Unsupported global" in line] or [
-            str(exc).splitlines()[0]
-        ]
-        raise CheckpointError(f"{path}: refused: it holds objects other than weights ({lines[0]})") from exc
+        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
+        if found:
+            raise CheckpointError(
+                f"{path}: refused: it holds Python objects other than weights ({found.group(1)}), "
+                "which could run code when loaded; it is not loaded"
+            ) from exc
+        raise CheckpointError(
+            f"{path}: not an mnist-desk checkpoint (its contents are not weights); {WHAT_IT_IS}"
+        ) from exc
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise CheckpointError(f"{path}: truncated or damaged checkpoint ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - arbitrary bytes fail in arbitrary ways (struct.error, UnicodeDecodeError...)
-        raise CheckpointError(f"{path}: not a PyTorch checkpoint, or damaged ({type(exc).__name__}: {exc})") from exc
+        raise CheckpointError(
+            f"{path}: damaged, or not an mnist-desk checkpoint ({type(exc).__name__}); {WHAT_IT_IS}"
+        ) from exc
     return _validate(payload, path)
+
+
+def _config(model_args: Any, path: Path) -> ModelConfig:
+    if not isinstance(model_args, dict):
+        raise CheckpointError(f"{path}: 'model_args' must be a mapping, not {type(model_args).__name__}")
+    arch = model_args.get("arch")
+    if not isinstance(arch, str) or arch not in ARCHITECTURES:
+        known = ", ".join(ARCHITECTURES)
+        raise CheckpointError(f"{path}: unknown architecture {arch!r} (known: {known})")
+    channels = model_args.get("channels", [])
+    if not isinstance(channels, list | tuple):
+        raise CheckpointError(f"{path}: 'channels' must be a list of kernel counts, not {channels!r:.60}")
+    for count in channels:
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_CHANNELS:
+            raise CheckpointError(f"{path}: kernel count {count!r:.40} is not a whole number from 1 to {MAX_CHANNELS}")
+    return ModelConfig(arch, tuple(channels))
+
+
+def _check_weights(state: Any, config: ModelConfig, path: Path) -> None:
+    """Compare the tensors with the architecture built on the meta device: no memory is allocated."""
+    if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
+        raise CheckpointError(f"{path}: 'model' must map layer names to tensors")
+    try:
+        with torch.device("meta"):
+            skeleton = build_model(config).state_dict()
+    except ValueError as exc:
+        raise CheckpointError(f"{path}: {exc}") from exc
+    mismatch = f"{path}: weights do not match the {config.arch!r} architecture"
+    missing = [k for k in skeleton if k not in state]
+    unexpected = [k for k in state if k not in skeleton]
+    if missing or unexpected:
+        detail = f"missing {missing[:3]}" if missing else f"unexpected {unexpected[:3]}"
+        raise CheckpointError(f"{mismatch} ({detail})")
+    for name, wanted in skeleton.items():
+        tensor = state[name]
+        if not isinstance(tensor, torch.Tensor):
+            raise CheckpointError(f"{mismatch} ({name} is a {type(tensor).__name__}, not a tensor)")
+        if tensor.shape != wanted.shape:
+            raise CheckpointError(
+                f"{mismatch} ({name}: the file has {list(tensor.shape)}, the architecture needs {list(wanted.shape)})"
+            )
+        if tensor.dtype.is_floating_point != wanted.dtype.is_floating_point:
+            raise CheckpointError(f"{mismatch} ({name} holds {tensor.dtype}, expected {wanted.dtype})")
+        if tensor.dtype.is_floating_point and not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(
+                f"{path}: weight {name} holds NaN or infinite values (training diverged, or the file is damaged)"
+            )
+
+
+def check_temperature(temperature: Any, path: Path | str) -> float:
+    """The meta temperature as a float, or :class:`CheckpointError` if it is not a sane one."""
+    low, high = TEMPERATURE_RANGE
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float):
+        raise CheckpointError(f"{path}: meta 'temperature' must be a number, not {temperature!r:.40}")
+    if not (math.isfinite(temperature) and low <= temperature <= high):
+        raise CheckpointError(f"{path}: meta 'temperature' {temperature!r} is outside {low:g}..{high:g}")
+    return float(temperature)
 
 
 def _validate(payload: Any, path: Path) -> LoadedCheckpoint:
@@ -87,20 +271,19 @@ def _validate(payload: Any, path: Path) -> LoadedCheckpoint:
             "a bare state_dict does not say which architecture it belongs to)"
         )
     if payload.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: unsupported checkpoint format {payload.get('format')!r}")
-    try:
-        config = ModelConfig.from_dict(payload["model_args"])
-        model = build_model(config)
-    except ValueError as exc:
-        raise CheckpointError(f"{path}: {exc}") from exc
+        raise CheckpointError(f"{path}: unsupported checkpoint format {payload.get('format')!r:.60}")
+    config = _config(payload["model_args"], path)
+    _check_weights(payload["model"], config, path)
+    meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}
+    check_temperature(meta.get("temperature", 1.0), path)
+    resume = payload.get("resume")
+    if resume is not None and not isinstance(resume, dict):
+        raise CheckpointError(f"{path}: its training state is damaged ('resume' is a {type(resume).__name__})")
+    model = build_model(config)
     try:
         model.load_state_dict(payload["model"])
     except (RuntimeError, TypeError, AttributeError) as exc:
         first_line = str(exc).strip().splitlines()[0]
         raise CheckpointError(f"{path}: weights do not match the {config.arch!r} architecture ({first_line})") from exc
     model.eval()
-    meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}
-    temperature = meta.get("temperature", 1.0)
-    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not 0 < temperature < math.inf:
-        raise CheckpointError(f"{path}: meta 'temperature' must be a positive number, not {temperature!r}")
-    return LoadedCheckpoint(model, config, meta, path, payload.get("resume"))
+    return LoadedCheckpoint(model, config, meta, path, resume)
