@@ -4,12 +4,21 @@ MNIST was made this way: the ink's bounding box scaled to fit 20x20 keeping
 the aspect ratio, anti-aliased, then placed in 28x28 so its centre of mass
 sits at the centre. We do the same, after two steps MNIST never needed:
 finding which pixels are ink (dark-on-light canvas, white-on-black scans,
-colour, transparency) and bringing the stroke width near MNIST's, because a
-thin mouse stroke across a 280 px canvas would otherwise shrink to a hairline.
+colour, transparency, 16-bit greys) and bringing the stroke width near
+MNIST's, because a thin mouse stroke across a 280 px canvas would otherwise
+shrink to a hairline.
+
+Whatever the input, the answer is a 28x28 array or one of three errors:
+:class:`ImageError` (not a readable image, or too large), :class:`EmptyImageError`
+(no ink) and its subclass :class:`TooSmallError` (a dot, not a digit).
 """
 
 from __future__ import annotations
 
+import math
+import os
+import stat
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -26,26 +35,139 @@ THIN_LIMIT, THICK_LIMIT = 1.2, 3.2
 # indices. Not 13.5, the geometric centre: being half a pixel off costs accuracy.
 MNIST_CENTRE = 14.0
 MIN_CONTRAST = 0.12  # below this the "ink" is sensor noise or a blank page
+# Ink smaller than this (its longer side, in pixels) and under a quarter of the
+# image is a dot or a speck: scaled up to 20 px it would be a blob of no digit.
+MIN_INK_PX = 8
+# Decoded pixels we accept from a file: 40 megapixels of RGBA are 160 MB.
+# JPEGs beyond it are decoded reduced (the decoder's own 1/2..1/8 scaling).
+MAX_PIXELS = 40_000_000
+# Images are reduced (box filter) until their longer side is at most this before
+# the ink is looked for: the digit ends up 20 px tall, and every later step is
+# a full-size array operation.
+WORK_SIDE = 2048
 
 
 class ImageError(ValueError):
-    """The file is not a readable image."""
+    """The file is not a readable image (or is too large to read)."""
 
 
 class EmptyImageError(ValueError):
     """The image has no ink: there is nothing to classify."""
 
 
-def load_image(path: Path | str) -> Image.Image:
-    path = Path(path)
+class TooSmallError(EmptyImageError):
+    """The ink is a dot or speck, too small to read as a digit."""
+
+
+def _open_regular_file(path: Path) -> int:
+    """Open for reading without blocking; refuse FIFOs, devices and folders.
+
+    Opening a FIFO for reading blocks until a writer appears (forever, for a
+    stray ``x.png`` FIFO); O_NONBLOCK returns at once and fstat tells us.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with Image.open(path) as img:
-            img.load()
-            return img.copy()
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise ImageError(f"{path}: no such file") from None
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageError(f"{path}: not a readable image ({exc})") from exc
+    except IsADirectoryError:
+        raise ImageError(f"{path}: a folder, not an image file") from None
+    except OSError as exc:
+        raise ImageError(f"{path}: cannot open ({exc.strerror or exc})") from exc
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise ImageError(f"{path}: not a regular file ({kind}); only image files can be read")
+    return fd
+
+
+def _too_large(path: Path, width: int, height: int) -> ImageError:
+    return ImageError(
+        f"{path}: too large to read: {width} x {height} pixels ({width * height / 1e6:.0f} megapixels, "
+        f"the limit is {MAX_PIXELS / 1e6:.0f}); scale it down first"
+    )
+
+
+def load_image(path: Path | str) -> Image.Image:
+    """Read an image file, bounded in memory.
+
+    The size is checked from the header before anything is decoded: a JPEG
+    larger than :data:`MAX_PIXELS` is decoded at 1/2, 1/4 or 1/8 scale, any
+    other format that large is refused. The result is in a mode that
+    :func:`ink_map` reads directly (16-bit greys become 8-bit, palettes
+    RGB(A)) and at most :data:`WORK_SIDE` pixels on its longer side.
+
+    Raises
+    ------
+    ImageError
+        If the path is not a regular file, not an image, damaged, or too large.
+    """
+    path = Path(path)
+    with os.fdopen(_open_regular_file(path), "rb") as f:
+        try:
+            with warnings.catch_warnings():
+                # Pillow warns above 89 megapixels; our own, lower limit is applied below.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                img = Image.open(f)
+            with img:
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    if img.format != "JPEG":
+                        raise _too_large(path, width, height)
+                    factor = next((k for k in (2, 4, 8) if width * height / k**2 <= MAX_PIXELS), None)
+                    if factor is None:
+                        raise _too_large(path, width, height)
+                    img.draft(None, (math.ceil(width / factor), math.ceil(height / factor)))
+                    if img.size[0] * img.size[1] > MAX_PIXELS:
+                        raise _too_large(path, width, height)
+                img.load()
+                readable = _readable(img)
+                return readable.copy() if readable is img else readable
+        except Image.DecompressionBombError:
+            raise ImageError(
+                f"{path}: too large to read (over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels)"
+            ) from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+            # ImageError is a ValueError: pass our own messages on unchanged.
+            if isinstance(exc, ImageError):
+                raise
+            raise ImageError(f"{path}: not a readable image ({exc})") from exc
+
+
+def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:
+    """I;16, I and F images -> 8-bit L, scaled by the range the values use.
+
+    Pillow's own conversion clips at 255, so a 16-bit white page (65535)
+    and light ink (20000) would both become 255: an empty image.
+    """
+    values = np.asarray(image, dtype=np.float64)
+    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    top = float(values.max()) if values.size else 0.0
+    if image.mode.startswith("I;16"):
+        full = 65535.0
+    elif image.mode == "F" and top <= 1.0:
+        full = 1.0
+    else:
+        full = 255.0 if top <= 255 else 65535.0 if top <= 65535 else top
+    grey = np.clip(values / full * 255.0, 0, 255)
+    return Image.fromarray(np.round(grey).astype(np.uint8), "L")
+
+
+def _readable(image: Image.Image) -> Image.Image:
+    """A mode ink_map reads (L, LA, RGB, RGBA) at most WORK_SIDE on the longer side."""
+    if image.mode.startswith("I") or image.mode == "F":
+        image = _sixteen_bit_to_l(image)
+    elif image.mode in ("P", "PA"):
+        image = image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB")
+    elif image.mode == "1":
+        image = image.convert("L")
+    elif image.mode not in ("L", "LA", "RGB", "RGBA"):
+        image = image.convert("RGB")  # CMYK, YCbCr, LAB, HSV ...
+    longest = max(image.size)
+    if longest > WORK_SIDE:
+        image = image.reduce(math.ceil(longest / WORK_SIDE))
+    return image
 
 
 def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -53,14 +175,16 @@ def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
 
     Transparency wins when present: strokes on a transparent layer are ink
     whatever their colour. Otherwise the background is the border's median
-    grey, so both dark-on-light and light-on-dark images work.
+    grey, so both dark-on-light and light-on-dark images work. Images larger
+    than :data:`WORK_SIDE` are reduced first.
     """
     if isinstance(image, np.ndarray):
         image = _array_to_image(image)
     if image.width == 0 or image.height == 0:
         raise EmptyImageError("the image has no pixels")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        alpha = np.asarray(image.convert("RGBA"), dtype=np.float32)[..., 3] / 255.0
+    image = _readable(image)
+    if image.mode in ("RGBA", "LA"):
+        alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
         if alpha.min() < 0.5:
             return alpha
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
@@ -71,14 +195,28 @@ def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
 
 
 def _array_to_image(array: np.ndarray) -> Image.Image:
-    if array.dtype != np.uint8:
-        scale = 255.0 if array.size and float(np.nanmax(array)) <= 1.0 else 1.0
-        array = np.clip(np.nan_to_num(array.astype(np.float32)) * scale, 0, 255).astype(np.uint8)
+    if array.size == 0:
+        raise EmptyImageError("the image has no pixels")
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[..., 0]
+    if not (array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (3, 4))):
+        raise ImageError(f"expected an (H, W), (H, W, 3) or (H, W, 4) array, got shape {array.shape}")
+    if array.dtype == np.bool_:
+        array = array.astype(np.uint8) * 255
+    elif array.dtype.kind in "iu" and array.dtype != np.uint8:
+        top = int(array.max())
+        full = 255 if top <= 255 else 65535 if top <= 65535 else top
+        array = np.round(np.clip(array.astype(np.float64), 0, None) * (255.0 / full)).astype(np.uint8)
+    elif array.dtype.kind == "f":
+        values = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0).clip(0, None)
+        top = float(values.max())
+        scale = 255.0 if top <= 1.0 else 1.0 if top <= 255 else 255.0 / top
+        array = np.clip(values * scale, 0, 255).astype(np.uint8)
+    elif array.dtype != np.uint8:
+        raise ImageError(f"cannot read an array of {array.dtype} as an image")
     if array.ndim == 2:
-        return Image.fromarray(array, "L")
-    if array.ndim == 3 and array.shape[2] in (3, 4):
-        return Image.fromarray(np.ascontiguousarray(array), "RGB" if array.shape[2] == 3 else "RGBA")
-    raise ImageError(f"expected an (H, W), (H, W, 3) or (H, W, 4) array, got shape {array.shape}")
+        return Image.fromarray(np.ascontiguousarray(array), "L")
+    return Image.fromarray(np.ascontiguousarray(array), "RGB" if array.shape[2] == 3 else "RGBA")
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -129,6 +267,15 @@ def _normalise_stroke(ink: np.ndarray, scale: float) -> np.ndarray:
     return grey.astype(np.float32) / 255.0
 
 
+def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) of the pixels above 0.1, or None if there are none."""
+    rows = np.flatnonzero((ink > 0.1).any(1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero((ink > 0.1).any(0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
 def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
     """Return the network input: float32 (28, 28) in [0, 1], white ink on black.
 
@@ -136,6 +283,10 @@ def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
     ------
     EmptyImageError
         If the image has no ink (a blank canvas is reported, never classified).
+    TooSmallError
+        If the ink is a dot or speck too small to be a digit (an EmptyImageError too).
+    ImageError
+        If an array has a shape or type that is not an image.
     """
     ink = ink_map(image)
     peak = float(ink.max()) if ink.size else 0.0
@@ -143,17 +294,26 @@ def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
         raise EmptyImageError("the image is empty: no ink found")
     # Rescale to full contrast, and drop the faint haze of scans and JPEG noise.
     ink = np.clip((ink / peak - 0.1) / 0.9, 0.0, 1.0)
-    rows, cols = np.nonzero(ink > 0.1)
-    if rows.size == 0:
+    box = _ink_box(ink)
+    if box is None:
         raise EmptyImageError("the image is empty: no ink found")
-    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    top, bottom, left, right = box
     height, width = bottom - top, right - left
-    scale = BOX / max(height, width)
-    ink = _normalise_stroke(ink, scale)
+    longest = max(height, width)
+    if longest < MIN_INK_PX and longest * 4 < max(ink.shape):
+        raise TooSmallError(
+            f"too small to read: the ink is {width} x {height} pixels of a {ink.shape[1]} x {ink.shape[0]} "
+            "image; draw the digit larger"
+        )
+    thinned = _normalise_stroke(ink, BOX / longest)
     # Re-measure: thickening grows the box by up to half a kernel on each side.
-    rows, cols = np.nonzero(ink > 0.1)
-    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    crop = ink[top:bottom, left:right]
+    new_box = _ink_box(thinned)
+    if new_box is None:
+        # Thinning may erase a small or faint drawing entirely; the drawing as
+        # it is beats no answer.
+        thinned, new_box = ink, box
+    top, bottom, left, right = new_box
+    crop = thinned[top:bottom, left:right]
     height, width = crop.shape
     scale = BOX / max(height, width)
     new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))

@@ -1,13 +1,18 @@
+import os
+import time
+
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image, ImageDraw, ImageFilter
 
+import mnist_desk.preprocess as preprocess_module
 from mnist_desk.preprocess import (
     EmptyImageError,
     ImageError,
+    TooSmallError,
     centre_of_mass,
     ink_map,
     load_image,
@@ -124,3 +129,216 @@ def test_square_filter_matches_pillows_rank_filters(image, size, thicken):
     pillow_filter = ImageFilter.MaxFilter(size) if thicken else ImageFilter.MinFilter(size)
     expected = np.asarray(Image.fromarray(image, "L").filter(pillow_filter))
     np.testing.assert_array_equal(square_filter(image, size, thicken), expected)
+
+
+# --- drawings that broke preprocessing, and their relatives (hypothesis) ----------------------
+
+
+def _check_input(out):
+    assert out.shape == (28, 28) and out.dtype == np.float32
+    assert np.isfinite(out).all() and out.min() >= 0.0 and out.max() == pytest.approx(1.0)
+
+
+def _polyline_image(width, height, points, pen, paper, ink):
+    img = Image.new("L", (width, height), paper)
+    ImageDraw.Draw(img).line(points, fill=ink, width=pen, joint="curve")
+    return img
+
+
+@st.composite
+def drawings(draw, min_side=8, max_side=400, max_pen=30):
+    """Strokes anywhere, including off the edges, on canvases of any shape and polarity."""
+    width, height = draw(st.integers(min_side, max_side)), draw(st.integers(min_side, max_side))
+    paper, ink = draw(st.sampled_from([(255, 0), (0, 255), (235, 70), (20, 140)]))
+    xs = st.integers(-width // 5, width + width // 5)
+    ys = st.integers(-height // 5, height + height // 5)
+    points = draw(st.lists(st.tuples(xs, ys), min_size=2, max_size=6))
+    return _polyline_image(width, height, points, draw(st.integers(1, max_pen)), paper, ink)
+
+
+@settings(max_examples=200, deadline=None)
+@given(drawings())
+def test_any_drawing_gives_an_input_or_says_it_is_empty(image):
+    # Edge-touching, tiny, thin, thick, wide, tall: an answer or EmptyImageError, never a crash.
+    try:
+        out = preprocess(image)
+    except EmptyImageError:
+        return
+    _check_input(out)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    side=st.integers(64, 600),
+    dot=st.integers(1, 7),
+    where=st.tuples(st.floats(0, 1), st.floats(0, 1)),
+    dark_on_light=st.booleans(),
+)
+def test_a_dot_is_too_small_to_read(side, dot, where, dark_on_light):
+    paper, ink = (255, 0) if dark_on_light else (0, 255)
+    img = Image.new("L", (side, side), paper)
+    x, y = int(where[0] * (side - dot)), int(where[1] * (side - dot))
+    ImageDraw.Draw(img).rectangle((x, y, x + dot - 1, y + dot - 1), fill=ink)
+    with pytest.raises(TooSmallError, match="too small to read"):
+        preprocess(img)
+
+
+def test_the_reported_dot_and_a_small_digit():
+    # The issue's case: a 4 px dot on a 280 px canvas used to raise "zero-size array".
+    img = _disc_image(280, (140, 140), 2)
+    with pytest.raises(EmptyImageError, match="too small to read"):
+        preprocess(img)
+    # A digit drawn small but legibly (12 px) is still read.
+    small = _polyline_image(280, 280, [(100, 100), (110, 100), (104, 112)], 2, 255, 0)
+    _check_input(preprocess(small))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    side=st.integers(100, 1000),
+    pen=st.integers(1, 2),
+    points=st.lists(st.tuples(st.floats(0.05, 0.95), st.floats(0.05, 0.95)), min_size=2, max_size=5),
+)
+def test_thin_long_strokes_are_read_not_refused(side, pen, points):
+    pixels = [(x * side, y * side) for x, y in points]
+    width = max(p[0] for p in pixels) - min(p[0] for p in pixels)
+    height = max(p[1] for p in pixels) - min(p[1] for p in pixels)
+    assume(max(width, height) >= side * 0.3)
+    _check_input(preprocess(_polyline_image(side, side, pixels, pen, 255, 0)))
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    width=st.integers(2100, 4500),
+    height=st.integers(2100, 4500),
+    centre=st.tuples(st.floats(0.3, 0.7), st.floats(0.3, 0.7)),
+)
+def test_huge_images_are_read_reduced(width, height, centre):
+    radius = min(width, height) // 6
+    cx, cy = int(centre[0] * width), int(centre[1] * height)
+    image = np.full((height, width), 255, np.uint8)
+    image[cy - radius : cy + radius, cx - radius // 4 : cx + radius // 4] = 0  # a bar: a "1"
+    out = preprocess(image)
+    _check_input(out)
+    row, col = centre_of_mass(out)
+    assert abs(row - 14.0) <= 0.75 and abs(col - 14.0) <= 0.75
+    rows = np.nonzero(out > 0.5)[0]
+    assert rows.max() - rows.min() + 1 in (19, 20, 21)
+
+
+@settings(max_examples=40, deadline=None)
+@given(drawings(min_side=20, max_side=200, max_pen=12))
+def test_sixteen_bit_images_read_like_their_eight_bit_twins(tmp_path_factory, image):
+    try:
+        expected = preprocess(image)
+    except EmptyImageError:
+        expected = None
+    grey8 = np.asarray(image)
+    grey16 = grey8.astype(np.uint16) * 257  # the same greys on the 16-bit scale
+    path = tmp_path_factory.mktemp("png16") / "digit16.png"
+    Image.fromarray(grey16).save(path)
+    as_read = load_image(path)
+    variants = [grey16, Image.fromarray(grey16), as_read, Image.fromarray(grey16.astype(np.int32), "I")]
+    for variant in variants:
+        if expected is None:
+            with pytest.raises(EmptyImageError):
+                preprocess(variant)
+        else:
+            np.testing.assert_allclose(preprocess(variant), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("where", ["top", "left", "corner"])
+def test_ink_touching_the_edge_is_read(where):
+    img = Image.new("L", (280, 280), 255)
+    box = {"top": (120, 0, 150, 200), "left": (0, 120, 200, 150), "corner": (0, 0, 40, 200)}[where]
+    ImageDraw.Draw(img).rectangle(box, fill=0)
+    out = preprocess(img)
+    _check_input(out)
+    row, col = centre_of_mass(out)
+    assert abs(row - 14.0) <= 0.75 and abs(col - 14.0) <= 0.75
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    arrays(
+        st.sampled_from([np.float32, np.float64, np.uint16, np.int32, np.bool_]),
+        st.tuples(st.integers(1, 30), st.integers(1, 30)),
+    )
+)
+def test_arrays_of_any_numeric_type_never_crash(array):
+    # NaN, infinities, negative and 16-bit values included.
+    try:
+        out = preprocess(array)
+    except EmptyImageError:
+        return
+    _check_input(out)
+
+
+# --- files: size, type and bit depth --------------------------------------------------------
+
+
+def _png_claiming(path, width, height):
+    """A valid 1x1 PNG whose header claims another size: what a decoder reads first."""
+    import io
+    import struct
+    import zlib
+
+    buffer = io.BytesIO()
+    Image.new("L", (1, 1), 255).save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    ihdr = 8 + 8  # signature, then length and type of the IHDR chunk
+    data[ihdr : ihdr + 8] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13]))
+    data[ihdr + 13 : ihdr + 17] = struct.pack(">I", crc)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("side", [13_000, 20_000])
+def test_a_huge_png_is_too_large_before_it_is_decoded(tmp_path, side):
+    path = _png_claiming(tmp_path / "huge.png", side, side)
+    started = time.perf_counter()
+    with pytest.raises(ImageError, match="too large"):
+        load_image(path)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_large_jpeg_is_decoded_reduced(tmp_path, monkeypatch):
+    monkeypatch.setattr(preprocess_module, "MAX_PIXELS", 200_000)
+    img = Image.new("L", (1000, 800), 255)
+    ImageDraw.Draw(img).rectangle((450, 150, 520, 650), fill=0)
+    img.save(tmp_path / "big.jpg", quality=95)
+    loaded = load_image(tmp_path / "big.jpg")
+    assert loaded.width * loaded.height <= 200_000 and loaded.width >= 250
+    assert np.abs(preprocess(loaded) - preprocess(img)).mean() < 0.05
+    img.save(tmp_path / "big.png")
+    with pytest.raises(ImageError, match="too large to read: 1000 x 800 pixels"):
+        load_image(tmp_path / "big.png")
+
+
+def test_images_are_returned_at_most_work_side(tmp_path, monkeypatch):
+    monkeypatch.setattr(preprocess_module, "WORK_SIDE", 256)
+    _disc_image(1000, (500, 500), 200).save(tmp_path / "disc.png")
+    assert max(load_image(tmp_path / "disc.png").size) <= 256
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_named_like_an_image_is_refused_without_hanging(tmp_path):
+    os.mkfifo(tmp_path / "x.png")
+    with pytest.raises(ImageError, match="not a regular file"):
+        load_image(tmp_path / "x.png")
+
+
+def test_a_folder_is_not_an_image(tmp_path):
+    (tmp_path / "d.png").mkdir()
+    with pytest.raises(ImageError, match="folder"):
+        load_image(tmp_path / "d.png")
+
+
+def test_palette_and_bilevel_files_are_read(tmp_path):
+    img = _disc_image(100, (50, 50), 20)
+    img.convert("P").save(tmp_path / "p.png")
+    img.convert("1").save(tmp_path / "b.png")
+    for name in ("p.png", "b.png"):
+        _check_input(preprocess(load_image(tmp_path / name)))
