@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,12 +56,33 @@ def _load_predictor(checkpoint: Path | None):
     return Predictor(checkpoint)
 
 
+def _display(text: str) -> str:
+    """Text safe to print anywhere: bytes of a non-UTF-8 file name shown as \\xff escapes.
+
+    Python keeps such bytes as lone surrogates ('\\udcff'), which a strict
+    UTF-8 stdout refuses to encode and JSON parsers may reject.
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _write_line(text: str) -> None:
+    """Print one line that the stream's encoding can always carry (even ASCII)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+
+
 def _prepare(paths: list[Path]) -> Iterator[tuple[Path, np.ndarray | None, str | None]]:
     for path in paths:
         try:
             yield path, preprocess(load_image(path)), None
         except (ImageError, EmptyImageError) as exc:
             yield path, None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
+            yield path, None, f"{path}: could not be read ({type(exc).__name__}: {exc})"
 
 
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -71,62 +96,147 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def _probabilities(predictor: Any, inputs: list[np.ndarray]) -> list[np.ndarray | str]:
+    """Probabilities per input, or an error message for each input whose forward pass failed."""
+    if not inputs:
+        return []
+    try:
+        return list(predictor.probabilities(np.stack(inputs)))
+    except Exception:  # noqa: BLE001 - retry one by one, so only the input that fails is lost
+        results: list[np.ndarray | str] = []
+        for x in inputs:
+            try:
+                results.append(predictor.probabilities(x[None])[0])
+            except Exception as exc:  # noqa: BLE001
+                results.append(f"the network failed on this image ({type(exc).__name__}: {exc})")
+        return results
+
+
 def cmd_predict(args: argparse.Namespace) -> int:
     if args.csv is not None:
         return _predict_csv(args)
+    if args.out is not None:
+        print("error: --out goes with --csv (image results are printed)", file=sys.stderr)
+        return 2
     if not args.images:
         print("error: give image files, or --csv FILE", file=sys.stderr)
         return 2
     predictor = _load_predictor(args.checkpoint)
     failed = 0
     for chunk in _chunks(_prepare(args.images), CHUNK):
-        good = [inp for _, inp, _ in chunk if inp is not None]
-        probs = iter(predictor.probabilities(np.stack(good)) if good else [])
+        results = iter(_probabilities(predictor, [inp for _, inp, _ in chunk if inp is not None]))
         for path, inp, error in chunk:
-            if inp is None:
-                failed += 1
-                record: dict[str, Any] = {"file": str(path), "digit": None, "error": error}
+            outcome = next(results) if inp is not None else error
+            if isinstance(outcome, np.ndarray) and not np.isfinite(outcome).all():
+                outcome = f"{path}: the network gave non-finite probabilities"
+            if isinstance(outcome, np.ndarray):
+                record: dict[str, Any] = {
+                    "file": _display(str(path)),
+                    "digit": int(outcome.argmax()),
+                    "probabilities": [round(float(v), 6) for v in outcome],
+                }
             else:
-                p = next(probs)
-                record = {"file": str(path), "digit": int(p.argmax()), "probabilities": [round(float(v), 6) for v in p]}
+                failed += 1
+                record = {"file": _display(str(path)), "digit": None, "error": _display(str(outcome))}
             _print_record(record, args.json)
     return 1 if failed else 0
 
 
 def _print_record(record: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        print(json.dumps(record), flush=False)
+        # allow_nan=False: NaN and Infinity are not JSON; a record never holds them.
+        _write_line(json.dumps(record, allow_nan=False))
     elif record["digit"] is None:
-        print(f"{record['file']}: error: {record['error']}")
+        _write_line(f"{record['file']}: error: {record['error']}")
     else:
-        print(f"{record['file']}: {record['digit']} ({max(record['probabilities']) * 100:.1f} %)")
+        _write_line(f"{record['file']}: {record['digit']} ({max(record['probabilities']) * 100:.1f} %)")
+
+
+def _read_input_file(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO or device would block or never end."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{path}: not a regular file")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+
+
+class OutputError(ValueError):
+    """The output file cannot be written."""
+
+
+def _reserve_output(out: Path) -> Path | None:
+    """Check before any work that ``out`` can be written; return a temporary beside it.
+
+    The result is written to the temporary and renamed over ``out`` at the
+    end, so a failure never leaves half a submission. None means ``out`` is
+    an existing special file (``/dev/stdout``, a FIFO), written in place.
+    """
+    if out.is_dir():
+        raise OutputError(f"--out {out} is a folder; give a file name, such as {out / 'submission.csv'}")
+    parent = out.parent
+    if not parent.is_dir():
+        raise OutputError(f"--out {out}: the folder {parent} does not exist")
+    if out.exists():
+        if not os.access(out, os.W_OK):
+            raise OutputError(f"--out {out}: the file is not writable")
+        if not out.is_file():
+            return None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write in {parent} ({exc.strerror or exc})") from exc
+    os.close(fd)
+    return Path(name)
 
 
 def _predict_csv(args: argparse.Namespace) -> int:
+    tmp = _reserve_output(args.out) if args.out is not None else None
     try:
-        images, _ = parse_csv(args.csv.read_bytes(), str(args.csv))
-    except OSError as exc:
-        raise DataError(f"{args.csv}: cannot read ({exc.strerror})") from exc
-    predictor = _load_predictor(args.checkpoint)
-    # Kaggle's digits are MNIST already (centred 28x28, white on black): no preprocessing.
-    labels = predictor.probabilities(images.astype(np.float32) / 255.0).argmax(1)
-    out = sys.stdout if args.out is None else args.out.open("w", newline="")
-    try:
-        writer = csv.writer(out)
-        writer.writerow(["ImageId", "Label"])
-        writer.writerows((i + 1, int(label)) for i, label in enumerate(labels))
+        images, _ = parse_csv(_read_input_file(args.csv), str(args.csv))
+        predictor = _load_predictor(args.checkpoint)
+        # Kaggle's digits are MNIST already (centred 28x28, white on black): no preprocessing.
+        labels = predictor.probabilities(images.astype(np.float32) / 255.0).argmax(1)
+        target = tmp or args.out
+        out = sys.stdout if target is None else target.open("w", newline="")
+        try:
+            writer = csv.writer(out)
+            writer.writerow(["ImageId", "Label"])
+            writer.writerows((i + 1, int(label)) for i, label in enumerate(labels))
+        finally:
+            if out is not sys.stdout:
+                out.close()
+        if tmp is not None:
+            os.replace(tmp, args.out)
+            tmp = None
     finally:
-        if out is not sys.stdout:
-            out.close()
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     if args.out is not None:
         print(f"wrote {len(labels)} predictions to {args.out}", file=sys.stderr)
     return 0
 
 
+def _json_safe(value: Any) -> Any:
+    """Non-finite floats (which JSON cannot hold) become null, recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     predictor = _load_predictor(args.checkpoint)
-    print(json.dumps({"checkpoint": str(predictor.path), "arch": predictor.arch, "device": predictor.device_name,
-                      "feature_stages": predictor.feature_stages, "meta": predictor.meta}, indent=2, default=str))  # fmt: skip
+    info = {"checkpoint": _display(str(predictor.path)), "arch": predictor.arch, "device": predictor.device_name,
+            "feature_stages": predictor.feature_stages, "meta": predictor.meta}  # fmt: skip
+    _write_line(json.dumps(_json_safe(info), indent=2, default=str, allow_nan=False))
     return 0
 
 
@@ -145,6 +255,6 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"predict": cmd_predict, "info": cmd_info, "gui": cmd_gui, None: cmd_gui}
     try:
         return commands[args.command](args)
-    except (CheckpointError, DataError, FileNotFoundError) as exc:
+    except (CheckpointError, DataError, OutputError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

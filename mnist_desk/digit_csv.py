@@ -7,6 +7,7 @@ training imports it from here.
 
 from __future__ import annotations
 
+import codecs
 import io
 
 import numpy as np
@@ -25,6 +26,30 @@ def check_labels(labels: np.ndarray, name: str) -> None:
         raise DataError(f"{name}: label {labels[bad]} at index {bad} is outside 0-9")
 
 
+def _decode(data: bytes) -> str:
+    """Text of a CSV file; a byte-order mark is dropped, never read as a cell.
+
+    Excel and Windows Notepad start UTF-8 files with a BOM. Read as text it
+    made the first row look like a header, which was then dropped, shifting
+    every ImageId of a submission by one.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("ascii", errors="replace")
+
+
+def _is_header(line: str) -> bool:
+    """A header names its columns ("label", "pixel0", "ImageId"): its first cell starts with a letter.
+
+    Anything else is data, and a damaged data row fails loudly in the parser
+    rather than being skipped as a header.
+    """
+    first = line.split(",", 1)[0].strip().strip('"').strip("'").strip()
+    return first[:1].isalpha()
+
+
 def parse_csv(data: bytes, name: str = "<csv>", labelled: bool | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Parse ``label,pixel0..pixel783`` rows (a header row is optional).
 
@@ -32,9 +57,9 @@ def parse_csv(data: bytes, name: str = "<csv>", labelled: bool | None = None) ->
     columns are labelled (MNIST CSV, Kaggle ``train.csv``), 784 are not
     (Kaggle ``test.csv``). Returns (images (N, 28, 28) uint8, labels or None).
     """
-    text = data.decode("ascii", errors="replace")
+    text = _decode(data)
     lines = text.splitlines()
-    if lines and lines[0] and not lines[0].lstrip().split(",")[0].strip().lstrip("-").isdigit():
+    if lines and _is_header(lines[0]):
         lines = lines[1:]  # a header row such as "label,1x1,..." or "label,pixel0,..."
     lines = [line for line in lines if line.strip()]
     if not lines:

@@ -1,9 +1,14 @@
+import io
 import json
+import os
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
+import mnist_desk.cli as cli
 from mnist_desk.checkpoint import save_checkpoint
 from mnist_desk.cli import main
 from mnist_desk.model import build_model
@@ -76,3 +81,173 @@ def test_info_and_version(capsys, checkpoint):
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0 and "mnist-desk 0.1.0" in capsys.readouterr().out
+
+
+# --- bad inputs: each gets its own answer, the rest still get theirs --------------------------
+
+
+def _strict_json(line):
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+def _dot_png(path):
+    img = Image.new("L", (280, 280), 255)
+    ImageDraw.Draw(img).ellipse((140, 140, 143, 143), fill=0)
+    img.save(path)
+    return path
+
+
+def _sixteen_bit_png(path, drawn_seven):
+    grey16 = np.asarray(drawn_seven.convert("L")).astype(np.uint16) * 257
+    Image.fromarray(grey16).save(path)
+    return path
+
+
+def test_a_dot_is_too_small_and_costs_the_other_files_nothing(tmp_path, capsys, checkpoint, images, drawn_seven):
+    good = images[0]
+    dot = _dot_png(tmp_path / "dot.png")
+    deep = _sixteen_bit_png(tmp_path / "seven16.png", drawn_seven)
+    code = main(["predict", "--json", "--checkpoint", str(checkpoint), str(good), str(dot), str(deep)])
+    records = [_strict_json(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1 and [r["file"] for r in records] == [str(good), str(dot), str(deep)]
+    assert records[1]["digit"] is None and "too small to read" in records[1]["error"]
+    assert records[0]["digit"] == records[2]["digit"] and records[0]["probabilities"] == records[2]["probabilities"]
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("boom"), MemoryError(), ZeroDivisionError("x")])
+def test_any_failure_on_one_file_becomes_that_files_error_record(
+    tmp_path, capsys, monkeypatch, checkpoint, images, failure
+):
+    good = images[0]
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(good.read_bytes())
+    real_load = cli.load_image
+
+    def load(path):
+        if path == bad:
+            raise failure
+        return real_load(path)
+
+    monkeypatch.setattr(cli, "load_image", load)
+    code = main(["predict", "--json", "--checkpoint", str(checkpoint), str(good), str(bad), str(good)])
+    records = [_strict_json(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1 and len(records) == 3
+    assert records[1]["digit"] is None and type(failure).__name__ in records[1]["error"]
+    assert records[0]["digit"] is not None and records[2]["digit"] is not None
+
+
+class NanPredictor:
+    def probabilities(self, inputs):
+        return np.full((len(inputs), 10), np.nan, dtype=np.float32)
+
+
+def test_json_output_is_always_valid_json(capsys, monkeypatch, images):
+    monkeypatch.setattr(cli, "_load_predictor", lambda _: NanPredictor())
+    assert main(["predict", "--json", str(images[0]), str(images[1])]) == 1
+    records = [_strict_json(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[0]["digit"] is None and "non-finite" in records[0]["error"]
+    assert "empty" in records[1]["error"]
+
+
+def test_info_is_valid_json_even_with_non_finite_metadata(tmp_path, capsys):
+    path = tmp_path / "nan-meta.pt"
+    save_checkpoint(path, build_model("twoconv"), {"test_accuracy": float("nan"), "seconds": float("inf")})
+    assert main(["info", "--checkpoint", str(path)]) == 0
+    info = _strict_json(capsys.readouterr().out)
+    assert info["meta"]["test_accuracy"] is None and info["meta"]["seconds"] is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="non-UTF-8 file names are a POSIX matter")
+@pytest.mark.parametrize("as_json", [True, False])
+def test_non_utf8_file_names_print_with_a_strict_stdout(tmp_path, monkeypatch, checkpoint, drawn_seven, as_json):
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/seven-\xff.png"))
+    drawn_seven.save(path)
+    missing = Path(os.fsdecode(bytes(tmp_path) + b"/gone-\xfe.png"))
+    raw = io.BytesIO()
+    strict = io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
+    monkeypatch.setattr(sys, "stdout", strict)
+    args = ["predict", "--checkpoint", str(checkpoint), str(path), str(missing)]
+    assert main(args[:1] + (["--json"] if as_json else []) + args[1:]) == 1
+    strict.flush()
+    lines = raw.getvalue().decode("utf-8").splitlines()
+    if as_json:
+        lines = [_strict_json(line) for line in lines]
+        assert lines[0]["digit"] in range(10) and "no such file" in lines[1]["error"]
+        lines = [lines[0]["file"], lines[1]["error"]]
+    assert len(lines) == 2 and "seven-\\xff.png" in lines[0] and "gone-\\xfe.png" in lines[1]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_among_the_images_is_an_error_not_a_hang(tmp_path, capsys, checkpoint, images):
+    os.mkfifo(tmp_path / "x.png")
+    assert main(["predict", "--json", "--checkpoint", str(checkpoint), str(tmp_path / "x.png"), str(images[0])]) == 1
+    records = [_strict_json(line) for line in capsys.readouterr().out.splitlines()]
+    assert "not a regular file" in records[0]["error"] and records[1]["digit"] is not None
+
+
+# --- predict --csv ------------------------------------------------------------------------------
+
+
+def _kaggle_rows(mnist_test, count, header=True):
+    rows = ["pixel" + ",pixel".join(map(str, range(784)))] if header else []
+    rows += [",".join(map(str, img.ravel())) for img in mnist_test.images[:count]]
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_a_csv_starting_with_a_utf8_bom_keeps_every_row(tmp_path, checkpoint, mnist_test, header):
+    plain, bom = tmp_path / "plain.csv", tmp_path / "bom.csv"
+    plain.write_bytes(_kaggle_rows(mnist_test, 6, header))
+    bom.write_bytes(b"\xef\xbb\xbf" + _kaggle_rows(mnist_test, 6, header))
+    for source in (plain, bom):
+        assert main(["predict", "--checkpoint", str(checkpoint), "--csv", str(source), "--out", f"{source}.out"]) == 0
+    submission = Path(f"{bom}.out").read_text().splitlines()
+    assert len(submission) == 7 and [line.split(",")[0] for line in submission[1:]] == ["1", "2", "3", "4", "5", "6"]
+    assert submission == Path(f"{plain}.out").read_text().splitlines()
+
+
+def _unwritable_outputs(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    outs = [tmp_path, tmp_path / "missing-folder" / "sub.csv", tmp_path / "a-file" / "sub.csv"]
+    if Path("/sys/kernel").is_dir():
+        outs.append(Path("/sys/kernel/mnist-desk-sub.csv"))  # refused even to root
+    return outs
+
+
+def test_csv_out_that_cannot_be_written_is_refused_before_any_inference(tmp_path, capsys, monkeypatch, mnist_test):
+    (tmp_path / "test.csv").write_bytes(_kaggle_rows(mnist_test, 3))
+
+    def no_inference(_):
+        raise AssertionError("the model was loaded before --out was checked")
+
+    monkeypatch.setattr(cli, "_load_predictor", no_inference)
+    for out in _unwritable_outputs(tmp_path):
+        assert main(["predict", "--csv", str(tmp_path / "test.csv"), "--out", str(out)]) == 2, out
+        err = capsys.readouterr().err
+        assert err.startswith("error: --out") and "Traceback" not in err, err
+
+
+class FailingPredictor:
+    def probabilities(self, inputs):
+        raise RuntimeError("the network fell over")
+
+
+def test_csv_out_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch, checkpoint, mnist_test):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "test.csv").write_bytes(_kaggle_rows(mnist_test, 3))
+    out = work / "sub.csv"
+    out.write_text("previous submission\n")
+    monkeypatch.setattr(cli, "_load_predictor", lambda _: FailingPredictor())
+    with pytest.raises(RuntimeError, match="fell over"):
+        main(["predict", "--csv", str(work / "test.csv"), "--out", str(out)])
+    assert out.read_text() == "previous submission\n"
+    assert sorted(p.name for p in work.iterdir()) == ["sub.csv", "test.csv"]
+    monkeypatch.undo()
+    assert main(["predict", "--checkpoint", str(checkpoint), "--csv", str(work / "test.csv"), "--out", str(out)]) == 0
+    assert out.read_text().splitlines()[0] == "ImageId,Label"
+    assert sorted(p.name for p in work.iterdir()) == ["sub.csv", "test.csv"]

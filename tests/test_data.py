@@ -141,3 +141,33 @@ def test_gzip_idx_from_the_real_set_round_trips(tmp_path, mnist_test):
     (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(mnist_test.images[:50])))
     (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(mnist_test.labels[:50])))
     assert load_split("test", tmp_path, download=False).labels.tolist() == mnist_test.labels[:50].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    count=st.integers(1, 4),
+    header=st.booleans(),
+    labelled=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    encoding=st.sampled_from(["utf-8-sig", "utf-16"]),  # both start with a byte-order mark
+)
+def test_a_byte_order_mark_never_drops_or_shifts_rows(count, header, labelled, newline, encoding):
+    images, labels = sample_digits(count, seed=count)
+    lines = [("label," if labelled else "") + ",".join(f"pixel{i}" for i in range(784))] if header else []
+    for label, image in zip(labels, images, strict=True):
+        lines.append(",".join(map(str, ([label] if labelled else []) + image.ravel().tolist())))
+    text = newline.join(lines) + newline
+    plain = parse_csv(text.encode("ascii"))
+    marked = parse_csv(text.encode(encoding))
+    assert np.array_equal(marked[0], images) and np.array_equal(plain[0], images)
+    if labelled:
+        assert np.array_equal(marked[1], labels)
+
+
+def test_a_first_row_that_is_not_a_header_is_never_skipped():
+    images, labels = sample_digits(2)
+    rows = _csv_rows(labels, images).decode().splitlines()
+    first = rows[0].split(",", 1)
+    quoted = f'"{first[0]}",{first[1]}'  # not a header: a damaged data row
+    with pytest.raises(DataError, match="not a table of integers"):
+        parse_csv("\n".join([quoted, rows[1]]).encode())
