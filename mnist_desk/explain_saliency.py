@@ -1,6 +1,6 @@
 """Why this answer: which pixels of the 28x28 input drove a class score.
 
-Three methods, all plain torch autograd or forward passes (no extra library):
+Four methods, all plain torch autograd or forward passes (no extra library):
 
 ``"gradcam"``
     Grad-CAM (Selvaraju et al. 2017) on the last conv stage: each channel
@@ -18,7 +18,7 @@ Three methods, all plain torch autograd or forward passes (no extra library):
     record how much the score falls; each pixel gets the mean fall of the
     patches covering it. Patches over blank background are skipped (their
     fall is exactly 0), so it is one batched forward pass of the patches that
-    touch ink: about 60-100 images for a digit.
+    touch ink: 65-105 of the 169 for a drawn 1, 7, 4 or 8.
 
 The score is the target's logit, or ``logit[target] - logit[versus]`` for
 "why target and not versus". Logits, not probabilities: the temperature only
@@ -26,10 +26,14 @@ scales them, and a saturated softmax would give vanishing gradients.
 
 Every map is non-negative and divided by its maximum (all zero stays zero).
 
-Measured on the bundled model (default, 117,834 parameters) on this 2-core
-shared CPU, median of 50 calls (``benchmarks``-style loop in the report):
-gradcam 3.0 ms, gradient 2.7 ms, input_x_gradient 2.7 ms, occlusion 42 ms.
-Cheap enough to run after every prediction on the worker thread.
+Measured on the bundled model (default, 117,834 parameters) on this shared
+2-core CPU, a drawn 7, median of 50 calls (``docs/explain/measure_explain.py``;
+one prediction with activations takes 1.3 ms on the same run):
+gradcam 2.4 ms, gradient 3.2 ms, input_x_gradient 3.1 ms, occlusion 56 ms
+(2 torch threads; with 1 thread 2.6 / 3.9 / 3.7 / 94 ms). With two threads
+the p90 jumps to 13-300 ms whenever the other tenants of the CPU are busy.
+So Grad-CAM and gradients fit the live budget after every prediction;
+occlusion belongs after the stroke ends.
 """
 
 from __future__ import annotations
