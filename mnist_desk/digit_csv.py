@@ -69,7 +69,7 @@ def parse_csv(data: bytes, name: str = "<csv>", labelled: bool | None = None) ->
         labelled = columns == PIXELS + 1
     want = PIXELS + (1 if labelled else 0)
     try:
-        table = np.loadtxt(io.StringIO("\n".join(lines)), delimiter=",", dtype=np.int64, ndmin=2)
+        table = np.loadtxt(io.StringIO("\n".join(lines)), delimiter=",", dtype=np.int64, ndmin=2, comments=None)
     except ValueError as exc:
         raise DataError(f"{name}: not a table of integers ({exc})") from exc
     if table.shape[1] != want:

