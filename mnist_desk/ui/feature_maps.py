@@ -9,18 +9,17 @@ one 5x5 image per channel, where the learned edge and stroke detectors show.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from mnist_desk.colormap import VIRIDIS_LUT, diverging, viridis
 from mnist_desk.inference import Prediction
+from mnist_desk.layer_info import StageInfo
 from mnist_desk.ui.image_tiles import PixelView, rgb_to_qimage
-
-KernelLookup = Callable[[str], "np.ndarray | None"]
+from mnist_desk.ui.stage_captions import kernel_caption, map_caption, pool_caption, pool_placeholder
 
 
 def best_columns(count: int, width: float, height: float) -> int:
@@ -91,6 +90,14 @@ class FeatureGrid(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(420, 360)
 
+    def placeholder(self) -> str:
+        """The text painted while there is nothing to show."""
+        return self.tr("Draw a digit to see how each channel responds")
+
+    def painted_texts(self) -> list[str]:
+        """Words this widget paints itself (tests check they are translated)."""
+        return [self.placeholder()] if self._strip is None else []
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._layout()
         for channel, rect in enumerate(self._rects):
@@ -103,7 +110,7 @@ class FeatureGrid(QWidget):
         painter = QPainter(self)
         if self._strip is None:
             painter.setPen(self.palette().windowText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit to see how each channel responds")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder())
             return
         font = QFont(self.font())
         side = self._rects[0].width()
@@ -125,12 +132,12 @@ class FeatureGrid(QWidget):
 
 
 class ColourLegend(QWidget):
-    """The viridis scale with the layer's lowest and highest value."""
+    """The viridis scale with the layer's lowest and highest value, and what it means."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("colourLegend")
-        self.setFixedHeight(34)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._range: tuple[float, float] | None = None
         self._bar = rgb_to_qimage(VIRIDIS_LUT[None, :, :])
 
@@ -141,26 +148,45 @@ class ColourLegend(QWidget):
     def value_range(self) -> tuple[float, float] | None:
         return self._range
 
+    def caption(self) -> str:
+        return self.tr("activation (one colour scale for the whole layer)")
+
+    def painted_texts(self) -> list[str]:
+        return [self.caption()]
+
+    def _number_width(self) -> float:
+        return QFontMetricsF(self.font()).horizontalAdvance("-000.00") + 6
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # Wide enough for the whole caption and a bar between the two numbers:
+        # the window's minimum size follows, in whatever language.
+        metrics = QFontMetricsF(self.font())
+        width = max(metrics.horizontalAdvance(self.caption()) + 8, 2 * self._number_width() + 60)
+        return QSize(int(width) + 1, int(2 * metrics.height() + 8))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSizeHint()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
+            self.updateGeometry()
+            self.update()
+        super().changeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
-        bar = QRectF(60, 4, max(self.width() - 120, 10), 12)
+        line = QFontMetricsF(self.font()).height()
+        number = self._number_width()
+        bar = QRectF(number, 3, max(self.width() - 2 * number, 10), line - 4)
         painter.drawImage(bar, self._bar)
         painter.setPen(self.palette().windowText().color())
         if self._range is not None:
             lo, hi = self._range
-            painter.drawText(
-                QRectF(0, 0, 56, 20), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{lo:.2f}"
-            )
-            painter.drawText(
-                QRectF(bar.right() + 4, 0, 56, 20),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"{hi:.2f}",
-            )
-        painter.drawText(
-            QRectF(bar.x(), 17, bar.width(), 16),
-            Qt.AlignmentFlag.AlignCenter,
-            "activation (shared scale for the layer)",
-        )
+            left = QRectF(0, 0, number - 4, line)
+            right = QRectF(bar.right() + 4, 0, number - 4, line)
+            painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{lo:.2f}")
+            painter.drawText(right, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{hi:.2f}")
+        painter.drawText(QRectF(0, line + 2, self.width(), line + 4), Qt.AlignmentFlag.AlignCenter, self.caption())
         painter.end()
 
 
@@ -178,15 +204,20 @@ def kernel_mosaic(kernels: np.ndarray) -> np.ndarray:
 
 
 class FeatureMapViewer(QWidget):
+    """Pick a conv or pool layer; see all its channels, one enlarged, and the kernel behind it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("featureMaps")
-        self._kernels: KernelLookup = lambda _stage: None
+        self._stages: dict[str, StageInfo] = {}
+        self._kernels: dict[str, np.ndarray] = {}
         self._activations: dict[str, np.ndarray] = {}
         self._channel = 0
 
+        self.layer_label = QLabel(objectName="layerLabel")
         self.layer_selector = QComboBox(objectName="layerSelector")
         self.layer_selector.currentIndexChanged.connect(self.on_layer_selector_changed)
+        self.layer_label.setBuddy(self.layer_selector)
         self.grid = FeatureGrid()
         self.grid.tile_clicked.connect(self.select_channel)
         self.legend = ColourLegend()
@@ -194,15 +225,19 @@ class FeatureMapViewer(QWidget):
         self.kernel_view = PixelView("kernelView", grid=True)
         self.detail_caption = QLabel(objectName="featureCaption", wordWrap=True)
         self.kernel_caption = QLabel(objectName="kernelCaption", wordWrap=True)
+        for caption in (self.detail_caption, self.kernel_caption):
+            caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            # Ignored width: a long caption wraps to the column instead of widening it.
+            caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Layer:"))
+        top.addWidget(self.layer_label)
         top.addWidget(self.layer_selector, 1)
-        side = QGridLayout()
-        side.addWidget(self.detail, 0, 0)
-        side.addWidget(self.detail_caption, 1, 0)
-        side.addWidget(self.kernel_view, 2, 0)
-        side.addWidget(self.kernel_caption, 3, 0)
+        side = QVBoxLayout()
+        side.addWidget(self.detail, 1)
+        side.addWidget(self.detail_caption)
+        side.addWidget(self.kernel_view, 1)
+        side.addWidget(self.kernel_caption)
         body = QHBoxLayout()
         body.addWidget(self.grid, 3)
         body.addLayout(side, 2)
@@ -211,23 +246,36 @@ class FeatureMapViewer(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
         layout.addWidget(self.legend)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.layer_label.setText(self.tr("Layer:"))
+        self.layer_selector.setToolTip(self.tr("The conv and pool layers of the network, input side first"))
+        self.grid.setToolTip(self.tr("Every channel of the layer; click one to enlarge it"))
+        self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # --- model ----------------------------------------------------------------
 
-    def set_architecture(self, stages: list[str], kernels: KernelLookup) -> None:
-        """A new model: new layer list, old activations dropped."""
+    def set_architecture(self, stages: list[StageInfo], kernels: dict[str, np.ndarray]) -> None:
+        """A new model: its conv and pool stages, their kernels; old activations dropped."""
+        self._stages = {stage.name: stage for stage in stages}
         self._kernels = kernels
         self._activations = {}
         self.layer_selector.blockSignals(True)
         self.layer_selector.clear()
-        self.layer_selector.addItems(stages)
+        self.layer_selector.addItems(list(self._stages))
         self.layer_selector.blockSignals(False)
         self._channel = 0
+        self._refresh_labels()
         self._refresh()
 
     def set_prediction(self, prediction: Prediction | None) -> None:
         self._activations = {} if prediction is None else prediction.activations
-        self._refresh_labels()
         self._refresh()
 
     def layers(self) -> list[str]:
@@ -257,14 +305,14 @@ class FeatureMapViewer(QWidget):
 
     def _refresh_labels(self) -> None:
         for i, name in enumerate(self.layers()):
-            maps = self._activations.get(name)
-            shape = "" if maps is None else f"  ({maps.shape[0]} × {maps.shape[1]}×{maps.shape[2]})"
-            self.layer_selector.setItemData(i, f"{name}{shape}", Qt.ItemDataRole.ToolTipRole)
+            shape = "×".join(str(n) for n in self._stages[name].output_shape)
+            self.layer_selector.setItemData(i, f"{name}  ({shape})", Qt.ItemDataRole.ToolTipRole)
 
     def _refresh(self) -> None:
         stage = self.current_layer()
         maps = self._activations.get(stage)
-        if maps is None:
+        info = self._stages.get(stage)
+        if maps is None or info is None:
             self.grid.set_maps(None)
             self.detail.set_image(None, "")
             self.kernel_view.set_image(None, "")
@@ -277,25 +325,18 @@ class FeatureMapViewer(QWidget):
         channel = min(self._channel, len(maps) - 1)
         self.grid.set_selected(channel)
         self.detail.set_image(rgb_to_qimage(viridis(maps[channel], lo, hi)))
-        h, w = maps.shape[1:]
-        self.detail_caption.setText(
-            f"{stage}, channel {channel}: {h}×{w}, values {maps[channel].min():.2f} … {maps[channel].max():.2f}"
-        )
-        self._show_kernel(stage, channel)
+        self.detail_caption.setText(map_caption(stage, channel, maps))
+        self._show_kernel(info, channel)
 
-    def _show_kernel(self, stage: str, channel: int) -> None:
-        weights = self._kernels(stage) if stage.startswith("conv") else None
+    def _show_kernel(self, info: StageInfo, channel: int) -> None:
+        weights = self._kernels.get(info.name) if info.kind == "conv" else None
         if weights is None:
-            self.kernel_view.set_image(None, "no weights:\nmax of each 2×2 window")
-            self.kernel_caption.setText(f"{stage} keeps the strongest response in each window of the layer before it.")
+            self.kernel_view.set_image(None, pool_placeholder(info))
+            self.kernel_caption.setText(pool_caption(info))
             return
         kernel = weights[channel]
         self.kernel_view.set_image(rgb_to_qimage(kernel_mosaic(kernel)))
-        k = kernel.shape[-1]
-        which = "the input image" if kernel.shape[0] == 1 else f"each of the {kernel.shape[0]} input channels"
-        self.kernel_caption.setText(
-            f"Kernel {channel}: {k}×{k} weights over {which} (blue negative, red positive, {kernel.min():+.2f} … {kernel.max():+.2f})."
-        )
+        self.kernel_caption.setText(kernel_caption(info, channel, kernel))
 
 
-__all__ = ["FeatureGrid", "FeatureMapViewer", "QPointF", "best_columns", "kernel_mosaic"]
+__all__ = ["ColourLegend", "FeatureGrid", "FeatureMapViewer", "QPointF", "best_columns", "kernel_mosaic"]

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+# A placeholder too long for a small view is drawn smaller, down to this size.
+MIN_POINT_SIZE = 7.0
+PLACEHOLDER_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 
 
 def rgb_to_qimage(rgb: np.ndarray) -> QImage:
@@ -48,11 +52,41 @@ class PixelView(QWidget):
     def image(self) -> QImage | None:
         return self._image
 
+    def painted_texts(self) -> list[str]:
+        """Words this widget paints itself (tests check they are translated)."""
+        return [self._placeholder] if self._image is None and self._placeholder else []
+
+    def placeholder_fits(self) -> bool:
+        """Whether the placeholder text fits the square it is painted in, at the smallest font allowed."""
+        return self._placeholder_font() is not None
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(168, 168)
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         return width
+
+    def _square(self) -> QRectF:
+        side = min(self.width(), self.height())
+        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+
+    def _smallest_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(MIN_POINT_SIZE)
+        return font
+
+    def _placeholder_font(self) -> QFont | None:
+        """The widget's font, made smaller until the placeholder fits (None: not even the smallest)."""
+        box = self._square().adjusted(3, 3, -3, -3)
+        font = QFont(self.font())
+        size = font.pointSizeF()
+        while size >= MIN_POINT_SIZE:
+            font.setPointSizeF(size)
+            needed = QFontMetricsF(font).boundingRect(box, PLACEHOLDER_FLAGS, self._placeholder)
+            if needed.width() <= box.width() + 0.5 and needed.height() <= box.height() + 0.5:
+                return font
+            size -= 0.5
+        return None
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
@@ -62,7 +96,8 @@ class PixelView(QWidget):
             painter.setPen(self.palette().mid().color())
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
             painter.setPen(self.palette().windowText().color())
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder)
+            painter.setFont(self._placeholder_font() or self._smallest_font())
+            painter.drawText(rect.adjusted(3, 3, -3, -3), PLACEHOLDER_FLAGS, self._placeholder)
             return
         painter.drawImage(rect, self._image)  # no smoothing: nearest-neighbour pixels
         w, h = self._image.width(), self._image.height()

@@ -1,230 +1,234 @@
 """MainWindow: wires the canvas, the worker and the views together. No logic of its own
-beyond that wiring; each widget lives in its own module."""
+beyond that wiring; each widget, dialog and helper lives in its own module."""
 
 from __future__ import annotations
 
 import contextlib
-import time
+import math
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QIcon, QImage, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSlider,
-    QSplitter,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtWidgets import QGroupBox, QLabel, QMainWindow, QSplitter, QVBoxLayout
 
-from mnist_desk import __version__
 from mnist_desk.checkpoint import CheckpointError
 from mnist_desk.inference import Prediction, Predictor
-from mnist_desk.preprocess import ImageError, load_image
+from mnist_desk.preprocess import load_image
 from mnist_desk.resources import resource_path
-from mnist_desk.ui.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+from mnist_desk.ui import dialogs, language
+from mnist_desk.ui.drawing_panel import DrawingPanel
+from mnist_desk.ui.event_clock import now_ms
 from mnist_desk.ui.feature_maps import FeatureMapViewer
-from mnist_desk.ui.image_tiles import PixelView, grey_to_qimage
-from mnist_desk.ui.probability_bars import CONFIDENT, ProbabilityBars
-from mnist_desk.ui.shortcuts import SHORTCUTS_HTML
+from mnist_desk.ui.files import dialog_folder, not_a_file_reason, path_from_url, remember_folder, shown, with_png_suffix
+from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model
+from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
+from mnist_desk.ui.paper import RESOLUTION
+from mnist_desk.ui.prediction_panel import PredictionPanel
+from mnist_desk.ui.window_menus import WindowMenus
 from mnist_desk.ui.worker import InferenceWorker
 
 # The canvas is handed to the network at 280x280, the size of canvas our
 # drawn-digit figures are measured on (the paper itself is 560 px for smooth strokes).
 INFERENCE_SIDE = 280
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
 
 
 class MainWindow(QMainWindow):
     # Emitted after the views show a new result (tests and the latency benchmark wait on it).
     prediction_shown = Signal(int)
+    # Emitted when opening an image or a model file has finished: True if it worked.
+    image_load_finished = Signal(bool)
+    model_load_finished = Signal(bool)
 
-    def __init__(self, predictor: Predictor | None = None) -> None:
+    def __init__(self, predictor: Predictor | None = None, lang: str | None = None) -> None:
         super().__init__()
+        # Before any widget exists, so that every text is built in the right language.
+        self.language_choice = language.resolve(lang)
+        translated = language.install(self.language_choice.language)
         self.setWindowTitle("mnist-desk")
         self.setAcceptDrops(True)
         with contextlib.suppress(FileNotFoundError):  # a missing icon is cosmetic
             self.setWindowIcon(QIcon(str(resource_path("icon.png"))))
-        self.predictor = predictor or Predictor()
-        self.worker = InferenceWorker(self.predictor)
+        self.model: LoadedModel = describe_model(predictor or Predictor())
+        self.worker = InferenceWorker(self.model.predictor)
         self.worker.prediction_ready.connect(self.on_worker_prediction_ready)
-        self.worker.error_occurred.connect(self.on_worker_error)
+        self.worker.error_occurred.connect(self.on_worker_error_occurred)
+        self.worker.job_finished.connect(self.on_worker_job_finished)
+        self.worker.job_failed.connect(self.on_worker_job_failed)
+        self._jobs: dict[int, tuple] = {}
         self._latest_request = 0
         self.shown_request = 0  # the request whose result the views show now
         # Results for requests older than this are never shown: set when the canvas
-        # is cleared or the model changes, where an old answer would be wrong, not
-        # merely a few milliseconds behind.
+        # is cleared, an image opened or the model changed, where an old answer would
+        # be wrong, not merely a few milliseconds behind.
         self._oldest_showable = 0
-        self._submitted_at: dict[int, float] = {}
+        self._input_times: dict[int, float] = {}  # request -> when its input event happened (now_ms)
+        self._latency: tuple[float, float] | None = None  # (inference, input to shown) in ms
         self.last_prediction: Prediction | None = None
         self._build_widgets()
-        self._build_menus()
+        slots = {
+            "openImage": self.on_open_image_triggered,
+            "openModel": self.on_open_model_triggered,
+            "saveDrawing": self.on_save_drawing_triggered,
+            "quit": self.close,
+            "undo": self.canvas.undo,
+            "redo": self.canvas.redo,
+            "clear": self.canvas.clear,
+            "smallerBrush": lambda: self.drawing.step_brush(-4),
+            "largerBrush": lambda: self.drawing.step_brush(4),
+            "toggleEraser": self.eraser_button.toggle,
+            "shortcuts": self.on_shortcuts_triggered,
+            "about": self.on_about_triggered,
+            "language": self.on_language_chosen,
+        }
+        self.menus = WindowMenus(self, slots)
+        self.menus.check_language(language.saved_choice())
+        self.undo_action, self.redo_action = self.menus.actions["undo"], self.menus.actions["redo"]
+        self.retranslate()
         self._apply_model()
         self.resize(QSize(1280, 760))
-        self._update_history_actions()
+        self.on_canvas_history_changed()
+        if not translated:
+            self.statusBar().showMessage(f"{language.qm_path(self.language_choice.language)} is missing", 10000)
 
     # --- construction -----------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.canvas = DrawingCanvas()
+        self.drawing = DrawingPanel()
+        self.canvas = self.drawing.canvas
         self.canvas.image_changed.connect(self.on_canvas_image_changed)
-        self.canvas.history_changed.connect(self._update_history_actions)
+        self.canvas.history_changed.connect(self.on_canvas_history_changed)
+        d = self.drawing
+        self.brush_slider, self.eraser_button, self.clear_button = d.brush_slider, d.eraser_button, d.clear_button
+        self.undo_button, self.redo_button = d.undo_button, d.redo_button
 
-        self.brush_slider = QSlider(Qt.Orientation.Horizontal, objectName="brushSlider")
-        self.brush_slider.setRange(MIN_BRUSH, MAX_BRUSH)
-        self.brush_slider.setValue(int(self.canvas.brush_size))
-        self.brush_slider.valueChanged.connect(lambda v: self.canvas.set_brush_size(v))
-        self.brush_slider.setToolTip("Brush size ([ and ])")
-        self.eraser_button = QToolButton(objectName="eraserButton", text="Eraser", checkable=True)
-        self.eraser_button.toggled.connect(self.on_eraser_toggled)
-        self.undo_button = QToolButton(objectName="undoButton", text="Undo")
-        self.undo_button.clicked.connect(self.canvas.undo)
-        self.redo_button = QToolButton(objectName="redoButton", text="Redo")
-        self.redo_button.clicked.connect(self.canvas.redo)
-        self.clear_button = QPushButton("Clear", objectName="clearButton")
-        self.clear_button.clicked.connect(self.canvas.clear)
-
-        tools = QHBoxLayout()
-        tools.addWidget(QLabel("Brush"))
-        tools.addWidget(self.brush_slider, 1)
-        for button in (self.eraser_button, self.undo_button, self.redo_button, self.clear_button):
-            tools.addWidget(button)
-        left = QVBoxLayout()
-        left.addWidget(self.canvas, 1)
-        left.addLayout(tools)
-
-        self.prediction_label = QLabel(objectName="predictionLabel", alignment=Qt.AlignmentFlag.AlignCenter)
-        font = QFont(self.font())
-        font.setPointSize(40)
-        font.setBold(True)
-        self.prediction_label.setFont(font)
-        self.prediction_label.setMinimumHeight(72)
-        self.confidence_label = QLabel(objectName="confidenceLabel", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.probability_bars = ProbabilityBars()
-        self.input_view = PixelView("inputView", grid=True)
-        self.input_view.setToolTip(
-            "The 28×28 image the network reads: your drawing cropped, scaled to 20×20 and centred by mass, as MNIST was made"
-        )
-        middle = QVBoxLayout()
-        middle.addWidget(self.prediction_label)
-        middle.addWidget(self.confidence_label)
-        middle.addWidget(self.probability_bars, 2)
-        middle.addWidget(QLabel("What the network sees (28×28):"))
-        middle.addWidget(self.input_view, 2)
+        self.results = PredictionPanel()
+        self.prediction_label, self.confidence_label = self.results.prediction_label, self.results.confidence_label
+        self.probability_bars, self.input_view = self.results.probability_bars, self.results.input_view
 
         self.feature_maps = FeatureMapViewer()
-        maps_box = QGroupBox("Inside the network: feature maps and kernels")
-        QVBoxLayout(maps_box).addWidget(self.feature_maps)
+        self.maps_box = QGroupBox(objectName="mapsBox")
+        QVBoxLayout(self.maps_box).addWidget(self.feature_maps)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        for layout, stretch in ((left, 4), (middle, 3)):
-            holder = QWidget()
-            holder.setLayout(layout)
-            splitter.addWidget(holder)
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        splitter.setChildrenCollapsible(False)  # a collapsed column would hide a view entirely
+        for widget, stretch in ((self.drawing, 4), (self.results, 3), (self.maps_box, 6)):
+            splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
-        splitter.addWidget(maps_box)
-        splitter.setStretchFactor(2, 6)
         splitter.setSizes([470, 300, 510])  # a square canvas at the default size
         self.setCentralWidget(splitter)
 
         self.model_status = QLabel(objectName="modelStatus")
         self.device_status = QLabel(objectName="deviceStatus")
         self.latency_status = QLabel(objectName="latencyStatus")
-        for widget in (self.model_status, self.device_status):
+        for widget in (self.model_status, self.device_status, self.latency_status):
             self.statusBar().addPermanentWidget(widget)
-        self.statusBar().addPermanentWidget(self.latency_status)
 
-    def _action(self, text: str, slot, shortcuts=(), name: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name or text)
-        if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work even where the menu bar is hidden
-        return action
+    def retranslate(self) -> None:
+        """Set every text the window owns in the current language (the widgets do their own)."""
+        self.menus.retranslate()
+        self.maps_box.setTitle(self.tr("Inside the network: feature maps and kernels"))
+        self.model_status.setText(self.tr("Model: {model}").format(model=self.model_text()))
+        self.device_status.setText(self.tr("Device: {device}").format(device=self.model.predictor.device_name))
+        self._show_latency()
 
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(
-            self._action("&Open image…", self.on_open_image_triggered, [QKeySequence.StandardKey.Open], "openImage")
-        )
-        file_menu.addAction(self._action("Open &model…", self.on_open_model_triggered, ["Ctrl+M"], "openModel"))
-        file_menu.addAction(
-            self._action(
-                "&Save drawing as PNG…", self.on_save_triggered, [QKeySequence.StandardKey.Save], "saveDrawing"
-            )
-        )
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit], "quit"))
-        edit = menu.addMenu("&Edit")
-        self.undo_action = self._action("&Undo stroke", self.canvas.undo, ["Ctrl+Z"], "undo")
-        self.redo_action = self._action("&Redo stroke", self.canvas.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addAction(self._action("&Clear canvas", self.canvas.clear, ["Delete", "Escape"], "clear"))
-        edit.addSeparator()
-        edit.addAction(self._action("Smaller brush", lambda: self._step_brush(-4), ["["], "smallerBrush"))
-        edit.addAction(self._action("Larger brush", lambda: self._step_brush(4), ["]"], "largerBrush"))
-        edit.addAction(self._action("Toggle eraser", self.eraser_button.toggle, ["E"], "toggleEraser"))
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(
-            self._action(
-                "&Keyboard shortcuts", self.on_shortcuts_triggered, [QKeySequence.StandardKey.HelpContents], "shortcuts"
-            )
-        )
-        help_menu.addAction(self._action("&About mnist-desk", self.on_about_triggered, [], "about"))
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def model_text(self) -> str:
+        """The model in a few words: its architecture and test accuracy from its metadata."""
+        arch, accuracy = self.model.predictor.arch, self.model.predictor.meta.get("test_accuracy")
+        if isinstance(accuracy, int | float) and not isinstance(accuracy, bool) and math.isfinite(accuracy):
+            return self.tr("{arch}, {accuracy} on MNIST test").format(arch=arch, accuracy=f"{accuracy * 100:.2f} %")
+        return arch
 
     # --- model ------------------------------------------------------------------
 
     def _apply_model(self) -> None:
-        """Point every view at the current predictor's architecture."""
-        p = self.predictor
-        self.feature_maps.set_architecture(p.feature_stages, lambda stage: p.kernels(stage))
-        self.model_status.setText(f"Model: {p.describe()}")
-        self.device_status.setText(f"Device: {p.device_name}")
+        """Point every view at the current model's architecture."""
+        self.feature_maps.set_architecture(self.model.map_stages, self.model.kernels)
+        self.retranslate()
         self._request_inference(fresh_start=True)
 
-    def load_model(self, path: Path) -> bool:
-        """Switch to another checkpoint; on failure say why and keep the current one."""
-        try:
-            predictor = Predictor(path)
-        except (CheckpointError, OSError) as exc:
-            self.show_error("Could not open the model", str(exc))
-            return False
-        self.predictor = predictor
-        self.worker.set_predictor(predictor)
+    def load_model(self, path: Path) -> None:
+        """Load a checkpoint on the worker thread; on failure say why and keep the current one."""
+        self.statusBar().showMessage(self.tr("Loading {name}…").format(name=shown(path.name)))
+        self._run_job(lambda: load_model(path), self._on_model_loaded, lambda exc: self._on_model_failed(path, exc))
+
+    def _on_model_loaded(self, loaded: LoadedModel) -> None:
+        self.model = loaded
+        self.worker.set_predictor(loaded.predictor)
         self._apply_model()
-        self.statusBar().showMessage(f"Loaded {path.name}", 5000)
-        return True
+        self.statusBar().showMessage(self.tr("Loaded {name}").format(name=shown(loaded.predictor.path.name)), 5000)
+        self.model_load_finished.emit(True)
 
-    def open_image(self, path: Path) -> bool:
-        """Put an image file on the canvas (it is classified like a drawing)."""
-        try:
-            load_image(path)  # validates with Pillow: a clear message for any bad file
-        except ImageError as exc:
-            self.show_error("Could not open the image", str(exc))
-            return False
-        image = QImage(str(path))
-        if image.isNull():
-            self.show_error("Could not open the image", f"{path}: Qt cannot decode this image format")
-            return False
-        self.canvas.load_image(image)
-        self.statusBar().showMessage(f"Opened {path.name}", 5000)
-        return True
+    def _on_model_failed(self, path: Path, exc: Exception) -> None:
+        reason = dialogs.checkpoint_error_reason(str(exc) if isinstance(exc, CheckpointError) else "")
+        text = self.tr("Could not open the model {name}.").format(name=shown(path.name))
+        self.show_error(self.tr("Could not open the model"), text, reason, f"{type(exc).__name__}: {exc}")
+        self.model_load_finished.emit(False)
 
-    def show_error(self, title: str, message: str) -> None:
-        self.statusBar().showMessage(f"{title}: {message}", 10000)
-        QMessageBox.warning(self, title, message)
+    # --- image files --------------------------------------------------------------
 
-    # --- live inference ------------------------------------------------------------
+    def open_image(self, path: Path) -> None:
+        """Decode and fit an image file on the worker thread, then put it on the canvas."""
+        reason = not_a_file_reason(path)
+        if reason is not None:  # checked first: reading a FIFO would block the worker forever
+            self._on_image_failed(path, reason, None)
+            return
+        self.statusBar().showMessage(self.tr("Opening {name}…").format(name=shown(path.name)))
+        self._run_job(
+            lambda: fit_to_paper(load_image(path), RESOLUTION),
+            lambda opened: self._on_image_loaded(path, opened),
+            lambda exc: self._on_image_failed(path, "", exc),
+        )
+
+    def _on_image_loaded(self, path: Path, opened: OpenedImage) -> None:
+        self.canvas.load_image(opened)
+        self._oldest_showable = self._latest_request  # the previous picture's answers are void
+        self.statusBar().showMessage(self.tr("Opened {name}").format(name=shown(path.name)), 5000)
+        self.image_load_finished.emit(True)
+
+    def _on_image_failed(self, path: Path, reason: str, exc: Exception | None) -> None:
+        detail = "" if exc is None else f"{type(exc).__name__}: {exc}"
+        text = self.tr("Could not open the image {name}.").format(name=shown(path.name))
+        info = dialogs.image_error_reason(reason, "" if exc is None else str(exc))
+        self.show_error(self.tr("Could not open the image"), text, info, detail)
+        self.image_load_finished.emit(False)
+
+    def save_drawing(self, path: Path) -> Path | None:
+        """Write the canvas as PNG (adding ``.png`` when missing); the path written, or None."""
+        path = with_png_suffix(path)
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.canvas.image().save(buffer, "PNG")
+        try:  # written by Python: any file name the system allows, Qt-decodable or not
+            path.write_bytes(bytes(buffer.data()))
+        except OSError as exc:
+            text = self.tr("Could not save the drawing as {name}.").format(name=shown(path.name))
+            self.show_error(self.tr("Could not save the drawing"), text, shown(exc.strerror or ""), str(exc))
+            return None
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=shown(path)), 5000)
+        return path
+
+    def show_error(self, title: str, text: str, info: str = "", detail: str = "") -> None:
+        self.statusBar().showMessage(f"{text} {info}", 10000)
+        dialogs.message_box(self, title, text, info, detail).exec()
+
+    # --- the worker -------------------------------------------------------------------
+
+    def _run_job(self, job, on_done, on_failed) -> None:
+        self._jobs[self.worker.run_job(job)] = (on_done, on_failed)
+
+    def on_worker_job_finished(self, job_id: int, result: object) -> None:
+        on_done, _ = self._jobs.pop(job_id)
+        on_done(result)
+
+    def on_worker_job_failed(self, job_id: int, exc: Exception) -> None:
+        _, on_failed = self._jobs.pop(job_id)
+        on_failed(exc)
 
     @property
     def latest_request(self) -> int:
@@ -232,22 +236,26 @@ class MainWindow(QMainWindow):
         return self._latest_request
 
     def on_canvas_image_changed(self) -> None:
-        self._request_inference(fresh_start=self.canvas.is_blank())
+        self._request_inference(fresh_start=self.canvas.is_blank(), input_time=self.canvas.changed_at)
 
-    def _request_inference(self, fresh_start: bool) -> None:
+    def on_canvas_history_changed(self) -> None:
+        self.undo_action.setEnabled(self.canvas.can_undo())
+        self.redo_action.setEnabled(self.canvas.can_redo())
+
+    def _request_inference(self, fresh_start: bool, input_time: float | None = None) -> None:
         # A blank canvas goes through the worker too (as None), in order with the
         # drawings, and makes a fresh start: a result still in flight for the last
         # stroke cannot land after "clear".
-        image = None if self.canvas.is_blank() else self.canvas.to_array(INFERENCE_SIDE)
+        image = None if self.canvas.is_blank() else self.canvas.inference_input(INFERENCE_SIDE)
         self._latest_request = self.worker.submit(image)
-        self._submitted_at[self._latest_request] = time.perf_counter()
+        self._input_times[self._latest_request] = now_ms() if input_time is None else input_time
         if fresh_start:
             self._oldest_showable = self._latest_request
 
     def on_worker_prediction_ready(self, sequence: int, prediction: Prediction | None) -> None:
-        submitted = self._submitted_at.pop(sequence, None)
-        for stale in [s for s in self._submitted_at if s < sequence]:
-            del self._submitted_at[stale]
+        input_time = self._input_times.get(sequence)
+        for done in [s for s in self._input_times if s <= sequence]:
+            del self._input_times[done]
         if sequence <= self.shown_request or sequence < self._oldest_showable:
             return
         # A result one mouse move behind the newest is still shown: while drawing
@@ -255,82 +263,77 @@ class MainWindow(QMainWindow):
         # match would freeze the bars until the hand stops.
         self.shown_request = sequence
         self.last_prediction = prediction
-        self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
+        self.results.show_prediction(prediction)
         self.feature_maps.set_prediction(prediction)
         if prediction is None:
-            self.prediction_label.setText("—")
-            self.confidence_label.setText("Draw a digit on the canvas")
-            self.input_view.set_image(None, "Nothing drawn yet")
-            self.latency_status.setText("Inference: none (empty canvas)")
-        else:
-            digit, confidence = prediction.digit, prediction.confidence
-            sure = confidence >= CONFIDENT
-            self.prediction_label.setText(str(digit) if sure else f"{digit}?")
-            self.prediction_label.setEnabled(sure)  # greyed out: the palette's way to say "tentative"
-            self.confidence_label.setText(
-                f"{confidence * 100:.1f} % sure" if sure else f"Not sure: {confidence * 100:.1f} %"
-            )
-            self.input_view.set_image(grey_to_qimage(prediction.input))
-            if submitted is not None:
-                total_ms = (time.perf_counter() - submitted) * 1000
-                self.latency_status.setText(
-                    f"Inference: {prediction.seconds * 1000:.1f} ms (shown after {total_ms:.0f} ms)"
-                )
+            self._latency = None
+        elif input_time is not None:
+            self._latency = (prediction.seconds * 1000, now_ms() - input_time)
+        self._show_latency()
         self.prediction_shown.emit(sequence)
 
-    def on_worker_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10000)
+    def _show_latency(self) -> None:
+        if self._latency is None:
+            self.latency_status.setText(self.tr("Inference: none (empty canvas)"))
+            return
+        inference, total = self._latency
+        self.latency_status.setText(
+            self.tr("Inference: {inference} ms, shown {total} ms after the input").format(
+                inference=f"{inference:.1f}", total=f"{total:.0f}"
+            )
+        )
 
-    # --- slots for menus and tools -------------------------------------------------
+    def on_worker_error_occurred(self, message: str) -> None:
+        self.statusBar().showMessage(self.tr("Inference failed: {message}").format(message=shown(message)), 10000)
 
-    def on_eraser_toggled(self, checked: bool) -> None:
-        self.canvas.eraser = checked
+    # --- menus ------------------------------------------------------------------------
 
-    def _step_brush(self, delta: int) -> None:
-        self.brush_slider.setValue(self.brush_slider.value() + delta)
-
-    def _update_history_actions(self) -> None:
-        for widget in (self.undo_action, self.undo_button):
-            widget.setEnabled(self.canvas.can_undo())
-        for widget in (self.redo_action, self.redo_button):
-            widget.setEnabled(self.canvas.can_redo())
+    def _choose_file(self, kind: str, title: str, filters: list[str], save: bool = False) -> Path | None:
+        dialog = dialogs.file_dialog(self, title, dialog_folder(kind), filters, save)
+        if save:
+            dialog.selectFile("digit.png")
+        if not dialog.exec() or not dialog.selectedFiles():
+            return None
+        path = Path(dialog.selectedFiles()[0])
+        remember_folder(kind, path)
+        return path
 
     def on_open_image_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit", "", IMAGE_FILTER)
-        if path:
-            self.open_image(Path(path))
+        filters = [self.tr("Images ({patterns})").format(patterns=IMAGE_PATTERNS), self.tr("All files (*)")]
+        path = self._choose_file("images", self.tr("Open an image of a digit"), filters)
+        if path is not None:
+            self.open_image(path)
 
     def on_open_model_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a model checkpoint", "", "Checkpoints (*.pt *.pth);;All files (*)"
-        )
-        if path:
-            self.load_model(Path(path))
+        filters = [self.tr("Model checkpoints (*.pt *.pth)"), self.tr("All files (*)")]
+        path = self._choose_file("models", self.tr("Open a model checkpoint"), filters)
+        if path is not None:
+            self.load_model(path)
 
-    def on_save_triggered(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", "digit.png", "PNG image (*.png)")
-        if path:
-            self.save_drawing(Path(path))
-
-    def save_drawing(self, path: Path) -> bool:
-        if not self.canvas.image().save(str(path), "PNG"):
-            self.show_error("Could not save the drawing", f"{path}: the file could not be written")
-            return False
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
+    def on_save_drawing_triggered(self) -> None:
+        path = self._choose_file("drawings", self.tr("Save the drawing"), [self.tr("PNG image (*.png)")], save=True)
+        if path is not None:
+            self.save_drawing(path)
 
     def on_shortcuts_triggered(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_HTML)
+        dialogs.shortcuts_box(self).exec()
 
     def on_about_triggered(self) -> None:
-        meta = self.predictor.meta
-        QMessageBox.about(
-            self,
-            "About mnist-desk",
-            f"<h3>mnist-desk {__version__}</h3><p>Draw a digit and watch a convolutional network read it.</p>"
-            f"<p>Model: {self.predictor.describe()}<br>Checkpoint: {self.predictor.path.name}<br>"
-            f"Trained {meta.get('epochs', '?')} epochs on {meta.get('device', '?')} in {meta.get('seconds', '?')} s</p>",
-        )
+        predictor = self.model.predictor
+        dialogs.about_box(self, self.model_text(), predictor.path.name, predictor.meta).exec()
+
+    def on_language_chosen(self, choice: str) -> None:
+        """View -> Language: switch now, and remember the choice for the next start."""
+        language.save_choice(choice)
+        self.menus.check_language(choice)
+        language.install(choice if choice in language.LANGUAGES else language.system_language())
+        if self.language_choice.source in ("argument", "environment"):
+            self.statusBar().showMessage(
+                self.tr("Saved. At the next start, --lang or {variable} still decides.").format(
+                    variable=language.ENV_VAR
+                ),
+                10000,
+            )
 
     # --- drag and drop, closing ------------------------------------------------------
 
@@ -339,13 +342,12 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
-        if urls:
-            path = Path(urls[0].toLocalFile())
-            if path.suffix.lower() in (".pt", ".pth"):
-                self.load_model(path)
+        paths = [p for p in map(path_from_url, event.mimeData().urls()) if p is not None]
+        if paths:
+            if paths[0].suffix.lower() in (".pt", ".pth"):
+                self.load_model(paths[0])
             else:
-                self.open_image(path)
+                self.open_image(paths[0])
             event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

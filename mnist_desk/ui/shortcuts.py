@@ -1,17 +1,31 @@
-"""The keyboard shortcuts, as shown by Help -> Keyboard shortcuts."""
+"""The keyboard shortcuts, as shown by Help -> Keyboard shortcuts.
+
+The descriptions are marked for translation here (``QT_TRANSLATE_NOOP``, so
+``pyside6-lupdate`` finds them) and translated when the dialog is built. Key
+names stay as they are printed on the keys.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 SHORTCUTS = [
-    ("Ctrl+Z", "Undo the last stroke"),
-    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Delete / Escape", "Clear the canvas"),
-    ("[ and ]", "Smaller / larger brush"),
-    ("E", "Toggle the eraser"),
-    ("Ctrl+O", "Open an image (or drop one on the window)"),
-    ("Ctrl+M", "Open another model checkpoint"),
-    ("Ctrl+S", "Save the drawing as PNG"),
-    ("Ctrl+Q", "Quit"),
+    ("Ctrl+Z", QT_TRANSLATE_NOOP("Shortcuts", "Undo the last step (a stroke, clearing, opening an image)")),
+    ("Ctrl+Shift+Z / Ctrl+Y", QT_TRANSLATE_NOOP("Shortcuts", "Redo")),
+    ("Delete / Escape", QT_TRANSLATE_NOOP("Shortcuts", "Clear the canvas")),
+    ("[ / ]", QT_TRANSLATE_NOOP("Shortcuts", "Smaller / larger brush")),
+    ("E", QT_TRANSLATE_NOOP("Shortcuts", "Toggle the eraser")),
+    ("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open an image (or drop one on the window)")),
+    ("Ctrl+M", QT_TRANSLATE_NOOP("Shortcuts", "Open another model checkpoint")),
+    ("Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the drawing as PNG")),
+    ("F1", QT_TRANSLATE_NOOP("Shortcuts", "Show this list")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "Quit")),
 ]
 
-SHORTCUTS_HTML = (
-    "<table cellpadding='4'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS) + "</table>"
-)
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    """(keys, what they do) in the current language."""
+    return [(keys, QCoreApplication.translate("Shortcuts", text)) for keys, text in SHORTCUTS]
+
+
+__all__ = ["SHORTCUTS", "shortcut_rows"]

@@ -5,11 +5,17 @@ request replaces any pending one (Qt's mandelbrot example), so a burst of
 moves never builds a backlog: the worker finishes what it is doing, then
 runs only the newest image. Results come back as signals, carrying the
 request's sequence number so the window can tell stale from fresh.
+
+The same thread runs the slow one-off jobs the window must not wait for:
+loading a checkpoint, decoding and scaling an image file. They run in order,
+each exactly once, ahead of the next inference request.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,6 +31,9 @@ class InferenceWorker(QObject):
     # (sequence number, Prediction or None for an empty canvas)
     prediction_ready = Signal(int, object)
     error_occurred = Signal(str)
+    # (job id, its return value) and (job id, the exception it raised)
+    job_finished = Signal(int, object)
+    job_failed = Signal(int, object)
     _wake = Signal()
     _warm = Signal()
 
@@ -34,6 +43,8 @@ class InferenceWorker(QObject):
         self._predictor = predictor
         self._pending: tuple[int, Any] | None = None
         self._sequence = 0
+        self._jobs: deque[tuple[int, Callable[[], Any]]] = deque()
+        self._job_ids = 0
         self._thread = QThread()
         self._thread.setObjectName("InferenceThread")
         self.moveToThread(self._thread)
@@ -68,6 +79,21 @@ class InferenceWorker(QObject):
             self._wake.emit()
         return sequence
 
+    def run_job(self, job: Callable[[], Any]) -> int:
+        """Run ``job()`` on the worker thread; its result or exception comes back as a signal.
+
+        Returns
+        -------
+        int
+            The job's id, carried by :attr:`job_finished` or :attr:`job_failed`.
+        """
+        with self._lock:
+            self._job_ids += 1
+            job_id = self._job_ids
+            self._jobs.append((job_id, job))
+        self._wake.emit()
+        return job_id
+
     @Slot()
     def _warm_up(self) -> None:
         # The first forward pass through a fresh model is slow (110 ms against
@@ -80,11 +106,16 @@ class InferenceWorker(QObject):
             for _ in range(WARM_UP_PASSES):
                 predictor.predict_input(stroke)
         except Exception as exc:  # noqa: BLE001 - the same path as a failed prediction: tell the window
-            self.error_occurred.emit(f"inference failed: {exc}")
+            self.error_occurred.emit(str(exc))
 
     @Slot()
     def _drain(self) -> None:
         while True:
+            with self._lock:
+                job = self._jobs.popleft() if self._jobs else None
+            if job is not None:
+                self._run(*job)
+                continue
             with self._lock:
                 if self._pending is None:
                     return
@@ -95,13 +126,22 @@ class InferenceWorker(QObject):
             except EmptyImageError:
                 prediction = None
             except Exception as exc:  # noqa: BLE001 - any failure must reach the window, not kill the thread
-                self.error_occurred.emit(f"inference failed: {exc}")
+                self.error_occurred.emit(str(exc))
                 continue
             self.prediction_ready.emit(sequence, prediction)
 
+    def _run(self, job_id: int, job: Callable[[], Any]) -> None:
+        try:
+            result = job()
+        except Exception as exc:  # noqa: BLE001 - the window decides what a failure means
+            self.job_failed.emit(job_id, exc)
+            return
+        self.job_finished.emit(job_id, result)
+
     def stop(self) -> None:
-        """Finish the running prediction, drop the pending one, and join the thread."""
+        """Finish the running prediction or job, drop the pending ones, and join the thread."""
         with self._lock:
             self._pending = None
+            self._jobs.clear()
         self._thread.quit()
         self._thread.wait()

@@ -1,13 +1,35 @@
-"""Fixtures for the window tests: the bundled model loaded once, and a window
-that is closed (its worker joined) after each test."""
+"""Fixtures for the window tests: the bundled model loaded once, a window that is
+closed (its worker joined) after each test, private settings, and dialogs that
+are recorded instead of blocking."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.main_window import MainWindow
+from mnist_desk.ui.settings import user_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Point the user's settings (language, last folders) at a temporary folder: never the real ones."""
+    folder = tmp_path_factory.mktemp("qt-settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(private_settings, monkeypatch) -> None:
+    """Each test starts with no saved choices and no language set in the environment."""
+    monkeypatch.delenv("MNIST_DESK_LANG", raising=False)
+    store = user_settings()
+    store.clear()
+    store.sync()
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +39,8 @@ def predictor() -> Predictor:
 
 @pytest.fixture
 def window(qtbot, predictor) -> MainWindow:
-    win = MainWindow(predictor)
+    # English explicitly: the tests read English texts whatever the machine's locale.
+    win = MainWindow(predictor, lang="en")
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.last_prediction is None and win.prediction_label.text() != "")
@@ -26,8 +49,35 @@ def window(qtbot, predictor) -> MainWindow:
 
 
 @pytest.fixture
-def warnings_shown(monkeypatch) -> list[str]:
-    """Replace the modal message box (it would block the test) and record its text."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: shown.append(f"{title}: {text}"))
+def dialogs_shown(monkeypatch) -> list[QMessageBox]:
+    """Message boxes are recorded (still alive, to be read) instead of blocking the test."""
+    shown: list[QMessageBox] = []
+
+    def record(box: QMessageBox) -> int:
+        shown.append(box)
+        return int(QMessageBox.StandardButton.Ok)
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
     return shown
+
+
+class FileDialogs:
+    """Recorded file dialogs; each one answers with ``answer`` (None: the user cancels)."""
+
+    def __init__(self) -> None:
+        self.shown: list[QFileDialog] = []
+        self.answer: Path | None = None
+
+    def exec(self, dialog: QFileDialog) -> int:
+        self.shown.append(dialog)
+        if self.answer is None:
+            return 0
+        dialog.selectFile(str(self.answer))
+        return 1
+
+
+@pytest.fixture
+def file_dialogs(monkeypatch) -> FileDialogs:
+    dialogs = FileDialogs()
+    monkeypatch.setattr(QFileDialog, "exec", lambda dialog: dialogs.exec(dialog))
+    return dialogs

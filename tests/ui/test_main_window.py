@@ -9,7 +9,7 @@ from mnist_desk.inference import Prediction
 from mnist_desk.model import ModelConfig, build_model
 from mnist_desk.preprocess import preprocess
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
-from ui_helpers import drag, draw_digit_on, wait_for_latest
+from ui_helpers import box_text, drag, draw_digit_on, load_model_in, open_image_in, wait_for_latest
 
 OBJECT_NAMES = ["canvas", "probabilityBars", "predictionLabel", "inputView", "featureMaps", "clearButton"]
 
@@ -71,8 +71,10 @@ def test_clear_undo_redo_drive_the_views(qtbot, window):
     window.clear_button.click()
     wait_for_latest(qtbot, window)
     assert shown_digit(window) is None and window.probability_bars.probabilities() is None
-    window.undo_action.trigger()  # clear is not an undoable stroke: nothing to bring back
-    assert window.canvas.is_blank()
+    window.undo_action.trigger()  # clearing is a step of the history: undo brings the 7 back
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) == 7
+    window.clear_button.click()
     draw_digit_on(window.canvas, 1)
     wait_for_latest(qtbot, window)
     window.undo_action.trigger()
@@ -108,11 +110,11 @@ def test_clicking_a_tile_selects_it(qtbot, window):
     assert window.feature_maps.selected_channel() == 3
 
 
-def test_open_model_switches_architecture_and_a_bad_one_keeps_the_current(qtbot, window, tmp_path, warnings_shown):
+def test_open_model_switches_architecture_and_a_bad_one_keeps_the_current(qtbot, window, tmp_path, dialogs_shown):
     path = tmp_path / "twoconv.pt"
     save_checkpoint(path, build_model(ModelConfig("twoconv", (8, 16))), {"test_accuracy": 0.5})
     draw_digit_on(window.canvas, 4)
-    assert window.load_model(path)
+    assert load_model_in(qtbot, window, path)
     wait_for_latest(qtbot, window)
     viewer = window.feature_maps
     assert viewer.layers() == ["conv1", "pool1", "conv2", "pool2"]
@@ -123,27 +125,28 @@ def test_open_model_switches_architecture_and_a_bad_one_keeps_the_current(qtbot,
     assert "twoconv" in window.model_status.text()
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"not a checkpoint")
-    assert not window.load_model(bad)
-    assert warnings_shown and "bad.pt" in warnings_shown[-1]
+    assert not load_model_in(qtbot, window, bad)
+    assert dialogs_shown and "bad.pt" in box_text(dialogs_shown[-1])
+    assert "not an mnist-desk model checkpoint" in box_text(dialogs_shown[-1])
     assert "twoconv" in window.model_status.text() and not window.canvas.is_blank()
 
 
-def test_open_image_good_and_bad(qtbot, window, tmp_path, drawn_seven, warnings_shown):
+def test_open_image_good_and_bad(qtbot, window, tmp_path, drawn_seven, dialogs_shown):
     good = tmp_path / "seven.png"
     drawn_seven.save(good)
-    assert window.open_image(good)
+    assert open_image_in(qtbot, window, good)
     wait_for_latest(qtbot, window)
     assert shown_digit(window) == 7
     bad = tmp_path / "broken.png"
     bad.write_bytes(b"\x89PNG broken")
-    assert not window.open_image(bad)
-    assert "broken.png" in warnings_shown[-1]
+    assert not open_image_in(qtbot, window, bad)
+    assert "broken.png" in box_text(dialogs_shown[-1])
     assert shown_digit(window) == 7  # the drawing and its result stay
 
 
 def test_save_drawing_writes_the_canvas(qtbot, window, tmp_path):
     draw_digit_on(window.canvas, 8)
-    assert window.save_drawing(tmp_path / "eight.png")
+    assert window.save_drawing(tmp_path / "eight.png") == tmp_path / "eight.png"
     saved = np.asarray(Image.open(tmp_path / "eight.png").convert("L"))
     assert np.array_equal(saved, window.canvas.to_array())
 

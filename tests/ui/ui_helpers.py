@@ -44,3 +44,22 @@ def draw_digit_on(canvas, digit: int, style: int = 0) -> None:
 def wait_for_latest(qtbot, window) -> None:
     """Wait until the views show the result for the newest canvas state."""
     qtbot.waitUntil(lambda: window.shown_request == window.latest_request, timeout=10_000)
+
+
+def open_image_in(qtbot, window, path) -> bool:
+    """Open an image file in the window (it loads on the worker thread); True if it opened."""
+    with qtbot.waitSignal(window.image_load_finished, timeout=20_000) as blocker:
+        window.open_image(path)
+    return blocker.args[0]
+
+
+def load_model_in(qtbot, window, path) -> bool:
+    """Load a checkpoint in the window (on the worker thread); True if it loaded."""
+    with qtbot.waitSignal(window.model_load_finished, timeout=20_000) as blocker:
+        window.load_model(path)
+    return blocker.args[0]
+
+
+def box_text(box) -> str:
+    """A message box's title, text and informative text in one string."""
+    return f"{box.windowTitle()}: {box.text()} {box.informativeText()}"

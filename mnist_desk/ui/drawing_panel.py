@@ -1,0 +1,81 @@
+"""DrawingPanel: the canvas and its tools (brush size, eraser, undo, redo, clear)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolButton, QVBoxLayout, QWidget
+
+from mnist_desk.ui.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+
+# The slider never shrinks below this: at the window's minimum size it must
+# still be a slider one can aim at, not a stub.
+MIN_SLIDER_WIDTH = 90
+
+
+class DrawingPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("drawingPanel")
+        self.canvas = DrawingCanvas()
+        self.canvas.history_changed.connect(self.on_canvas_history_changed)
+
+        self.brush_label = QLabel(objectName="brushLabel")
+        self.brush_slider = QSlider(Qt.Orientation.Horizontal, objectName="brushSlider")
+        self.brush_slider.setRange(MIN_BRUSH, MAX_BRUSH)
+        self.brush_slider.setValue(int(self.canvas.brush_size))
+        self.brush_slider.setMinimumWidth(MIN_SLIDER_WIDTH)
+        self.brush_slider.valueChanged.connect(self.on_brush_slider_value_changed)
+        self.brush_label.setBuddy(self.brush_slider)
+        self.eraser_button = QToolButton(objectName="eraserButton", checkable=True)
+        self.eraser_button.toggled.connect(self.on_eraser_button_toggled)
+        self.undo_button = QToolButton(objectName="undoButton")
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.redo_button = QToolButton(objectName="redoButton")
+        self.redo_button.clicked.connect(self.canvas.redo)
+        self.clear_button = QPushButton(objectName="clearButton")
+        self.clear_button.clicked.connect(self.canvas.clear)
+
+        tools = QHBoxLayout()
+        tools.addWidget(self.brush_label)
+        tools.addWidget(self.brush_slider, 1)
+        for button in (self.eraser_button, self.undo_button, self.redo_button, self.clear_button):
+            tools.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas, 1)
+        layout.addLayout(tools)
+        self.retranslate()
+        self.on_canvas_history_changed()
+
+    def retranslate(self) -> None:
+        self.brush_label.setText(self.tr("Brush"))
+        self.brush_slider.setToolTip(self.tr("Brush size ([ and ])"))
+        self.eraser_button.setText(self.tr("Eraser"))
+        self.eraser_button.setToolTip(self.tr("Erase instead of drawing (E)"))
+        self.undo_button.setText(self.tr("Undo"))
+        self.undo_button.setToolTip(self.tr("Undo the last step (Ctrl+Z)"))
+        self.redo_button.setText(self.tr("Redo"))
+        self.redo_button.setToolTip(self.tr("Redo (Ctrl+Shift+Z)"))
+        self.clear_button.setText(self.tr("Clear"))
+        self.clear_button.setToolTip(self.tr("Clear the canvas (Delete); undo brings it back"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def step_brush(self, delta: int) -> None:
+        self.brush_slider.setValue(self.brush_slider.value() + delta)
+
+    def on_brush_slider_value_changed(self, value: int) -> None:
+        self.canvas.set_brush_size(value)
+
+    def on_eraser_button_toggled(self, checked: bool) -> None:
+        self.canvas.eraser = checked
+
+    def on_canvas_history_changed(self) -> None:
+        self.undo_button.setEnabled(self.canvas.can_undo())
+        self.redo_button.setEnabled(self.canvas.can_redo())
+
+
+__all__ = ["DrawingPanel"]

@@ -1,0 +1,120 @@
+"""An opened image file, fitted onto the square paper of the canvas. Qt-free.
+
+The window must show a file as ``predict`` reads it. ``preprocess`` takes the
+background from the image's own border (or from transparency), so the paper
+around a fitted image is filled with that background, never with white: a
+wide white-on-black image keeps a black border and stays white-on-black. A
+transparent image stays transparent (the canvas shows it over a neutral
+backdrop), and strokes drawn on it are opaque, which is what ``preprocess``
+counts as ink there.
+
+Built in the worker thread (a large image takes a while to scale), handed to
+the canvas as plain numpy arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+# Upscaling by at least this much copies pixels (nearest neighbour): a 28x28
+# MNIST image is shown as the 784 squares the network reads, not a blur.
+PIXELATED_SCALE = 2.0
+
+Rgba = tuple[int, int, int, int]  # premultiplied, 0-255
+
+
+@dataclass(frozen=True)
+class OpenedImage:
+    """An image file ready for the canvas.
+
+    Attributes
+    ----------
+    source
+        The image as :func:`mnist_desk.preprocess.load_image` returned it: what
+        the worker classifies until the user draws on it.
+    pixels
+        (side, side, 4) uint8 premultiplied RGBA: the image scaled to fit the
+        paper, centred, the margins filled with ``paper``.
+    paper
+        The image's background colour (alpha 0 for a transparent image).
+    ink
+        The colour strokes drawn on it get: dark on a light image, light on a
+        dark one, the colour of the opaque pixels on a transparent one.
+    transparent
+        True when ``preprocess`` reads this image's ink from its alpha channel.
+    """
+
+    source: Image.Image = field(repr=False)
+    pixels: np.ndarray = field(repr=False)
+    paper: Rgba
+    ink: Rgba
+    transparent: bool
+
+
+def uses_alpha(image: Image.Image) -> bool:
+    """True when the ink is the alpha channel (the rule ``preprocess.ink_map`` applies)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        alpha = np.asarray(image.convert("RGBA"))[..., 3]
+        return alpha.size > 0 and int(alpha.min()) < 128
+    return False
+
+
+def _border(rgb: np.ndarray) -> np.ndarray:
+    return np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+
+
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    scale = side / max(image.width, image.height)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    resample = Image.Resampling.NEAREST if scale >= PIXELATED_SCALE else Image.Resampling.LANCZOS
+    return image.resize(size, resample, reducing_gap=3.0 if scale < 1 else None)
+
+
+def fit_to_paper(image: Image.Image, side: int) -> OpenedImage:
+    """Scale ``image`` to fit a ``side`` x ``side`` paper, on its own background.
+
+    Parameters
+    ----------
+    image
+        As returned by :func:`mnist_desk.preprocess.load_image`.
+    side
+        The paper's side in pixels.
+
+    Returns
+    -------
+    OpenedImage
+        The fitted pixels with the paper and ink colours that belong to them.
+    """
+    if image.width == 0 or image.height == 0:
+        raise ValueError("the image has no pixels")
+    transparent = uses_alpha(image)
+    if transparent:
+        rgba = np.asarray(image.convert("RGBA"))
+        opaque = rgba[rgba[..., 3] >= 128][:, :3]
+        colour = np.median(opaque, axis=0).astype(int) if len(opaque) else np.array([255, 255, 255])
+        paper: Rgba = (0, 0, 0, 0)
+        ink: Rgba = (int(colour[0]), int(colour[1]), int(colour[2]), 255)
+        # Premultiplied before scaling, so transparent pixels do not bleed their colour.
+        fitted = np.asarray(_fit(image.convert("RGBa"), side))
+    else:
+        # preprocess reads the image through convert("L"), which ignores any
+        # alpha; the window shows the same opaque pixels.
+        rgb = np.asarray(image.convert("RGB"))
+        grey = np.asarray(image.convert("L"))
+        background = np.median(_border(rgb), axis=0).astype(int)
+        paper = (int(background[0]), int(background[1]), int(background[2]), 255)
+        dark_ink = float(np.median(_border(grey))) / 255.0 >= 0.5
+        ink = (0, 0, 0, 255) if dark_ink else (255, 255, 255, 255)
+        fitted = np.asarray(_fit(Image.fromarray(rgb), side).convert("RGBA"))
+    pixels = np.empty((side, side, 4), np.uint8)
+    pixels[:] = paper
+    h, w = fitted.shape[:2]
+    top, left = (side - h) // 2, (side - w) // 2
+    pixels[top : top + h, left : left + w] = fitted
+    return OpenedImage(image, pixels, paper, ink, transparent)
+
+
+__all__ = ["OpenedImage", "fit_to_paper", "uses_alpha"]

@@ -1,0 +1,241 @@
+"""Paper: the canvas's picture, rendered from its history of strokes.
+
+Every change is an entry in one history: a stroke (ink or eraser), or a fresh
+sheet (clearing, or opening an image file). Undo and redo move through that
+history, so clearing and opening are undoable like a stroke.
+
+Why strokes are rasterised 4x larger and without anti-aliasing: with
+anti-aliased ink and an anti-aliased eraser, a pixel on the edge of both keeps
+ink x (1 - eraser) of its ink, so erasing along a stroke leaves faint grey
+hairlines on its old edges. Here the ink is a sharp mask at 4x resolution, the
+eraser clears that mask (it is drawn a little wider, so it takes the slivers
+of ink thinner than a paper pixel that a hand tracing a stroke leaves behind),
+and the anti-aliasing comes from averaging 4x4 blocks at the end. What an
+eraser covers is gone, exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+from mnist_desk.ui.opened_image import OpenedImage
+
+RESOLUTION = 560  # paper pixels; twice the 280 px canvas our figures are measured on
+SUPERSAMPLE = 4
+# Extra eraser width in paper pixels (half on each side): takes the sub-pixel
+# slivers of ink that a hand tracing a stroke with the same brush leaves behind.
+ERASER_MARGIN = 2.0
+PAPER = (255, 255, 255, 255)
+INK = (0, 0, 0, 255)
+
+
+@dataclass
+class Stroke:
+    width: float  # in paper pixels
+    eraser: bool
+    points: list[QPointF] = field(default_factory=list)
+    pressures: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A fresh sheet: blank paper (``image`` None, i.e. clearing) or an opened image."""
+
+    image: OpenedImage | None = None
+
+
+Entry = Stroke | Sheet
+
+
+def _mask() -> QImage:
+    side = RESOLUTION * SUPERSAMPLE
+    mask = QImage(side, side, QImage.Format.Format_Grayscale8)
+    mask.fill(0)
+    return mask
+
+
+def _view(mask: QImage) -> np.ndarray:
+    side = mask.width()
+    return np.frombuffer(mask.constBits(), np.uint8).reshape(side, mask.bytesPerLine())[:, :side]
+
+
+class Paper:
+    """The picture as premultiplied RGBA pixels, and the history that made it."""
+
+    def __init__(self) -> None:
+        self._history: list[Entry] = []
+        self._redo: list[Entry] = []
+        self._ink = _mask()  # 255 where ink covers the (supersampled) paper
+        self._erased: QImage | None = None  # 255 where an eraser uncovered an opened image's paper
+        self.pixels = np.empty((RESOLUTION, RESOLUTION, 4), np.uint8)
+        self.render()
+
+    # --- state ------------------------------------------------------------------
+
+    def sheet(self) -> OpenedImage | None:
+        """The opened image under the current strokes, if any."""
+        for entry in reversed(self._history):
+            if isinstance(entry, Sheet):
+                return entry.image
+        return None
+
+    def strokes(self) -> list[Stroke]:
+        """The strokes on the current sheet, oldest first."""
+        strokes: list[Stroke] = []
+        for entry in reversed(self._history):
+            if isinstance(entry, Sheet):
+                break
+            strokes.append(entry)
+        return strokes[::-1]
+
+    def is_blank(self) -> bool:
+        return self.sheet() is None and not self.strokes()
+
+    def can_undo(self) -> bool:
+        return bool(self._history)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def transparent(self) -> bool:
+        sheet = self.sheet()
+        return sheet is not None and sheet.transparent
+
+    # --- history ------------------------------------------------------------------
+
+    def push(self, entry: Entry) -> None:
+        """Add a stroke or a sheet; a new step discards what could be redone."""
+        self._history.append(entry)
+        self._redo.clear()
+        if isinstance(entry, Sheet):
+            self.render()
+
+    def undo(self) -> bool:
+        if not self._history:
+            return False
+        self._redo.append(self._history.pop())
+        self.render()
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        self._history.append(self._redo.pop())
+        self.render()
+        return True
+
+    # --- rendering ------------------------------------------------------------------
+
+    def render(self) -> None:
+        """Render the current sheet and its strokes from scratch."""
+        self._ink.fill(0)
+        self._erased = _mask() if self.sheet() is not None else None
+        strokes = self.strokes()
+        if strokes:
+            painter = self._begin(self._ink)
+            for stroke in strokes:
+                self._paint_segments(painter, stroke, 0, self._erased)
+            painter.end()
+        self._composite(0, 0, RESOLUTION, RESOLUTION)
+
+    def paint_from(self, stroke: Stroke, start: int) -> None:
+        """Add the segments of ``stroke`` from point ``start`` on to the picture (while drawing)."""
+        painter = self._begin(self._ink)
+        self._paint_segments(painter, stroke, start, self._erased)
+        painter.end()
+        pts = stroke.points[max(start - 1, 0) :]
+        reach = stroke.width / 2 + ERASER_MARGIN + 1
+        x0 = int(max(min(p.x() for p in pts) - reach, 0))
+        y0 = int(max(min(p.y() for p in pts) - reach, 0))
+        x1 = int(min(max(p.x() for p in pts) + reach + 1, RESOLUTION))
+        y1 = int(min(max(p.y() for p in pts) + reach + 1, RESOLUTION))
+        if x1 > x0 and y1 > y0:
+            self._composite(x0, y0, x1, y1)
+
+    @staticmethod
+    def _begin(mask: QImage) -> QPainter:
+        painter = QPainter(mask)
+        painter.scale(SUPERSAMPLE, SUPERSAMPLE)  # coordinates and widths in paper pixels
+        return painter
+
+    @staticmethod
+    def _paint_segments(painter: QPainter, stroke: Stroke, start: int, erased: QImage | None) -> None:
+        """Paint segments from point ``start`` on (0 = the whole stroke, with its first dot)."""
+        value = QColor(0, 0, 0) if stroke.eraser else QColor(255, 255, 255)
+        extra = ERASER_MARGIN if stroke.eraser else 0.0
+        pts, pressures = stroke.points, stroke.pressures
+        segments: list[tuple[QPointF, QPointF, float]] = []
+        if start == 0 and pts:
+            segments.append((pts[0], pts[0], stroke.width * pressures[0] + extra))
+        for i in range(max(start, 1), len(pts)):
+            segments.append((pts[i - 1], pts[i], stroke.width * (pressures[i - 1] + pressures[i]) / 2 + extra))
+        targets = [(painter, value)]
+        other = None
+        if stroke.eraser and erased is not None:
+            other = Paper._begin(erased)
+            targets.append((other, QColor(255, 255, 255)))
+        for target, colour in targets:
+            for a, b, width in segments:
+                target.setPen(
+                    QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+                )
+                if a == b:
+                    target.drawPoint(a)
+                else:
+                    target.drawLine(a, b)
+        if other is not None:
+            other.end()
+
+    def _coverage(self, mask: QImage, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        s = SUPERSAMPLE
+        block = _view(mask)[y0 * s : y1 * s, x0 * s : x1 * s]
+        total = block.reshape(y1 - y0, s, x1 - x0, s).sum(axis=(1, 3), dtype=np.uint32)
+        return total.astype(np.float32) / (255.0 * s * s)
+
+    def _composite(self, x0: int, y0: int, x1: int, y1: int) -> None:
+        ink = self._coverage(self._ink, x0, y0, x1, y1)[..., None]
+        sheet = self.sheet()
+        if sheet is None:
+            under = np.array(PAPER, np.float32)
+            colour = np.array(INK, np.float32)
+        else:
+            erased = self._coverage(self._erased, x0, y0, x1, y1)[..., None]
+            base = sheet.pixels[y0:y1, x0:x1].astype(np.float32)
+            under = erased * np.array(sheet.paper, np.float32) + (1 - erased) * base
+            colour = np.array(sheet.ink, np.float32)
+        out = ink * colour + (1 - ink) * under
+        self.pixels[y0:y1, x0:x1] = np.rint(out).astype(np.uint8)
+
+    # --- output ------------------------------------------------------------------------
+
+    def qimage(self) -> QImage:
+        """A QImage over the pixels (valid while this Paper lives; copy to keep)."""
+        return QImage(
+            self.pixels.data, RESOLUTION, RESOLUTION, RESOLUTION * 4, QImage.Format.Format_RGBA8888_Premultiplied
+        )
+
+    def rgba(self, side: int = RESOLUTION) -> np.ndarray:
+        """(side, side, 4) premultiplied RGBA, averaged down from the paper (side divides it)."""
+        if RESOLUTION % side:
+            raise ValueError(f"side must divide {RESOLUTION}, got {side}")
+        f = RESOLUTION // side
+        if f == 1:
+            return self.pixels.copy()
+        total = self.pixels.reshape(side, f, side, f, 4).sum(axis=(1, 3), dtype=np.uint32)
+        return ((total + f * f // 2) // (f * f)).astype(np.uint8)
+
+    def grey(self, side: int = RESOLUTION) -> np.ndarray:
+        """(side, side) uint8 luminance of the picture (over black where transparent)."""
+        rgb = self.rgba(side)[..., :3].astype(np.uint32)
+        return ((rgb[..., 0] * 19595 + rgb[..., 1] * 38470 + rgb[..., 2] * 7471 + 0x8000) >> 16).astype(np.uint8)
+
+
+def unpremultiply(rgba: np.ndarray) -> np.ndarray:
+    """Premultiplied RGBA -> straight RGBA (what Pillow and ``preprocess`` read)."""
+    alpha = rgba[..., 3:4].astype(np.float32)
+    rgb = np.where(alpha > 0, rgba[..., :3].astype(np.float32) * 255.0 / np.maximum(alpha, 1), 0)
+    return np.concatenate([np.clip(np.rint(rgb), 0, 255).astype(np.uint8), rgba[..., 3:4]], axis=2)
