@@ -109,6 +109,9 @@ def file_dialog(parent: QWidget | None, title: str, folder: str, filters: list[s
     """An open or save dialog starting in ``folder``."""
     dialog = QFileDialog(parent, title, folder, ";;".join(filters))
     dialog.setObjectName("saveDialog" if save else "openDialog")
+    # Qt's own Chinese catalogue lacks these two labels of its file dialog.
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, QCoreApplication.translate("Dialogs", "Look in:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileType, QCoreApplication.translate("Dialogs", "Files of type:"))
     if save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("png")  # Qt adds it when the typed name has no suffix

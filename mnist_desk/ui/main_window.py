@@ -288,10 +288,11 @@ class MainWindow(QMainWindow):
 
     # --- menus ------------------------------------------------------------------------
 
-    def _choose_file(self, kind: str, title: str, filters: list[str], save: bool = False) -> Path | None:
-        dialog = dialogs.file_dialog(self, title, dialog_folder(kind), filters, save)
+    def _choose_file(self, kind: str, title: str, filters: list[str], save: str = "") -> Path | None:
+        """Ask for a file to open, or with ``save`` (a suggested name) one to save to."""
+        dialog = dialogs.file_dialog(self, title, dialog_folder(kind), filters, save=bool(save))
         if save:
-            dialog.selectFile("digit.png")
+            dialog.selectFile(save)
         if not dialog.exec() or not dialog.selectedFiles():
             return None
         path = Path(dialog.selectedFiles()[0])
@@ -311,7 +312,8 @@ class MainWindow(QMainWindow):
             self.load_model(path)
 
     def on_save_drawing_triggered(self) -> None:
-        path = self._choose_file("drawings", self.tr("Save the drawing"), [self.tr("PNG image (*.png)")], save=True)
+        name = self.tr("digit") + ".png"
+        path = self._choose_file("drawings", self.tr("Save the drawing"), [self.tr("PNG image (*.png)")], save=name)
         if path is not None:
             self.save_drawing(path)
 

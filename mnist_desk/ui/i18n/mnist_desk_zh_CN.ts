@@ -91,6 +91,14 @@
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
+    <message>
+        <source>Look in:</source>
+        <translation>查找范围：</translation>
+    </message>
+    <message>
+        <source>Files of type:</source>
+        <translation>文件类型：</translation>
+    </message>
 </context>
 <context>
     <name>DrawingPanel</name>
@@ -225,7 +233,7 @@
     </message>
     <message>
         <source>Inference: {inference} ms, shown {total} ms after the input</source>
-        <translation>推理 {inference} ms，输入后 {total} ms 显示</translation>
+        <translation>推理 {inference} 毫秒，输入后 {total} 毫秒显示</translation>
     </message>
     <message>
         <source>Inference failed: {message}</source>
@@ -250,6 +258,10 @@
     <message>
         <source>Open a model checkpoint</source>
         <translation>打开模型检查点</translation>
+    </message>
+    <message>
+        <source>digit</source>
+        <translation>数字</translation>
     </message>
     <message>
         <source>Save the drawing</source>

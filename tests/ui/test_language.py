@@ -1,0 +1,201 @@
+"""Which language the window speaks, and that under zh_CN nothing visible is left in English."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QMenu, QWidget
+
+from mnist_desk.model import ARCHITECTURES
+from mnist_desk.ui import language
+from mnist_desk.ui.main_window import MainWindow
+from mnist_desk.ui.settings import user_settings
+from ui_helpers import draw_digit_on, wait_for_latest
+
+# --- the order: argument, environment, saved choice, system locale -----------------
+
+
+def test_the_argument_wins_over_everything():
+    choice = language.resolve("en", {"MNIST_DESK_LANG": "zh_CN"}, "zh_CN", QLocale("zh_CN"))
+    assert choice == language.LanguageChoice("en", "argument")
+    assert language.resolve("zh_CN", {}, "en", QLocale("en_US")).language == "zh_CN"
+
+
+def test_the_environment_comes_next_and_a_bad_value_is_skipped(capsys):
+    assert language.resolve(None, {"MNIST_DESK_LANG": "zh_CN.UTF-8"}, "en", QLocale("en_US")) == (
+        language.LanguageChoice("zh_CN", "environment")
+    )
+    assert language.resolve(None, {"MNIST_DESK_LANG": "klingon"}, "zh_CN", QLocale("en_US")).source == "saved"
+    assert "MNIST_DESK_LANG" in capsys.readouterr().err
+
+
+def test_the_saved_choice_then_the_system_locale():
+    assert language.resolve(None, {}, "zh_CN", QLocale("en_US")) == language.LanguageChoice("zh_CN", "saved")
+    assert language.resolve(None, {}, "system", QLocale("zh_CN")) == language.LanguageChoice("zh_CN", "system")
+    assert language.resolve(None, {}, "system", QLocale("de_DE")).language == "en"  # no German: English
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("zh_CN", "zh_CN"), ("zh-Hans-CN", "zh_CN"), ("zh_TW", "zh_CN"), ("en_GB", "en"), ("C", "en"), ("fr", None)],
+)
+def test_language_tags_are_normalised(tag, expected):
+    assert language.normalise(tag) == expected
+
+
+def test_an_unknown_argument_is_an_error():
+    with pytest.raises(ValueError, match="klingon"):
+        language.resolve("klingon")
+
+
+def test_the_saved_choice_lives_in_the_private_settings(private_settings):
+    language.save_choice("zh_CN")
+    assert language.saved_choice() == "zh_CN"
+    assert str(private_settings) in user_settings().fileName()  # never the user's real settings
+
+
+def open_window(qtbot, predictor, lang=None) -> MainWindow:
+    window = MainWindow(predictor, lang=lang)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_a_window_created_without_arguments_follows_the_same_order(qtbot, predictor, monkeypatch):
+    monkeypatch.setattr(language, "system_language", lambda locale=None: "zh_CN")
+    window = open_window(qtbot, predictor)
+    assert window.language_choice == language.LanguageChoice("zh_CN", "system")
+    assert window.clear_button.text() == "清空"
+    window.close()
+    language.save_choice("en")  # saved beats the system
+    window = open_window(qtbot, predictor)
+    assert window.clear_button.text() == "Clear"
+    window.close()
+    monkeypatch.setenv("MNIST_DESK_LANG", "zh_CN")  # the environment beats the saved choice
+    window = open_window(qtbot, predictor)
+    assert window.clear_button.text() == "清空"
+    window.close()
+    window = open_window(qtbot, predictor, lang="en")  # the argument beats the environment
+    assert window.clear_button.text() == "Clear"
+    window.close()
+
+
+def test_view_language_switches_live_and_is_saved(qtbot, predictor):
+    window = open_window(qtbot, predictor, lang="en")
+    draw_digit_on(window.canvas, 3)
+    wait_for_latest(qtbot, window)
+    window.menus.actions["language_zh_CN"].trigger()
+    assert language.saved_choice() == "zh_CN"
+    qtbot.waitUntil(lambda: window.menus.menus["file"].title() == "文件(&F)")  # LanguageChange is posted
+    assert window.confidence_label.text().startswith("置信度")  # the shown result is re-worded too
+    assert "%" in window.confidence_label.text() and "." in window.confidence_label.text()  # 99.6 %, same format
+    assert window.feature_maps.detail_caption.text().startswith("conv1，通道")
+    assert window.latency_status.text().startswith("推理")
+    window.menus.actions["language_en"].trigger()
+    qtbot.waitUntil(lambda: window.menus.menus["file"].title() == "&File")
+    assert window.confidence_label.text().endswith("sure")
+    window.close()
+
+
+# --- nothing left in English -----------------------------------------------------------
+
+# Names and symbols that stay as they are in a Chinese window (see docs/glossary.md).
+ALLOWED = {"CPU", "CUDA", "PNG", "ReLU", "MNIST", "softmax", "Ctrl", "Shift", "Alt", "Delete", "Escape", "Del", "Esc"}
+ALLOWED |= {"English"}  # the language menu names each language in itself
+
+
+def english_words(text: str, dynamic: list[str]) -> list[str]:
+    """The English words in a visible text, after taking out what may stay English."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    for value in dynamic:
+        text = text.replace(value, " ")
+    text = re.sub(r"“[^”]*”", " ", text)  # quoted literals: a command line, Keras padding names
+    text = re.sub(r"\*?\.(png|pth?|jpe?g|bmp|gif|tiff?|webp)\b", " ", text)  # file name extensions
+    text = re.sub(r"--\w+|mnist-desk|MNIST_DESK_LANG|\b[a-z]+\d+\b", " ", text)  # option, names, layer names
+    return [word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in ALLOWED]
+
+
+def texts_of(root: QWidget) -> list[tuple[str, str]]:
+    """(where, text) for every text a user can see in ``root``, its menus, actions and tooltips."""
+    found: list[tuple[str, str]] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        name = f"{type(widget).__name__} {widget.objectName()!r}"
+        found += [(f"{name} tooltip", widget.toolTip()), (f"{name} status tip", widget.statusTip())]
+        if widget.isWindow():
+            found.append((f"{name} title", widget.windowTitle()))
+        if isinstance(widget, QLabel | QAbstractButton):
+            found.append((name, widget.text()))
+        if isinstance(widget, QGroupBox):
+            found.append((name, widget.title()))
+        if isinstance(widget, QMenu):
+            found.append((name, widget.title()))
+        if isinstance(widget, QLineEdit):
+            found += [(name, widget.text()), (f"{name} placeholder", widget.placeholderText())]
+        if isinstance(widget, QComboBox):
+            found += [(f"{name} item", widget.itemText(i)) for i in range(widget.count())]
+        if hasattr(widget, "painted_texts"):
+            found += [(f"{name} painted", text) for text in widget.painted_texts()]
+    for action in root.findChildren(QAction):
+        name = f"action {action.objectName()!r}"
+        found += [(name, action.text()), (f"{name} tooltip", action.toolTip()), (f"{name} tip", action.statusTip())]
+    return [(where, text) for where, text in found if text]
+
+
+def assert_no_english(root: QWidget, dynamic: list[str]) -> int:
+    found = texts_of(root)
+    left = [f"{where}: {text!r} {words}" for where, text in found if (words := english_words(text, dynamic))]
+    assert not left, "\n".join(left)
+    return len(found)
+
+
+@pytest.fixture
+def chinese_window(qtbot, predictor):
+    window = open_window(qtbot, predictor, lang="zh_CN")
+    qtbot.waitUntil(lambda: window.prediction_label.text() != "")
+    yield window
+    window.close()
+
+
+def dynamic_values(window) -> list[str]:
+    predictor = window.model.predictor
+    return [predictor.path.name, predictor.device_name, str(predictor.meta.get("device")), *ARCHITECTURES]
+
+
+def test_no_english_left_in_the_chinese_window(qtbot, chinese_window):
+    window = chinese_window
+    assert assert_no_english(window, dynamic_values(window)) > 60  # the empty window
+    draw_digit_on(window.canvas, 4)
+    wait_for_latest(qtbot, window)
+    for layer in window.feature_maps.layers():  # every caption: conv kernels, pools, the global pool
+        window.feature_maps.set_current_layer(layer)
+        assert_no_english(window, dynamic_values(window))
+    window.confidence_label.setText("")
+    window.on_worker_error_occurred("")  # the status bar's own words
+    assert_no_english(window, dynamic_values(window))
+
+
+def test_no_english_left_in_the_chinese_dialogs(qtbot, chinese_window, dialogs_shown, file_dialogs, tmp_path):
+    window = chinese_window
+    window.menus.actions["about"].trigger()
+    window.menus.actions["shortcuts"].trigger()
+    window.open_image(tmp_path / "missing.png")
+    (tmp_path / "folder.png").mkdir()
+    window.open_image(tmp_path / "folder.png")
+    assert len(dialogs_shown) == 4
+    for box in dialogs_shown:
+        assert_no_english(box, dynamic_values(window) + ["missing.png", "folder.png"])
+    for action in ("openImage", "openModel", "saveDrawing"):
+        window.menus.actions[action].trigger()
+    assert len(file_dialogs.shown) == 3
+    for dialog in file_dialogs.shown:
+        assert_no_english(dialog, dynamic_values(window) + [dialog.directory().absolutePath()])
+
+
+def test_the_english_window_is_in_english(qtbot, window):
+    # The same walk finds English in an English window: the check itself works.
+    left = [text for _, text in texts_of(window) if english_words(text, dynamic_values(window))]
+    assert len(left) > 30
