@@ -258,7 +258,7 @@ def unit_arithmetic(
     unit = (channel, y, x) if info.is_map else (channel,)
     if len(unit) != len(shape) or not all(0 <= u < n for u, n in zip(unit, shape, strict=True)):
         raise IndexError(f"unit {unit} is outside {stage}'s output {shape}")
-    outputs = stage_outputs(model, image28)
+    outputs = stage_outputs(model, image28, until=stage)
     source_name = previous_stage(model, stage)
     source = outputs[source_name]
     module = getattr(model, stage)

@@ -155,8 +155,10 @@ def _device(model: nn.Module) -> torch.device:
 
 
 @torch.inference_mode()
-def stage_outputs(predictor: Any, image28: np.ndarray) -> dict[str, np.ndarray]:
+def stage_outputs(predictor: Any, image28: np.ndarray, until: str | None = None) -> dict[str, np.ndarray]:
     """Every stage's output for one (28, 28) input in [0, 1], without the batch axis.
+
+    ``until`` stops after that stage (the stages after it are not run).
 
     Returns
     -------
@@ -172,6 +174,8 @@ def stage_outputs(predictor: Any, image28: np.ndarray) -> dict[str, np.ndarray]:
     for name, stage in model.named_children():
         x = stage(x)
         outputs[name] = x[0].float().cpu().numpy().copy()
+        if name == until:
+            break
     return outputs
 
 

@@ -1,0 +1,103 @@
+"""Render each explain widget offscreen to PNG, for a 7, a 4 and a scribble.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/explain/render_widgets.py [--out docs/explain]
+
+The pictures are how we look at the widgets without a screen: each is
+``QWidget.grab()`` of the widget at a classroom size, light palette, fed by the
+bundled model and the explain functions exactly as the window will feed them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from mnist_desk.explain import unit_arithmetic, vector_activations  # noqa: E402
+from mnist_desk.inference import Predictor  # noqa: E402
+from mnist_desk.layer_info import describe_stages  # noqa: E402
+from training.drawn import draw_digit  # noqa: E402
+
+
+def scribble(seed: int = 11) -> Image.Image:
+    """A random tangle of strokes on the canvas: no digit at all."""
+    rng = np.random.default_rng(seed)
+    image = Image.new("L", (280, 280), 255)
+    draw = ImageDraw.Draw(image)
+    points = [tuple(p) for p in rng.uniform(60, 220, size=(9, 2))]
+    draw.line(points, fill=0, width=14, joint="curve")
+    return image
+
+
+def drawings() -> dict[str, Image.Image]:
+    return {
+        "seven": draw_digit(7, np.random.default_rng(3), style=0),
+        "four": draw_digit(4, np.random.default_rng(5), style=0),
+        "scribble": scribble(),
+    }
+
+
+def render_arithmetic(predictor, stages, prediction, label: str, out: Path) -> None:
+    from mnist_desk.ui.arithmetic_view import ArithmeticView
+
+    view = ArithmeticView()
+    view.resize(900, 720)
+    view.unit_requested.connect(
+        lambda stage, c, y, x: view.set_arithmetic(unit_arithmetic(predictor, prediction.input, stage, c, y, x))
+    )
+    view.set_architecture(stages)
+    view.set_prediction(prediction)
+    # Each stage's most active unit of its most active channel: a unit with something to show.
+    picks = {"conv1": None, "pool1": None, "conv3": None, "pool3": None}
+    for stage in picks:
+        maps = prediction.activations[stage]
+        channel = int(maps.reshape(len(maps), -1).max(axis=1).argmax())
+        y, x = np.unravel_index(int(maps[channel].argmax()), maps[channel].shape)
+        view.select_unit(stage, channel, int(y), int(x))
+        view.grab().save(str(out / f"arithmetic-{stage}-{label}.png"))
+    view.select_unit("fc1", prediction.digit)
+    view.grab().save(str(out / f"arithmetic-fc1-{label}.png"))
+    view.select_unit("softmax")
+    view.grab().save(str(out / f"arithmetic-softmax-{label}.png"))
+    # Half-way through playing conv1: the output map filled up to the window.
+    view.select_unit("conv1", 5, 0, 0)
+    view.play()
+    for _ in range(28 * 14 - 1):
+        view.step()
+    view.pause()
+    view.grab().save(str(out / f"arithmetic-play-conv1-{label}.png"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="folder for the PNGs (default: here)")
+    parser.add_argument("--only", default="", help="render only widgets whose name contains this")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    predictor = Predictor()
+    stages = describe_stages(predictor.model)
+    from mnist_desk.ui.network_overview import NetworkOverview
+
+    for label, image in drawings().items():
+        prediction = predictor.predict(image)
+        if "overview" in args.only or not args.only:
+            overview = NetworkOverview()
+            overview.resize(1100, 230)
+            overview.set_architecture(stages)
+            overview.set_prediction(prediction, vector_activations(predictor, prediction.input))
+            overview.set_selected_stage("conv2")
+            overview.grab().save(str(args.out / f"overview-{label}.png"))
+        if "arithmetic" in args.only or not args.only:
+            render_arithmetic(predictor, stages, prediction, label, args.out)
+    app.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,438 @@
+"""ArithmeticView: how one unit got its value, and the kernel sliding across its input.
+
+Top: the unit in words. Middle: the *slide*, the source map (the 28x28 input
+for conv1) with the kernel's window on it, padding drawn as a hatched ring,
+and the output map filling in as the window moves (CNN Explainer's
+animation). Play moves the window one position per tick at an adjustable
+pace; Step moves it once; clicking an output cell jumps there. Bottom: the
+numbers of the current position (:class:`ArithmeticDiagram`).
+
+The view never computes: every position it moves to is announced with
+:attr:`ArithmeticView.unit_requested` (stage, channel, y, x); the window runs
+:func:`mnist_desk.explain.unit_arithmetic` on its worker and hands the result
+back to :meth:`ArithmeticView.set_arithmetic`. The maps come from the
+``Prediction`` already on screen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
+
+from mnist_desk.colormap import viridis
+from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
+from mnist_desk.explain_fields import INPUT, SOFTMAX
+from mnist_desk.inference import Prediction
+from mnist_desk.layer_info import StageInfo, window_text
+from mnist_desk.ui.arithmetic_diagram import ArithmeticDiagram
+from mnist_desk.ui.image_tiles import grey_to_qimage, rgb_to_qimage
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # window positions per second on the slider
+DEFAULT_SPEED = 2  # index into SPEEDS: 2 per second, slow enough to follow aloud
+
+
+def source_map(prediction: Prediction, stages: list[StageInfo], stage: str, channel: int) -> np.ndarray | None:
+    """The (H, W) map the slide shows under the window of ``stage``.
+
+    conv1's input is the drawing itself; a pool's is its own channel of the
+    stage before; a conv over many channels shows their mean (the slide is a
+    picture of where the window is; the diagram below has the real numbers).
+    Dropout stages pass their input through when predicting, so the nearest
+    conv or pool stage before them is used.
+    """
+    names = [s.name for s in stages]
+    index = names.index(stage)
+    source = INPUT
+    for earlier in reversed(stages[:index]):
+        if earlier.name in prediction.activations:
+            source = earlier.name
+            break
+        if earlier.kind != "dropout":
+            return None
+    maps = np.asarray(prediction.input)[None] if source == INPUT else prediction.activations[source]
+    if stages[index].kind in ("pool", "global_pool"):
+        return maps[min(channel, len(maps) - 1)]
+    return maps[0] if len(maps) == 1 else maps.mean(axis=0)
+
+
+class SlideView(QWidget):
+    """The source map with the window on it, and the output map filled up to the current position."""
+
+    cell_clicked = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("slideView")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(360, 170)
+        self._source: np.ndarray | None = None
+        self._output: np.ndarray | None = None
+        self._info: StageInfo | None = None
+        self._position = (0, 0)
+        self._revealed = 0
+        self._is_input = False
+        self._captions = ("", "")
+
+    def set_maps(
+        self,
+        info: StageInfo | None,
+        source: np.ndarray | None,
+        output: np.ndarray | None,
+        is_input: bool,
+        captions: tuple[str, str] = ("", ""),
+    ) -> None:
+        """The source map (its own size, padding is added here), the output map and a caption for each."""
+        self._info, self._source, self._output, self._is_input = info, source, output, is_input
+        self._captions = captions
+        self.update()
+
+    def captions(self) -> tuple[str, str]:
+        return self._captions
+
+    def set_position(self, y: int, x: int, revealed: int) -> None:
+        """Window at output unit (y, x); the first ``revealed`` units (row by row) are shown."""
+        self._position, self._revealed = (y, x), revealed
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(560, 250)
+
+    def _layout(self) -> tuple[QRectF, QRectF, float, float] | None:
+        """(source rect including padding, output rect, source cell, output cell)."""
+        if self._info is None or self._source is None or self._output is None:
+            return None
+        ph, pw = self._info.padding or (0, 0)
+        sh, sw = self._source.shape[0] + 2 * ph, self._source.shape[1] + 2 * pw
+        oh, ow = self._output.shape
+        caption_h = QFontMetricsF(self.font()).height() + 4
+        side = min((self.width() - 40) / 2, self.height() - 8 - caption_h)
+        cell = side / max(sh, sw)
+        top = caption_h + (self.height() - caption_h - side) / 2
+        source = QRectF(8, top, sw * cell, sh * cell)
+        out_cell = side / max(oh, ow, 1) if max(oh, ow) > 1 else side / 3
+        output = QRectF(self.width() - 8 - ow * out_cell, top, ow * out_cell, oh * out_cell)
+        return source, output, cell, out_cell
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        layout = self._layout()
+        if layout is None:
+            return
+        _, output, _, out_cell = layout
+        if output.contains(event.position()):
+            x = int((event.position().x() - output.x()) / out_cell)
+            y = int((event.position().y() - output.y()) / out_cell)
+            self.cell_clicked.emit(min(y, self._output.shape[0] - 1), min(x, self._output.shape[1] - 1))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        layout = self._layout()
+        if layout is None:
+            return
+        painter = QPainter(self)
+        palette = self.palette()
+        source, output, cell, out_cell = layout
+        ph, pw = self._info.padding or (0, 0)
+        painter.fillRect(source, QBrush(palette.mid().color(), Qt.BrushStyle.BDiagPattern))  # the padding ring
+        inner = source.adjusted(pw * cell, ph * cell, -pw * cell, -ph * cell)
+        if self._is_input:
+            image = grey_to_qimage(self._source)
+        else:
+            image = rgb_to_qimage(viridis(self._source, float(self._source.min()), float(self._source.max())))
+        painter.drawImage(inner, image)
+        caption_h = QFontMetricsF(self.font()).height() + 4
+        painter.setPen(palette.windowText().color())
+        for rect, text, align in (
+            (source, self._captions[0], Qt.AlignmentFlag.AlignLeft),
+            (output, self._captions[1], Qt.AlignmentFlag.AlignRight),
+        ):
+            box = QRectF(8, rect.y() - caption_h, self.width() - 16, caption_h)
+            painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, text)
+        # The output so far: revealed units in colour, the rest blank.
+        lo, hi = float(self._output.min()), float(self._output.max())
+        flat = self._output.reshape(-1).copy()
+        shown = viridis(flat, lo, hi)
+        shown[self._revealed :] = np.array([palette.base().color().red(), palette.base().color().green(),
+                                            palette.base().color().blue()], np.uint8)  # fmt: skip
+        painter.drawImage(output, rgb_to_qimage(shown.reshape(*self._output.shape, 3)))
+        painter.setPen(QPen(palette.mid().color(), 1))
+        painter.drawRect(output)
+        y, x = self._position
+        kh, kw = self._info.kernel or (1, 1)
+        sy, sx = self._info.stride or (1, 1)
+        dh, dw = self._info.dilation
+        window = QRectF(source.x() + x * sx * cell, source.y() + y * sy * cell, ((kw - 1) * dw + 1) * cell,
+                        ((kh - 1) * dh + 1) * cell)  # fmt: skip
+        unit = QRectF(output.x() + x * out_cell, output.y() + y * out_cell, out_cell, out_cell)
+        pen = QPen(palette.highlight().color(), 3)
+        painter.setPen(pen)
+        painter.drawRect(window)
+        painter.drawRect(unit)
+        # Lines from the window's corners to the unit: "these pixels make that one".
+        pen.setWidthF(1.2)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(window.topRight(), unit.topLeft())
+        painter.drawLine(window.bottomRight(), unit.bottomLeft())
+        painter.end()
+
+
+class ArithmeticView(QWidget):
+    """The unit's arithmetic with a play control that slides the kernel across the input."""
+
+    unit_requested = Signal(str, int, int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("arithmeticView")
+        self._stages: list[StageInfo] = []
+        self._prediction: Prediction | None = None
+        self._unit: tuple[str, int, int, int] | None = None
+        self._revealed = 0
+
+        self.title = QLabel(objectName="arithmeticTitle", wordWrap=True)
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(max(title_font.pointSizeF() * 1.25, 12.0))
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.slide = SlideView()
+        self.slide.cell_clicked.connect(self.on_slide_cell_clicked)
+        self.diagram = ArithmeticDiagram()
+        self.play_button = QPushButton(objectName="playButton", checkable=True)
+        self.play_button.toggled.connect(self.on_play_button_toggled)
+        self.step_button = QPushButton(objectName="stepButton")
+        self.step_button.clicked.connect(self.step)
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal, objectName="speedSlider")
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setValue(DEFAULT_SPEED)
+        self.speed_slider.valueChanged.connect(self.on_speed_slider_changed)
+        self.speed_label = QLabel(objectName="speedLabel")
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.step)
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.step_button)
+        controls.addWidget(self.speed_slider, 1)
+        controls.addWidget(self.speed_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.slide, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.diagram, 7)
+        self.on_speed_slider_changed(DEFAULT_SPEED)
+        self.retranslate()
+
+    # --- model ----------------------------------------------------------------
+
+    def set_architecture(self, stages: list[StageInfo]) -> None:
+        """A new model: its stages; the unit shown and the numbers are dropped."""
+        self.pause()
+        self._stages = list(stages)
+        self._unit = None
+        self.diagram.set_result(None)
+        self._refresh_slide()
+        self.retranslate()
+
+    def set_prediction(self, prediction: Prediction | None) -> None:
+        """A new drawing: the maps under the slide, and the same unit asked for again."""
+        self._prediction = prediction
+        self._refresh_slide()
+        if prediction is None:
+            self.pause()
+            self.diagram.set_result(None)
+        elif self._unit is not None and not self.timer.isActive():
+            self.unit_requested.emit(*self._unit)
+
+    def select_unit(self, stage: str, channel: int = 0, y: int = 0, x: int = 0) -> None:
+        """Show this unit: its whole output map revealed, and its numbers requested."""
+        self._unit = (stage, channel, y, x)
+        self._revealed = self._unit_count()
+        self._refresh_slide()
+        self.retranslate()
+        self.unit_requested.emit(stage, channel, y, x)
+
+    def set_arithmetic(self, result: UnitArithmetic | SoftmaxArithmetic | None) -> None:
+        """The numbers for the unit shown (from ``unit_arithmetic`` on the worker)."""
+        if isinstance(result, UnitArithmetic) and self._unit is not None:
+            stage, channel, y, x = self._unit
+            if (result.stage, result.channel, result.y, result.x) != (stage, channel, y, x):
+                return  # an answer for a position the slide has already left
+        self.diagram.set_result(result, self._info())
+        self.retranslate()
+
+    def unit(self) -> tuple[str, int, int, int] | None:
+        return self._unit
+
+    def revealed(self) -> int:
+        return self._revealed
+
+    # --- play -------------------------------------------------------------------
+
+    def speed(self) -> float:
+        """Window positions per second."""
+        return SPEEDS[self.speed_slider.value()]
+
+    def is_playing(self) -> bool:
+        return self.timer.isActive()
+
+    def play(self) -> None:
+        """Slide the window from where it is, or from the top-left over an empty map
+        when the map is complete (after a click, or at the end)."""
+        if not self._can_slide():
+            self.pause()
+            return
+        if self._revealed >= self._unit_count():
+            stage, channel, _, _ = self._unit
+            self._unit, self._revealed = (stage, channel, 0, 0), 0
+            self.step()
+        self.timer.start()
+        self.play_button.setChecked(True)
+        self.retranslate()
+
+    def pause(self) -> None:
+        self.timer.stop()
+        self.play_button.setChecked(False)
+        self.play_button.setText(self.tr("Play"))
+
+    def step(self) -> None:
+        """Move the window one position on, row by row.
+
+        While filling (after Play) the output map shows the units up to the
+        window; after a click it stays complete and only the window moves.
+        """
+        if not self._can_slide():
+            self.pause()
+            return
+        stage, channel, y, x = self._unit
+        count = self._unit_count()
+        w = self._info().output_shape[2]
+        index = y * w + x
+        if self._revealed == 0:
+            index = 0
+        elif index + 1 >= count:
+            self.pause()
+            return
+        else:
+            index += 1
+        filling = self._revealed < count
+        self._unit = (stage, channel, *divmod(index, w))
+        self._revealed = index + 1 if filling else count
+        if index + 1 >= count:
+            self.pause()
+        self._refresh_slide()
+        self.retranslate()
+        self.unit_requested.emit(*self._unit)
+
+    def on_play_button_toggled(self, checked: bool) -> None:
+        if checked and not self.timer.isActive():
+            self.play()
+        elif not checked:
+            self.timer.stop()
+
+    def on_speed_slider_changed(self, index: int) -> None:
+        self.timer.setInterval(round(1000 / SPEEDS[index]))
+        self.speed_label.setText(self.tr("{speed} steps/s").format(speed=f"{SPEEDS[index]:g}"))
+
+    def on_slide_cell_clicked(self, y: int, x: int) -> None:
+        if self._unit is not None:
+            self.pause()
+            self.select_unit(self._unit[0], self._unit[1], y, x)
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _info(self) -> StageInfo | None:
+        if self._unit is None:
+            return None
+        return next((s for s in self._stages if s.name == self._unit[0]), None)
+
+    def _unit_count(self) -> int:
+        info = self._info()
+        return info.output_shape[1] * info.output_shape[2] if info is not None and info.is_map else 1
+
+    def _can_slide(self) -> bool:
+        info = self._info()
+        return info is not None and info.is_map and info.kernel is not None and self._prediction is not None
+
+    def _refresh_slide(self) -> None:
+        info = self._info()
+        slides = self._can_slide() and self._unit[0] in self._prediction.activations
+        for widget in (self.slide, self.play_button, self.step_button, self.speed_slider, self.speed_label):
+            widget.setVisible(bool(slides))
+        if not slides:
+            self.slide.set_maps(None, None, None, False)
+            return
+        stage, channel, y, x = self._unit
+        source = source_map(self._prediction, self._stages, stage, channel)
+        output = self._prediction.activations[stage][channel]
+        self.slide.set_maps(
+            info if source is not None else None, source, output, info.input_shape[0] == 1, self.slide_captions()
+        )
+        self.slide.set_position(y, x, self._revealed)
+
+    def retranslate(self) -> None:
+        self.play_button.setText(self.tr("Pause") if self.timer.isActive() else self.tr("Play"))
+        self.play_button.setToolTip(self.tr("Slide the kernel across the input, one position per step"))
+        self.step_button.setText(self.tr("Step"))
+        self.speed_slider.setToolTip(self.tr("How fast the kernel moves"))
+        self.on_speed_slider_changed(self.speed_slider.value())
+        self.title.setText(self.title_text())
+
+    def slide_captions(self) -> tuple[str, str]:
+        """What the slide's two maps are, from the stage description."""
+        info = self._info()
+        if info is None or self._unit is None:
+            return ("", "")
+        stage, channel, _, _ = self._unit
+        source = self._source_name()
+        size_in = "×".join(map(str, info.input_shape[1:]))
+        size_out = "×".join(map(str, info.output_shape[1:]))
+        if source == INPUT:
+            left = self.tr("the input image, {size}").format(size=size_in)
+        elif info.kind in ("pool", "global_pool"):
+            left = self.tr("{source}, channel {channel}, {size}").format(source=source, channel=channel, size=size_in)
+        else:
+            left = self.tr("{source}: mean of its {count} channels, {size}").format(
+                source=source, count=info.input_shape[0], size=size_in
+            )
+        right = self.tr("{stage}, channel {channel}, {size}").format(stage=stage, channel=channel, size=size_out)
+        return (left, right)
+
+    def _source_name(self) -> str:
+        """The nearest stage before the unit's whose maps the prediction holds (dropout passes through)."""
+        names = [s.name for s in self._stages]
+        index = names.index(self._unit[0])
+        for earlier in reversed(self._stages[:index]):
+            if self._prediction is not None and earlier.name in self._prediction.activations:
+                return earlier.name
+        return INPUT
+
+    def title_text(self) -> str:
+        if self._unit is None:
+            return self.tr("How a value is computed")
+        stage, channel, y, x = self._unit
+        if stage == SOFTMAX:
+            return self.tr("softmax: from the last layer's outputs to the ten probabilities")
+        info = self._info()
+        if info is None:
+            return stage
+        if info.is_map:
+            text = self.tr("{stage}, channel {channel}, position ({y}, {x})").format(
+                stage=stage, channel=channel, y=y, x=x
+            )
+        else:
+            text = self.tr("{stage}, unit {channel}").format(stage=stage, channel=channel)
+        window = window_text(info)
+        return f"{text} · {window}" if window else text
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def painted_texts(self) -> list[str]:
+        """Words painted by the diagram (tests check they are translated)."""
+        return self.diagram.painted_texts()
+
+
+__all__ = ["SPEEDS", "ArithmeticView", "SlideView", "source_map"]
