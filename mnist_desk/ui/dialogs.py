@@ -33,13 +33,13 @@ def image_error_reason(reason: str, message: str = "") -> str:
     """Why an image could not be opened, in words: ``reason`` from the pre-checks, or the core's message."""
     if reason == "missing" or "no such file" in message:
         return QCoreApplication.translate("Dialogs", "The file does not exist.")
-    if reason == "folder":
+    if reason == "folder" or "a folder" in message:
         return QCoreApplication.translate("Dialogs", "This is a folder, not an image file.")
-    if reason == "special":
+    if reason == "special" or "not a regular file" in message:
         return QCoreApplication.translate(
             "Dialogs", "This is not a regular file (it is a pipe, a device or a socket), so it is not read."
         )
-    if reason == "unreadable" or "permission" in message.lower():
+    if reason == "unreadable" or "cannot open" in message or "permission" in message.lower():
         return QCoreApplication.translate("Dialogs", "The file cannot be read (check its permissions).")
     if "too large" in message:
         return QCoreApplication.translate("Dialogs", "The image is too large to open.")

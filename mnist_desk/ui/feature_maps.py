@@ -18,8 +18,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 from mnist_desk.colormap import VIRIDIS_LUT, diverging, viridis
 from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo
+from mnist_desk.ui.caption import Caption
 from mnist_desk.ui.image_tiles import PixelView, rgb_to_qimage
 from mnist_desk.ui.stage_captions import kernel_caption, map_caption, pool_caption, pool_placeholder
+
+# The captions never get narrower than this (the panel is wider at any window size).
+CAPTION_WIDTH = 300
 
 
 def best_columns(count: int, width: float, height: float) -> int:
@@ -223,21 +227,15 @@ class FeatureMapViewer(QWidget):
         self.legend = ColourLegend()
         self.detail = PixelView("featureDetail", grid=True)
         self.kernel_view = PixelView("kernelView", grid=True)
-        self.detail_caption = QLabel(objectName="featureCaption", wordWrap=True)
-        self.kernel_caption = QLabel(objectName="kernelCaption", wordWrap=True)
-        for caption in (self.detail_caption, self.kernel_caption):
-            caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            # Ignored width: a long caption wraps to the column instead of widening it.
-            caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.detail_caption = Caption("featureCaption", CAPTION_WIDTH)
+        self.kernel_caption = Caption("kernelCaption", CAPTION_WIDTH)
 
         top = QHBoxLayout()
         top.addWidget(self.layer_label)
         top.addWidget(self.layer_selector, 1)
         side = QVBoxLayout()
         side.addWidget(self.detail, 1)
-        side.addWidget(self.detail_caption)
         side.addWidget(self.kernel_view, 1)
-        side.addWidget(self.kernel_caption)
         body = QHBoxLayout()
         body.addWidget(self.grid, 3)
         body.addLayout(side, 2)
@@ -245,6 +243,10 @@ class FeatureMapViewer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(body, 1)
+        # Under the images, the panel's full width: at the window's minimum size a
+        # side column is too narrow for a sentence.
+        layout.addWidget(self.detail_caption)
+        layout.addWidget(self.kernel_caption)
         layout.addWidget(self.legend)
         self.retranslate()
 

@@ -131,6 +131,10 @@ class MainWindow(QMainWindow):
         self.model_status.setText(self.tr("Model: {model}").format(model=self.model_text()))
         self.device_status.setText(self.tr("Device: {device}").format(device=self.model.predictor.device_name))
         self._show_latency()
+        # QStatusBar sizes itself for the texts it had when the labels were added;
+        # Chinese glyphs are taller than Latin ones.
+        needed = max(label.sizeHint().height() for label in (self.model_status, self.latency_status))
+        self.statusBar().setMinimumHeight(needed + 6)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

@@ -66,10 +66,12 @@ class FileDialogs:
 
     def __init__(self) -> None:
         self.shown: list[QFileDialog] = []
+        self.started_in: list[Path] = []  # the folder each dialog opened in
         self.answer: Path | None = None
 
     def exec(self, dialog: QFileDialog) -> int:
         self.shown.append(dialog)
+        self.started_in.append(Path(dialog.directory().absolutePath()))
         if self.answer is None:
             return 0
         dialog.selectFile(str(self.answer))

@@ -1,0 +1,42 @@
+"""Caption: a word-wrapped label that always has room for its whole text.
+
+A word-wrapped QLabel tells its layout little about the height it needs, so a
+small window squeezes it and cuts its last lines off. A Caption never gets
+narrower than ``min_width`` and asks for the height its text needs at that
+width: at any wider width it needs no more, so every size the window allows
+shows the whole text, in any language.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+
+class Caption(QLabel):
+    def __init__(self, object_name: str, min_width: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Preferred width: a long caption wraps to the column instead of widening it.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._min_width = min_width
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        super().setText(text)
+        self.updateGeometry()  # the height it needs has changed
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self._min_width, self.heightForWidth(self._min_width) if self.text() else 0)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSizeHint()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+        super().changeEvent(event)
+
+
+__all__ = ["Caption"]

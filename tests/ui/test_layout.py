@@ -1,0 +1,112 @@
+"""Every size the window allows lays out cleanly, in English and in Chinese.
+
+At the window's own minimum size (and the default, and the minimum width or
+height alone), for every layer's captions: no widget is squeezed below the
+size it needs, no text is cut off, no two widgets overlap, the brush slider
+is a slider and not a stub.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QSizePolicy, QSplitterHandle, QWidget
+
+from mnist_desk.ui.drawing_panel import MIN_SLIDER_WIDTH
+from mnist_desk.ui.image_tiles import PixelView
+from mnist_desk.ui.main_window import MainWindow
+from ui_helpers import draw_digit_on, wait_for_latest
+
+IGNORED = QSizePolicy.Policy.Ignored
+
+
+def layout_problems(window: MainWindow) -> list[str]:
+    problems = []
+    widgets = [w for w in window.centralWidget().findChildren(QWidget) if w.isVisible()]
+    widgets += [w for w in window.statusBar().findChildren(QLabel) if w.isVisible()]
+    for w in widgets:
+        name = f"{type(w).__name__} {w.objectName()!r}"
+        hint, policy = w.minimumSizeHint(), w.sizePolicy()
+        if hint.isValid() and policy.horizontalPolicy() != IGNORED and w.width() < hint.width():
+            problems.append(f"{name} is {w.width()} px wide, needs {hint.width()}")
+        # A word-wrapped label may be shorter than its hint when it is wider: checked below by its text.
+        wraps = isinstance(w, QLabel) and w.wordWrap()
+        if hint.isValid() and policy.verticalPolicy() != IGNORED and not wraps and w.height() < hint.height():
+            problems.append(f"{name} is {w.height()} px high, needs {hint.height()}")
+        if isinstance(w, QLabel) and w.text() and not w.text().startswith("<"):
+            room = w.contentsRect()
+            if w.wordWrap():
+                needed = w.heightForWidth(room.width())
+                if needed > room.height():
+                    problems.append(f"{name} {w.text()!r} needs {needed} px of height, has {room.height()}")
+            else:
+                needed = w.fontMetrics().horizontalAdvance(w.text())
+                if needed > room.width():
+                    problems.append(f"{name} {w.text()!r} needs {needed} px of width, has {room.width()}")
+        if isinstance(w, QAbstractButton) and w.text() and w.width() < w.sizeHint().width():
+            problems.append(f"{name} {w.text()!r} is cut: {w.width()} px < {w.sizeHint().width()}")
+        if isinstance(w, PixelView) and not w.placeholder_fits():
+            problems.append(f"{name}: its text {w.painted_texts()} does not fit {w.size().toTuple()}")
+    for parent in {w.parentWidget() for w in widgets}:
+        siblings = [
+            w for w in widgets if w.parentWidget() is parent and not w.isWindow() and not isinstance(w, QSplitterHandle)
+        ]
+        for a, b in itertools.combinations(siblings, 2):
+            overlap: QRect = a.geometry().intersected(b.geometry())
+            if overlap.width() > 0 and overlap.height() > 0:
+                problems.append(f"{a.objectName() or type(a).__name__} overlaps {b.objectName() or type(b).__name__}")
+    if window.brush_slider.width() < MIN_SLIDER_WIDTH:
+        problems.append(f"the brush slider is a stub: {window.brush_slider.width()} px")
+    return problems
+
+
+def settle(window: MainWindow, size: QSize) -> None:
+    window.resize(size)
+    for _ in range(3):  # layout requests are posted events, and a resize may post more
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang):
+    window = MainWindow(predictor, lang=lang)
+    qtbot.addWidget(window)
+    window.show()
+    default = window.size()
+    try:
+        problems = [f"empty canvas: {p}" for p in layout_problems(window)]
+        draw_digit_on(window.canvas, 4)
+        wait_for_latest(qtbot, window)
+        for layer in window.feature_maps.layers():
+            window.feature_maps.set_current_layer(layer)
+            settle(window, QSize(1, 1))  # the window's own minimum, whatever it is now
+            minimum = window.size()
+            assert minimum.width() < default.width() and minimum.height() < default.height()
+            sizes = [
+                minimum,
+                default,
+                QSize(minimum.width(), default.height()),
+                QSize(default.width(), minimum.height()),
+            ]
+            for size in sizes:
+                settle(window, size)
+                problems += [f"{layer} at {size.toTuple()}: {p}" for p in layout_problems(window)]
+        assert not problems, "\n".join(problems)
+    finally:
+        window.close()
+
+
+def test_the_check_finds_a_squeezed_window(qtbot, predictor):
+    # The same check fails when the window is forced below its minimum: it can fail.
+    window = MainWindow(predictor, lang="en")
+    qtbot.addWidget(window)
+    window.show()
+    window.setMinimumSize(QSize(300, 200))
+    window.centralWidget().setMinimumSize(QSize(0, 0))
+    window.resize(QSize(600, 300))
+    QApplication.processEvents()
+    try:
+        assert layout_problems(window)
+    finally:
+        window.close()
