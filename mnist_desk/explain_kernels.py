@@ -15,13 +15,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 PADDINGS = ("valid", "same", "full")
 
 
-def _gaussian(size: int, sigma: float) -> np.ndarray:
-    r = np.arange(size) - (size - 1) / 2
-    g = np.exp(-(r**2) / (2 * sigma**2))
-    kernel = np.outer(g, g)
-    return kernel / kernel.sum()
-
-
 # Keys are stable identifiers; the views translate their own display names.
 CLASSIC_KERNELS: dict[str, np.ndarray] = {
     "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=np.float64),
@@ -32,7 +25,8 @@ CLASSIC_KERNELS: dict[str, np.ndarray] = {
     "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float64),
     "box_blur": np.full((3, 3), 1 / 9),
     "gaussian_3x3": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=np.float64) / 16,
-    "gaussian_5x5": _gaussian(5, 1.0),
+    # The binomial 5x5 (rows 1 4 6 4 1) / 256 of image-processing textbooks: a Gaussian with sigma ~1.
+    "gaussian_5x5": np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]) / 256.0,
 }
 for _kernel in CLASSIC_KERNELS.values():
     _kernel.setflags(write=False)  # shared module state: nobody edits them by accident

@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mnist_desk.explain import unit_arithmetic, vector_activations  # noqa: E402
+from mnist_desk.explain import METHODS, saliency, unit_arithmetic, vector_activations  # noqa: E402
 from mnist_desk.inference import Predictor  # noqa: E402
 from mnist_desk.layer_info import describe_stages  # noqa: E402
 from training.drawn import draw_digit  # noqa: E402
@@ -75,6 +75,52 @@ def render_arithmetic(predictor, stages, prediction, label: str, out: Path) -> N
     view.grab().save(str(out / f"arithmetic-play-conv1-{label}.png"))
 
 
+def render_playground(predictor, prediction, label: str, out: Path) -> None:
+    from mnist_desk.ui.kernel_playground import KernelPlayground
+
+    playground = KernelPlayground()
+    playground.resize(1000, 460)
+    playground.set_conv1_weights(predictor.kernels("conv1"))
+    playground.set_input(prediction.input)
+    for kernel, padding, stride in (("sobel_y", "same", 1), ("gaussian_5x5", "valid", 2), ("sharpen", "full", 1)):
+        playground.select_kernel(kernel)
+        playground.set_padding(padding)
+        playground.set_stride(stride)
+        playground.grab().save(str(out / f"playground-{kernel}-{label}.png"))
+
+
+def render_saliency(predictor, prediction, label: str, out: Path) -> None:
+    """The 28x28 input with each method's overlay, side by side, for the top class and "top vs runner-up"."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    from mnist_desk.ui.image_tiles import grey_to_qimage
+    from mnist_desk.ui.saliency_overlay import paint_saliency, saliency_qimage
+
+    order = np.argsort(-prediction.probabilities)
+    rows = [(int(order[0]), None), (int(order[0]), int(order[1]))]
+    side, gap, caption = 196, 10, 24
+    image = QImage(
+        len(METHODS) * (side + gap) + gap, len(rows) * (side + caption + gap) + gap, QImage.Format.Format_RGB32
+    )
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.setFont(QFont(painter.font().family(), 11))
+    base = grey_to_qimage(prediction.input)
+    for r, (target, versus) in enumerate(rows):
+        for c, method in enumerate(METHODS):
+            rect = QRectF(gap + c * (side + gap), gap + r * (side + caption + gap) + caption, side, side)
+            painter.drawImage(rect, base)
+            paint_saliency(
+                painter, rect, saliency_qimage(saliency(predictor, prediction.input, target, versus, method))
+            )
+            why = f"{target}" if versus is None else f"{target} not {versus}"
+            painter.drawText(QRectF(rect.x(), rect.y() - caption, side, caption), Qt.AlignmentFlag.AlignCenter,
+                             f"{method}: {why}")  # fmt: skip
+    painter.end()
+    image.save(str(out / f"saliency-{label}.png"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="folder for the PNGs (default: here)")
@@ -94,6 +140,10 @@ def main() -> None:
             overview.set_prediction(prediction, vector_activations(predictor, prediction.input))
             overview.set_selected_stage("conv2")
             overview.grab().save(str(args.out / f"overview-{label}.png"))
+        if "playground" in args.only or not args.only:
+            render_playground(predictor, prediction, label, args.out)
+        if "saliency" in args.only or not args.only:
+            render_saliency(predictor, prediction, label, args.out)
         if "arithmetic" in args.only or not args.only:
             render_arithmetic(predictor, stages, prediction, label, args.out)
     app.quit()

@@ -16,165 +16,19 @@ back to :meth:`ArithmeticView.set_arithmetic`. The maps come from the
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from mnist_desk.colormap import viridis
 from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
 from mnist_desk.explain_fields import INPUT, SOFTMAX
 from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo, window_text
 from mnist_desk.ui.arithmetic_diagram import ArithmeticDiagram
-from mnist_desk.ui.image_tiles import grey_to_qimage, rgb_to_qimage
+from mnist_desk.ui.arithmetic_slide import SlideView, source_map
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # window positions per second on the slider
 DEFAULT_SPEED = 2  # index into SPEEDS: 2 per second, slow enough to follow aloud
-
-
-def source_map(prediction: Prediction, stages: list[StageInfo], stage: str, channel: int) -> np.ndarray | None:
-    """The (H, W) map the slide shows under the window of ``stage``.
-
-    conv1's input is the drawing itself; a pool's is its own channel of the
-    stage before; a conv over many channels shows their mean (the slide is a
-    picture of where the window is; the diagram below has the real numbers).
-    Dropout stages pass their input through when predicting, so the nearest
-    conv or pool stage before them is used.
-    """
-    names = [s.name for s in stages]
-    index = names.index(stage)
-    source = INPUT
-    for earlier in reversed(stages[:index]):
-        if earlier.name in prediction.activations:
-            source = earlier.name
-            break
-        if earlier.kind != "dropout":
-            return None
-    maps = np.asarray(prediction.input)[None] if source == INPUT else prediction.activations[source]
-    if stages[index].kind in ("pool", "global_pool"):
-        return maps[min(channel, len(maps) - 1)]
-    return maps[0] if len(maps) == 1 else maps.mean(axis=0)
-
-
-class SlideView(QWidget):
-    """The source map with the window on it, and the output map filled up to the current position."""
-
-    cell_clicked = Signal(int, int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("slideView")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(360, 170)
-        self._source: np.ndarray | None = None
-        self._output: np.ndarray | None = None
-        self._info: StageInfo | None = None
-        self._position = (0, 0)
-        self._revealed = 0
-        self._is_input = False
-        self._captions = ("", "")
-
-    def set_maps(
-        self,
-        info: StageInfo | None,
-        source: np.ndarray | None,
-        output: np.ndarray | None,
-        is_input: bool,
-        captions: tuple[str, str] = ("", ""),
-    ) -> None:
-        """The source map (its own size, padding is added here), the output map and a caption for each."""
-        self._info, self._source, self._output, self._is_input = info, source, output, is_input
-        self._captions = captions
-        self.update()
-
-    def captions(self) -> tuple[str, str]:
-        return self._captions
-
-    def set_position(self, y: int, x: int, revealed: int) -> None:
-        """Window at output unit (y, x); the first ``revealed`` units (row by row) are shown."""
-        self._position, self._revealed = (y, x), revealed
-        self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(560, 250)
-
-    def _layout(self) -> tuple[QRectF, QRectF, float, float] | None:
-        """(source rect including padding, output rect, source cell, output cell)."""
-        if self._info is None or self._source is None or self._output is None:
-            return None
-        ph, pw = self._info.padding or (0, 0)
-        sh, sw = self._source.shape[0] + 2 * ph, self._source.shape[1] + 2 * pw
-        oh, ow = self._output.shape
-        caption_h = QFontMetricsF(self.font()).height() + 4
-        side = min((self.width() - 40) / 2, self.height() - 8 - caption_h)
-        cell = side / max(sh, sw)
-        top = caption_h + (self.height() - caption_h - side) / 2
-        source = QRectF(8, top, sw * cell, sh * cell)
-        out_cell = side / max(oh, ow, 1) if max(oh, ow) > 1 else side / 3
-        output = QRectF(self.width() - 8 - ow * out_cell, top, ow * out_cell, oh * out_cell)
-        return source, output, cell, out_cell
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        layout = self._layout()
-        if layout is None:
-            return
-        _, output, _, out_cell = layout
-        if output.contains(event.position()):
-            x = int((event.position().x() - output.x()) / out_cell)
-            y = int((event.position().y() - output.y()) / out_cell)
-            self.cell_clicked.emit(min(y, self._output.shape[0] - 1), min(x, self._output.shape[1] - 1))
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        layout = self._layout()
-        if layout is None:
-            return
-        painter = QPainter(self)
-        palette = self.palette()
-        source, output, cell, out_cell = layout
-        ph, pw = self._info.padding or (0, 0)
-        painter.fillRect(source, QBrush(palette.mid().color(), Qt.BrushStyle.BDiagPattern))  # the padding ring
-        inner = source.adjusted(pw * cell, ph * cell, -pw * cell, -ph * cell)
-        if self._is_input:
-            image = grey_to_qimage(self._source)
-        else:
-            image = rgb_to_qimage(viridis(self._source, float(self._source.min()), float(self._source.max())))
-        painter.drawImage(inner, image)
-        caption_h = QFontMetricsF(self.font()).height() + 4
-        painter.setPen(palette.windowText().color())
-        for rect, text, align in (
-            (source, self._captions[0], Qt.AlignmentFlag.AlignLeft),
-            (output, self._captions[1], Qt.AlignmentFlag.AlignRight),
-        ):
-            box = QRectF(8, rect.y() - caption_h, self.width() - 16, caption_h)
-            painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, text)
-        # The output so far: revealed units in colour, the rest blank.
-        lo, hi = float(self._output.min()), float(self._output.max())
-        flat = self._output.reshape(-1).copy()
-        shown = viridis(flat, lo, hi)
-        shown[self._revealed :] = np.array([palette.base().color().red(), palette.base().color().green(),
-                                            palette.base().color().blue()], np.uint8)  # fmt: skip
-        painter.drawImage(output, rgb_to_qimage(shown.reshape(*self._output.shape, 3)))
-        painter.setPen(QPen(palette.mid().color(), 1))
-        painter.drawRect(output)
-        y, x = self._position
-        kh, kw = self._info.kernel or (1, 1)
-        sy, sx = self._info.stride or (1, 1)
-        dh, dw = self._info.dilation
-        window = QRectF(source.x() + x * sx * cell, source.y() + y * sy * cell, ((kw - 1) * dw + 1) * cell,
-                        ((kh - 1) * dh + 1) * cell)  # fmt: skip
-        unit = QRectF(output.x() + x * out_cell, output.y() + y * out_cell, out_cell, out_cell)
-        pen = QPen(palette.highlight().color(), 3)
-        painter.setPen(pen)
-        painter.drawRect(window)
-        painter.drawRect(unit)
-        # Lines from the window's corners to the unit: "these pixels make that one".
-        pen.setWidthF(1.2)
-        pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.drawLine(window.topRight(), unit.topLeft())
-        painter.drawLine(window.bottomRight(), unit.bottomLeft())
-        painter.end()
 
 
 class ArithmeticView(QWidget):

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 # Warm colours for "this drove the answer": they stay visible over both a
 # white canvas and dark ink, and do not clash with the blue/red kernel maps.
 RAMP = np.array([[255, 214, 0], [255, 120, 0], [220, 20, 60]], dtype=np.float64)  # yellow, orange, crimson
-MAX_ALPHA = 0.65  # at the strongest evidence the drawing still shows through
+MAX_ALPHA = 0.75  # at the strongest evidence the drawing still shows through
 FLOOR = 0.05  # weaker evidence than this is left fully transparent: no tinted fog over the blank frame
 
 

@@ -1,0 +1,163 @@
+"""ArithmeticView: one unit's numbers, and the kernel sliding across the input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from mnist_desk.explain import SoftmaxArithmetic, UnitArithmetic, unit_arithmetic
+from mnist_desk.inference import Prediction, Predictor
+from mnist_desk.layer_info import describe_stages
+from mnist_desk.model import ModelConfig, build_model
+from mnist_desk.ui.arithmetic_diagram import channel_order, fmt, operand, padding_mask
+from mnist_desk.ui.arithmetic_view import SPEEDS, ArithmeticView, source_map
+
+
+@pytest.fixture(scope="module")
+def seven(predictor: Predictor) -> Prediction:
+    from training.drawn import draw_digit
+
+    return predictor.predict(draw_digit(7, np.random.default_rng(3), style=0))
+
+
+@pytest.fixture
+def view(qtbot: QtBot, predictor: Predictor, seven: Prediction) -> ArithmeticView:
+    """The view wired as the window wires it, with the worker replaced by a direct call."""
+    widget = ArithmeticView()
+    qtbot.addWidget(widget)
+    widget.resize(900, 720)
+    widget.unit_requested.connect(
+        lambda stage, c, y, x: widget.set_arithmetic(unit_arithmetic(predictor, seven.input, stage, c, y, x))
+    )
+    widget.set_architecture(describe_stages(predictor.model))
+    widget.set_prediction(seven)
+    return widget
+
+
+def test_selecting_a_unit_shows_its_arithmetic(qtbot: QtBot, view: ArithmeticView, seven: Prediction):
+    with qtbot.waitSignal(view.unit_requested) as signal:
+        view.select_unit("conv1", 5, 10, 12)
+    assert signal.args == ["conv1", 5, 10, 12]
+    result = view.diagram.result()
+    assert isinstance(result, UnitArithmetic) and (result.stage, result.channel, result.y, result.x) == (
+        "conv1",
+        5,
+        10,
+        12,
+    )
+    assert result.value == pytest.approx(float(seven.activations["conv1"][5, 10, 12]))
+    lines = view.diagram.chain_lines()
+    assert lines[-1].endswith(fmt(result.value, 3))
+    assert any(line.startswith("BatchNorm") for line in lines) and any(line.startswith("ReLU(") for line in lines)
+    assert "(p − 0.1307) / 0.3081" in lines[0]  # conv1 reads the normalised image, and says so
+    assert view.title.text() == "conv1, channel 5, position (10, 12) · 5×5, stride 1, same"
+    assert not view.slide.isHidden() and view.slide.captions() == ("the input image, 28×28", "conv1, channel 5, 28×28")
+
+
+def test_play_fills_the_output_step_by_step(qtbot: QtBot, view: ArithmeticView):
+    view.select_unit("conv1", 5, 10, 12)
+    assert view.revealed() == 28 * 28  # a clicked unit: its whole map is shown
+    view.play()
+    assert view.is_playing() and view.unit() == ("conv1", 5, 0, 0) and view.revealed() == 1
+    view.pause()
+    for _ in range(29):
+        view.step()
+    assert view.unit() == ("conv1", 5, 1, 1) and view.revealed() == 30
+    assert view.diagram.result().y == 1 and view.diagram.result().x == 1
+    # The timer moves it on by itself, at the pace on the slider.
+    view.speed_slider.setValue(len(SPEEDS) - 1)
+    assert view.timer.interval() == round(1000 / SPEEDS[-1])
+    view.play()
+    qtbot.waitUntil(lambda: view.revealed() >= 34, timeout=3000)
+    view.pause()
+    assert not view.is_playing() and view.play_button.text() == "Play"
+
+
+def test_play_stops_at_the_last_position(view: ArithmeticView):
+    view.select_unit("pool2", 3, 6, 5)  # 7x7 map: the last of 49 positions
+    view.play()
+    view.pause()
+    for _ in range(60):
+        view.step()
+    assert view.unit() == ("pool2", 3, 6, 6) and view.revealed() == 49 and not view.is_playing()
+    result = view.diagram.result()
+    assert result.kind == "pool" and result.max_position is not None
+
+
+def test_clicking_an_output_cell_selects_that_unit(qtbot: QtBot, view: ArithmeticView):
+    view.show()
+    view.select_unit("conv2", 7, 0, 0)
+    point = view.slide.output_cell_rect(2, 3).center().toPoint()
+    with qtbot.waitSignal(view.unit_requested) as signal:
+        qtbot.mouseClick(view.slide, Qt.MouseButton.LeftButton, pos=point)
+    assert signal.args == ["conv2", 7, 2, 3]
+
+
+def test_stale_answers_are_ignored(view: ArithmeticView, predictor: Predictor, seven: Prediction):
+    view.select_unit("conv1", 2, 4, 4)
+    shown = view.diagram.result()
+    view.set_arithmetic(unit_arithmetic(predictor, seven.input, "conv1", 2, 9, 9))
+    assert view.diagram.result() is shown
+
+
+def test_vector_stages_and_softmax_have_no_slide(view: ArithmeticView, seven: Prediction):
+    view.select_unit("fc1", 7)
+    result = view.diagram.result()
+    assert result.kind == "fc" and len(result.top_contributions) == 10
+    assert view.slide.isHidden() and view.play_button.isHidden()
+    assert view.title.text() == "fc1, unit 7"
+    view.select_unit("softmax")
+    assert isinstance(view.diagram.result(), SoftmaxArithmetic)
+    np.testing.assert_allclose(view.diagram.result().probabilities, seven.probabilities, atol=1e-6)
+    assert view.diagram.headings()[-1] == "probability"
+    view.play()  # nothing to slide: stays still
+    assert not view.is_playing()
+
+
+def test_changing_the_model_updates_the_view(view: ArithmeticView, predictor: Predictor):
+    view.select_unit("conv3", 1, 2, 3)
+    assert view.diagram.result() is not None
+    view.set_architecture(describe_stages(build_model(ModelConfig("twoconv"))))
+    assert view.unit() is None and view.diagram.result() is None
+    assert view.title.text() == "How a value is computed"
+    assert view.diagram.painted_texts() == [view.diagram.placeholder()]
+    model = build_model("twoconv").eval()
+    view.unit_requested.disconnect()
+    image = np.zeros((28, 28), np.float32)
+    image[6:22, 12:16] = 1.0
+    view.unit_requested.connect(lambda s, c, y, x: view.set_arithmetic(unit_arithmetic(model, image, s, c, y, x)))
+    view.select_unit("conv1", 0, 3, 3)
+    assert view.title.text().endswith("5×5, stride 1, valid")
+    assert view.diagram.result().window == (3, 3, 8, 8)
+
+
+def test_source_map_passes_over_dropout(predictor: Predictor):
+    model = build_model(ModelConfig("deep-dropout", (2, 3, 4, 5))).eval()
+    stages = describe_stages(model)
+    maps = {"conv1": np.random.rand(2, 28, 28), "conv2": np.random.rand(3, 28, 28), "pool1": np.random.rand(3, 14, 14)}
+    prediction = Prediction(np.full(10, 0.1), np.zeros((28, 28)), maps)
+    np.testing.assert_allclose(source_map(prediction, stages, "conv3", 0), maps["pool1"].mean(axis=0))
+    np.testing.assert_array_equal(source_map(prediction, stages, "pool1", 2), maps["conv2"][2])
+    np.testing.assert_array_equal(source_map(prediction, stages, "conv1", 1), prediction.input)
+
+
+def test_number_helpers():
+    assert fmt(-0.0001) == "0.00" and fmt(-1.5) == "−1.50" and fmt(2.0, 3) == "2.000"
+    assert fmt(float("-inf")) == "−∞" and fmt(123456.0) == "1.23e+05"
+    assert operand(-0.02) == "(−0.020)" and operand(0.5) == "0.500"
+    products = np.zeros((3, 2, 2))
+    products[2] = -1.0
+    products[0, 0, 0] = 0.5
+    assert channel_order(products) == [2, 0, 1]
+
+
+def test_padding_mask_marks_the_cells_outside_the_map(predictor: Predictor, seven: Prediction):
+    stages = {s.name: s for s in describe_stages(predictor.model)}
+    corner = unit_arithmetic(predictor, seven.input, "conv1", 0, 0, 27)
+    mask = padding_mask(corner, stages["conv1"])
+    expected = np.zeros((5, 5), bool)
+    expected[:2, :] = True
+    expected[:, 3:] = True
+    np.testing.assert_array_equal(mask, expected)
