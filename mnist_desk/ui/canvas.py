@@ -155,8 +155,11 @@ class DrawingCanvas(QWidget):
         start = len(stroke.points)
         stroke.points.append(self._to_paper(pos))
         stroke.pressures.append(max(0.15, min(pressure, 1.0)))
-        self._paper.paint_from(stroke, start)
-        self.update()
+        x0, y0, x1, y1 = self._paper.paint_from(stroke, start)
+        # Repaint only what changed: scaling the whole paper on every mouse move costs milliseconds.
+        rect, scale = self._paper_rect(), self._paper_rect().width() / RESOLUTION
+        dirty = QRectF(rect.x() + x0 * scale, rect.y() + y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale)
+        self.update(dirty.toAlignedRect().adjusted(-2, -2, 2, 2))
         self.image_changed.emit()
 
     def end_stroke(self) -> None:

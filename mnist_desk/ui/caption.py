@@ -24,8 +24,14 @@ class Caption(QLabel):
         self._min_width = min_width
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        if text == self.text():
+            return
+        before = self.minimumSizeHint()
         super().setText(text)
-        self.updateGeometry()  # the height it needs has changed
+        if self.minimumSizeHint() != before:
+            # A new layout only when the height it needs changed: the captions
+            # change on every result while drawing, their line count rarely.
+            self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(self._min_width, self.heightForWidth(self._min_width) if self.text() else 0)

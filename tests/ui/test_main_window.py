@@ -206,3 +206,21 @@ def test_a_low_confidence_answer_looks_uncertain_and_a_sure_one_does_not(qtbot, 
         assert window.prediction_label.isEnabled() == sure
         assert ("Not sure" in window.confidence_label.text()) != sure
         assert f"{top * 100:.1f} %" in window.confidence_label.text()
+
+
+def test_escape_clears_and_ctrl_z_brings_the_drawing_back(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    draw_digit_on(window.canvas, 3)
+    wait_for_latest(qtbot, window)
+    drawn = window.canvas.to_array()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    wait_for_latest(qtbot, window)
+    assert window.canvas.is_blank() and shown_digit(window) is None
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_for_latest(qtbot, window)
+    assert np.array_equal(window.canvas.to_array(), drawn) and shown_digit(window) == 3
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert window.canvas.is_blank()

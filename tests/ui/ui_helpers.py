@@ -7,12 +7,19 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from mnist_desk.ui.event_clock import now_ms
 from training.drawn import STYLES, catmull_rom
 
 
-def _send(widget, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton) -> None:
+def _send(widget, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton, timestamp: float | None = None) -> None:
+    """Deliver a mouse event stamped, as the system stamps it, with when it happened.
+
+    ``timestamp`` is in milliseconds on ``event_clock.now_ms`` (the clock X11 and
+    Wayland stamp events with); None means now.
+    """
     button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
     event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
+    event.setTimestamp(int(now_ms() if timestamp is None else timestamp))
     QApplication.sendEvent(widget, event)
 
 
