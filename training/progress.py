@@ -11,9 +11,27 @@ import time
 
 
 class ProgressBar:
-    def __init__(self, total: int, label: str, enabled: bool = True, stream=None) -> None:
+    """``label [#####.....]  42.0%   1,342 images/s  extra``.
+
+    ``unit`` names what ``done`` counts, so the rate says what it measures;
+    ``scale`` divides the rate for display (bytes shown as MB/s: unit "MB", scale 1e6).
+    """
+
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        enabled: bool = True,
+        stream=None,
+        unit: str = "items",
+        scale: float = 1.0,
+        initial: int = 0,
+    ) -> None:
         self.total = max(total, 1)
         self.label = label
+        self.unit = unit
+        self.scale = scale
+        self.initial = initial  # already done when the bar starts (a resumed epoch): not part of the rate
         self.stream = stream or sys.stderr
         self.enabled = enabled and self.stream.isatty()
         self.started = time.perf_counter()
@@ -26,9 +44,9 @@ class ProgressBar:
         self._last_draw = now
         frac = min(done / self.total, 1.0)
         filled = int(frac * 30)
-        rate = done / max(now - self.started, 1e-9)
+        rate = (done - self.initial) / max(now - self.started, 1e-9) / self.scale
         self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {frac * 100:5.1f}% {rate:8.1f}/s {extra}"
+            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {frac * 100:5.1f}% {rate:>9,.1f} {self.unit}/s {extra}"
         )
         self.stream.flush()
 

@@ -1,4 +1,4 @@
-"""The training loop: seeded, resumable, one device or many (DDP).
+"""The training loop: seeded, exactly resumable, one device or many (DDP).
 
 Data lives in memory as one uint8 tensor (47 MB for MNIST), so batches are
 index slices: no DataLoader workers to fight the two cores for.
@@ -6,11 +6,13 @@ index slices: no DataLoader workers to fight the two cores for.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +22,21 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 
-from mnist_desk.checkpoint import load_checkpoint, save_checkpoint
+from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from mnist_desk.model import DigitNet, ModelConfig, build_model
 from training.augment import AugmentConfig, augment_batch
 from training.data import Digits
+from training.evaluate import images_to_tensor, logits_all, predict_all
 from training.progress import ProgressBar
+from training.resume import (
+    RESUME_VERSION,
+    capture_rng,
+    check_same_run,
+    interrupts_between_steps,
+    load_training_state,
+    restore_rng,
+    validate_resume,
+)
 
 
 @dataclass
@@ -81,27 +93,7 @@ class TrainResult:
     history: list[EpochResult] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
-
-
-def images_to_tensor(images: np.ndarray) -> torch.Tensor:
-    """uint8 (N, 28, 28) -> float (N, 1, 28, 28) in [0, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(images)).unsqueeze(1).float().div_(255)
-
-
-@torch.no_grad()
-def logits_all(model: nn.Module, images: np.ndarray, device: torch.device, batch: int = 1000) -> torch.Tensor:
-    """The network's logits for every image, in batches, as a float CPU tensor (N, 10)."""
-    model.eval()
-    out = []
-    for start in range(0, len(images), batch):
-        x = images_to_tensor(images[start : start + batch]).to(device)
-        out.append(model(x).float().cpu())
-    return torch.cat(out) if out else torch.empty(0, 10)
-
-
-def predict_all(model: nn.Module, images: np.ndarray, device: torch.device, batch: int = 1000) -> np.ndarray:
-    """Predicted class for every image, in batches."""
-    return logits_all(model, images, device, batch).argmax(1).numpy()
+    weights: str = "live"  # which weights ``model`` holds: "ema" (the average) or "live"
 
 
 def _distributed() -> tuple[int, int]:
@@ -110,8 +102,31 @@ def _distributed() -> tuple[int, int]:
     return 0, 1
 
 
+def warm_ema(decay: float) -> Callable[[list[torch.Tensor], list[torch.Tensor], torch.Tensor], None]:
+    """An exponential moving average whose decay warms up as min(decay, (1 + t) / (10 + t)).
+
+    With a fixed 0.999 the average of a short run (141 steps) had barely left
+    the random initial weights: 95.9 % train accuracy, 11.8 % test. Warmed up,
+    it follows the weights closely at first and averages over ~1,000 steps
+    only once there are that many.
+    """
+
+    @torch.no_grad()
+    def update(averaged: list[torch.Tensor], current: list[torch.Tensor], updates: torch.Tensor) -> None:
+        t = int(updates)
+        d = min(decay, (1 + t) / (10 + t))
+        for avg, cur in zip(averaged, current, strict=True):
+            if avg.is_floating_point():
+                avg.lerp_(cur, 1 - d)
+            else:
+                avg.copy_(cur)  # counters such as BatchNorm's num_batches_tracked
+
+    return update
+
+
 class Trainer:
     def __init__(self, recipe: Recipe, train: Digits, test: Digits, device: torch.device, log=print) -> None:
+        _check_recipe(recipe, train, test)
         self.recipe, self.train_set, self.test_set, self.device, self.log = recipe, train, test, device, log
         self.rank, self.world = _distributed()
         torch.manual_seed(recipe.seed)
@@ -127,13 +142,20 @@ class Trainer:
         self.scheduler = self._make_scheduler()
         self.ema = None
         if recipe.ema_decay > 0:
-            from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+            from torch.optim.swa_utils import AveragedModel
 
-            self.ema = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(recipe.ema_decay), use_buffers=True)
+            self.ema = AveragedModel(self.model, multi_avg_fn=warm_ema(recipe.ema_decay), use_buffers=True)
         self.start_epoch = 0
+        self.start_step = 0
         self.history: list[EpochResult] = []
         self.train_x = images_to_tensor(train.images)
         self.train_y = torch.from_numpy(train.labels.astype(np.int64))
+        self._resume: dict[str, Any] | None = None
+        self._train_sha256: str | None = None
+        # (epoch, steps done, data order, totals) after the last whole step: what an interrupt saves.
+        self._position: tuple[int, int, torch.Tensor | None, dict[str, float] | None] | None = None
+        self._in_step = False
+        self._stop_requested = False
 
     def _make_optimizer(self) -> torch.optim.Optimizer:
         r = self.recipe
@@ -155,44 +177,126 @@ class Trainer:
             self.optimizer, max_lr=r.lr, total_steps=r.epochs * self.steps_per_epoch, pct_start=0.15
         )
 
-    def resume_from(self, path: Path) -> None:
+    @property
+    def train_sha256(self) -> str:
+        if self._train_sha256 is None:
+            self._train_sha256 = self.train_set.sha256()
+        return self._train_sha256
+
+    # --- resuming -----------------------------------------------------------------
+
+    def resume_from(self, path: Path | str) -> None:
+        """Continue an interrupted run exactly where its checkpoint stopped.
+
+        Raises :class:`CheckpointError` for a damaged or finished checkpoint and
+        ``ValueError`` when this run's options or data differ from the original's.
+        """
         ckpt = load_checkpoint(path, map_location=self.device)
         if ckpt.resume is None:
-            raise ValueError(f"{path}: a finished checkpoint has no training state to resume")
+            raise CheckpointError(f"{path}: a finished checkpoint has no training state to resume")
+        resume = ckpt.resume
+        validate_resume(resume, path, tuple(f.name for f in fields(EpochResult)))
         if ckpt.config != self.model.config:
             raise ValueError(f"{path}: trained {ckpt.config}, this run asks for {self.model.config}")
-        self.model.load_state_dict(ckpt.model.state_dict())
-        self.optimizer.load_state_dict(ckpt.resume["optimizer"])
-        self.scheduler.last_epoch = int(ckpt.resume["scheduler_steps"])
-        if self.ema is not None and "ema" in ckpt.resume:
-            self.ema.load_state_dict(ckpt.resume["ema"])
-        self.start_epoch = int(ckpt.resume["epoch"])
-        self.history = [EpochResult(**h) for h in ckpt.resume.get("history", [])]
-        self.log(f"resumed from {path} after epoch {self.start_epoch}")
+        check_same_run(
+            resume, path, ckpt.meta, self.recipe, self.train_sha256, len(self.train_set), self.world,
+            self.steps_per_epoch, has_ema=self.ema is not None,
+        )  # fmt: skip
+        load_training_state(resume, path, self.model, self.optimizer, self.scheduler, self.ema)
+        epoch, step = resume["epoch"], resume["step"]
+        self.start_epoch, self.start_step = epoch, step
+        self.history = [EpochResult(**h) for h in resume["history"]]
+        self._resume = resume
+        where = f"epoch {epoch + 1}, step {step} of {self.steps_per_epoch}" if step else f"after epoch {epoch}"
+        self.log(f"resumed from {path} at {where}")
 
-    def resume_state(self, epoch: int) -> dict[str, Any]:
-        state = {
+    def resume_state(
+        self,
+        epoch: int,
+        step: int = 0,
+        perm: torch.Tensor | None = None,
+        totals: dict[str, float] | None = None,
+        generator: torch.Generator | None = None,
+    ) -> dict[str, Any]:
+        """Everything needed to continue at ``step`` of ``epoch`` (0-based) as if never stopped."""
+        return {
+            "version": RESUME_VERSION,
             "epoch": epoch,
+            "step": step,
+            "world": self.world,
+            "live": {k: v.detach().cpu() for k, v in self.model.state_dict().items()},
+            "ema": self.ema.state_dict() if self.ema is not None else None,
             "optimizer": self.optimizer.state_dict(),
-            "scheduler_steps": epoch * self.steps_per_epoch,
+            "scheduler": self.scheduler.state_dict(),
+            "rng": capture_rng(generator or torch.Generator()),
+            "perm": perm if step > 0 else None,
+            "totals": dict(totals or {"loss": 0.0, "correct": 0, "seen": 0}),
             "history": [asdict(h) for h in self.history],
+            "data": {"size": len(self.train_set), "sha256": self.train_sha256},
+            "recipe": json.loads(json.dumps(asdict(self.recipe))),
         }
-        if self.ema is not None:
-            state["ema"] = self.ema.state_dict()
-        return state
 
     def final_model(self) -> DigitNet:
         return self.ema.module if self.ema is not None else self.model
 
-    def _epoch(self, epoch: int, generator: torch.Generator) -> tuple[float, float]:
+    @property
+    def weights(self) -> str:
+        """Which weights :meth:`final_model` holds, for the checkpoint's metadata."""
+        return "ema" if self.ema is not None else "live"
+
+    def weights_meta(self) -> dict[str, Any]:
+        """What the checkpoint's metadata says about the saved weights (which, and how averaged)."""
+        extra: dict[str, Any] = {"weights": self.weights}
+        if self.ema is not None:
+            extra["ema"] = {"decay": self.recipe.ema_decay, "warm_up": "min(decay, (1 + t) / (10 + t))",
+                            "updates": int(self.ema.n_averaged)}  # fmt: skip
+        return extra
+
+    def _meta(self, meta: dict[str, Any] | None) -> dict[str, Any]:
+        return {**(meta or {}), **self.weights_meta()}
+
+    # --- the loop -------------------------------------------------------------------
+
+    def _stop_now(self) -> bool:
+        """Whether a Ctrl-C asked to stop; with several processes, all stop at the same step."""
+        stop = self._stop_requested
+        if self.world > 1:
+            flag = torch.tensor([1 if stop else 0], device=self.device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            stop = bool(flag.item())
+        return stop
+
+    def _on_first_sigint(self) -> bool:
+        """Defer a Ctrl-C that lands inside a step (return True), or let it stop at once."""
+        if self._stop_requested or not self._in_step:
+            return False
+        self._stop_requested = True
+        return True
+
+    def _epoch(
+        self,
+        epoch: int,
+        generator: torch.Generator,
+        perm: torch.Tensor | None = None,
+        start_step: int = 0,
+        totals: dict[str, float] | None = None,
+        on_step: Callable[[int, int], None] | None = None,
+    ) -> tuple[float, float]:
+        """Train one epoch (from ``start_step`` when resuming); return its mean loss and accuracy."""
         r = self.recipe
         self.net.train()
+        if perm is None:
+            perm = torch.randperm(len(self.train_y), generator=generator)
         # Every rank draws the same permutation (same seed and epoch) and takes its own stride.
-        perm = torch.randperm(len(self.train_y), generator=generator)[self.rank :: self.world]
-        total_loss = correct = seen = 0
-        bar = ProgressBar(self.steps_per_epoch, f"epoch {epoch + 1}", enabled=self.rank == 0)
-        for step in range(self.steps_per_epoch):
-            idx = perm[step * r.batch_size : (step + 1) * r.batch_size]
+        mine = perm[self.rank :: self.world]
+        totals = dict(totals or {"loss": 0.0, "correct": 0, "seen": 0})
+        bar = ProgressBar(
+            len(mine), f"epoch {epoch + 1}", enabled=self.rank == 0, unit="images",
+            initial=min(start_step * r.batch_size, len(mine)),
+        )  # fmt: skip
+        for step in range(start_step, self.steps_per_epoch):
+            self._in_step = True
+            idx = mine[step * r.batch_size : (step + 1) * r.batch_size]
             x, y = self.train_x[idx], self.train_y[idx]
             if r.augment:
                 x = augment_batch(x, AugmentConfig(), generator)
@@ -205,14 +309,33 @@ class Trainer:
             self.scheduler.step()
             if self.ema is not None:
                 self.ema.update_parameters(self.model)
-            total_loss += loss.item() * len(y)
-            correct += (logits.argmax(1) == y).sum().item()
-            seen += len(y)
-            bar.update(step + 1, f"loss {total_loss / seen:.4f}")
+            totals["loss"] += loss.item() * len(y)
+            totals["correct"] += int((logits.argmax(1) == y).sum().item())
+            totals["seen"] += len(y)
+            self._position = (epoch, step + 1, perm, dict(totals))
+            self._in_step = False
+            bar.update(min((step + 1) * r.batch_size, len(mine)), f"loss {totals['loss'] / totals['seen']:.4f}")
+            if on_step is not None:
+                on_step(epoch, step + 1)
+            if self._stop_now():
+                raise KeyboardInterrupt
         bar.close()
-        return total_loss / seen, correct / seen
+        seen = max(totals["seen"], 1)
+        return totals["loss"] / seen, totals["correct"] / seen
 
-    def run(self, checkpoint_path: Path | None = None, meta: dict[str, Any] | None = None) -> TrainResult:
+    def run(
+        self,
+        checkpoint_path: Path | None = None,
+        meta: dict[str, Any] | None = None,
+        *,
+        on_step: Callable[[int, int], None] | None = None,
+    ) -> TrainResult:
+        """Train to the recipe's last epoch, saving a resumable checkpoint after each.
+
+        ``on_step(epoch, steps_done)`` is called after every step (tests use it
+        to interrupt at a chosen step). Ctrl-C saves the state at the end of
+        the last whole step and returns with ``interrupted=True``.
+        """
         r = self.recipe
         started = time.perf_counter()
         header = f"{'epoch':>5} {'loss':>8} {'train acc':>9} {'test acc':>8} {'seconds':>8}"
@@ -221,35 +344,81 @@ class Trainer:
             for h in self.history:
                 self.log(self._row(h))
         generator = torch.Generator()
-        epoch = self.start_epoch
-        try:
-            for epoch in range(self.start_epoch, r.epochs):
-                generator.manual_seed(r.seed * 1000 + epoch)
-                t0 = time.perf_counter()
-                loss, train_acc = self._epoch(epoch, generator)
-                test_acc = float(
-                    (predict_all(self.final_model(), self.test_set.images, self.device) == self.test_set.labels).mean()
-                )
-                result = EpochResult(epoch + 1, loss, train_acc, test_acc, time.perf_counter() - t0)
-                self.history.append(result)
-                if self.rank == 0:
-                    self.log(self._row(result))
-                    if checkpoint_path is not None:
-                        save_checkpoint(checkpoint_path, self.final_model(), meta or {}, self.resume_state(epoch + 1))
-        except KeyboardInterrupt:
-            # The weights are mid-epoch; resuming repeats this epoch from them.
-            if self.rank == 0 and checkpoint_path is not None:
-                save_checkpoint(checkpoint_path, self.final_model(), meta or {}, self.resume_state(epoch))
-                print(
-                    f"\ninterrupted: resumable checkpoint at {checkpoint_path} (--resume {checkpoint_path})",
-                    file=sys.stderr,
-                )
-            return TrainResult(self.final_model(), self.history, True, time.perf_counter() - started)
-        return TrainResult(self.final_model(), self.history, False, time.perf_counter() - started)
+        resume, self._resume = self._resume, None
+        if resume is not None:
+            restore_rng(resume["rng"])
+        self._position = None
+        with interrupts_between_steps(self._on_first_sigint):
+            try:
+                for epoch in range(self.start_epoch, r.epochs):
+                    t0 = time.perf_counter()
+                    generator.manual_seed(r.seed * 1000 + epoch)
+                    perm, start_step, totals = None, 0, None
+                    if resume is not None and epoch == self.start_epoch and self.start_step > 0:
+                        perm, start_step, totals = resume["perm"], self.start_step, resume["totals"]
+                        generator.set_state(resume["rng"]["generator"])
+                    else:
+                        perm = torch.randperm(len(self.train_y), generator=generator)
+                    self._position = (epoch, start_step, perm, totals)
+                    loss, train_acc = self._epoch(epoch, generator, perm, start_step, totals, on_step)
+                    test_acc = float(
+                        (
+                            predict_all(self.final_model(), self.test_set.images, self.device) == self.test_set.labels
+                        ).mean()
+                    )
+                    result = EpochResult(epoch + 1, loss, train_acc, test_acc, time.perf_counter() - t0)
+                    self.history.append(result)
+                    self._position = (epoch + 1, 0, None, None)
+                    if self.rank == 0:
+                        self.log(self._row(result))
+                        if checkpoint_path is not None:
+                            save_checkpoint(
+                                checkpoint_path, self.final_model(), self._meta(meta), self.resume_state(epoch + 1)
+                            )
+            except KeyboardInterrupt:
+                self._save_interrupted(checkpoint_path, meta, generator)
+                return TrainResult(self.final_model(), self.history, True, time.perf_counter() - started, self.weights)
+            finally:
+                self._stop_requested = False
+        return TrainResult(self.final_model(), self.history, False, time.perf_counter() - started, self.weights)
+
+    def _save_interrupted(
+        self, checkpoint_path: Path | None, meta: dict[str, Any] | None, generator: torch.Generator
+    ) -> None:
+        if self.rank != 0 or checkpoint_path is None:
+            return
+        if self._in_step or self._position is None:
+            # Stopped inside a step: the weights may hold half of it. The last
+            # checkpoint (the end of the previous epoch) is the exact one.
+            self._in_step = False
+            print(f"\nstopped in the middle of a step: {checkpoint_path} keeps the last exact state", file=sys.stderr)
+            return
+        epoch, step, perm, totals = self._position
+        state = self.resume_state(epoch, step, perm, totals, generator)
+        save_checkpoint(checkpoint_path, self.final_model(), self._meta(meta), state)
+        where = f"epoch {epoch + 1}, step {step} of {self.steps_per_epoch}" if step else f"the end of epoch {epoch}"
+        print(
+            f"\ninterrupted at {where}: resumable checkpoint at {checkpoint_path} (--resume {checkpoint_path})",
+            file=sys.stderr,
+        )
 
     @staticmethod
     def _row(h: EpochResult) -> str:
         return f"{h.epoch:>5} {h.loss:>8.4f} {h.train_acc * 100:>8.2f}% {h.test_acc * 100:>7.2f}% {h.seconds:>8.1f}"
+
+
+def _check_recipe(recipe: Recipe, train: Digits, test: Digits) -> None:
+    """Refuse a run that could only fail later (or quietly train nothing)."""
+    if recipe.epochs < 1:
+        raise ValueError(f"epochs must be at least 1, not {recipe.epochs}")
+    if recipe.batch_size < 1:
+        raise ValueError(f"batch size must be at least 1, not {recipe.batch_size}")
+    if not (math.isfinite(recipe.lr) and recipe.lr > 0):
+        raise ValueError(f"learning rate must be a positive number, not {recipe.lr}")
+    if not 0 <= recipe.ema_decay < 1:
+        raise ValueError(f"ema_decay must be in [0, 1), not {recipe.ema_decay}")
+    if len(train) == 0 or len(test) == 0:
+        raise ValueError(f"nothing to {'train on' if len(train) == 0 else 'test on'}: the set is empty")
 
 
 def pick_device(requested: str | None) -> torch.device:
@@ -261,3 +430,8 @@ def pick_device(requested: str | None) -> torch.device:
         local_rank = int(os.environ.get("LOCAL_RANK", 0))
         return torch.device("cuda", local_rank)
     return torch.device("cpu")
+
+
+# logits_all, predict_all and images_to_tensor live in training.evaluate; callers import them from here too.
+__all__ = ["PRESET_RECIPES", "EpochResult", "Recipe", "TrainResult", "Trainer", "images_to_tensor", "logits_all",
+           "pick_device", "predict_all", "recipe_for", "warm_ema"]  # fmt: skip
