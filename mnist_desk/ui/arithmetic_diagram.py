@@ -278,9 +278,14 @@ class ArithmeticDiagram(QWidget):
             grid = QRectF(x, area.y() + title_h, cell * k_cols, cell * k_rows)
             painter.setPen(self.palette().windowText().color())
             if titles:
-                painter.setFont(self._font(base, True))
-                title_rect = QRectF(x - symbol_w / 2, area.y(), grid.width() + symbol_w, title_h)
-                painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, title)
+                font = self._font(base, True)
+                painter.setFont(font)
+                needed = QFontMetricsF(font).horizontalAdvance(title) + 4
+                if needed <= grid.width() + symbol_w:
+                    title_rect = QRectF(x - symbol_w / 2, area.y(), grid.width() + symbol_w, title_h)
+                    painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, title)
+                else:  # wider than its grid (a 2x2 pool window): start at the grid, never clipped
+                    painter.drawText(QRectF(x, area.y(), needed, title_h), Qt.AlignmentFlag.AlignLeft, title)
             self._paint_cells(painter, grid, values, colours, marked, cell)
             x += grid.width()
             if i + 1 < len(grids):

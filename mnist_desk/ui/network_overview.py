@@ -96,8 +96,12 @@ class NetworkOverview(QWidget):
             values: dict[str, np.ndarray] = {INPUT: np.asarray(prediction.input)[None]}
             values.update(prediction.activations)
             values.update(vectors or {})
+            previous: np.ndarray | None = None
             for column in self._columns:
                 data = values.get(column.name)
+                if data is None and column.info is not None and column.info.kind == "dropout":
+                    data = previous  # dropout passes everything through when predicting
+                previous = data
                 if data is not None and column.name != SOFTMAX and data.size == int(np.prod(column.shape)):
                     self._images[column.name] = self._render(column, np.asarray(data, dtype=np.float32))
             self._probabilities = np.asarray(prediction.probabilities, dtype=np.float64)
@@ -119,6 +123,10 @@ class NetworkOverview(QWidget):
         if name == SOFTMAX:
             return self._probabilities is not None
         return name in self._images
+
+    def tile_images(self, name: str) -> list[QImage]:
+        """The images drawn for a column: its strongest maps front to back, or its strip (empty: no values)."""
+        return list(self._images.get(name, []))
 
     def painted_texts(self) -> list[str]:
         """Words this widget paints itself (tests check they are translated)."""
@@ -331,7 +339,7 @@ class NetworkOverview(QWidget):
             painter.fillRect(track, palette.alternateBase())
             if self._probabilities is not None:
                 fill = QRectF(track.x(), track.y(), track.width() * float(self._probabilities[digit]), track.height())
-                painter.fillRect(fill, palette.highlight() if digit == best else palette.dark())
+                painter.fillRect(fill, palette.highlight() if digit == best else palette.mid())
 
     def _paint_arrow(self, painter: QPainter, x0: float, x1: float, glyph: QRectF) -> None:
         y = glyph.center().y()

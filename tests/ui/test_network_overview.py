@@ -86,6 +86,21 @@ def test_tooltips_describe_each_stage_from_its_modules(overview: NetworkOverview
     assert "64×7×7 → 64×7×7" in overview.tooltip("drop2")
 
 
+def test_dropout_columns_show_what_passes_through(overview: NetworkOverview):
+    import torch
+
+    model = build_model(ModelConfig("deep-dropout", (2, 3, 4, 5))).eval()
+    image = np.zeros((28, 28), np.float32)
+    image[4:24, 13:15] = 1.0
+    with torch.no_grad():
+        logits, maps = model.forward_with_activations(torch.from_numpy(image).view(1, 1, 28, 28))
+    prediction = Prediction(torch.softmax(logits, 1)[0].numpy(), image, {k: v[0].numpy() for k, v in maps.items()})
+    overview.set_architecture(describe_stages(model))
+    overview.set_prediction(prediction, vector_activations(model, image))
+    assert all(overview.has_values(name) for name in overview.stage_names())
+    assert overview.tile_images("drop1")[0] == overview.tile_images("pool1")[0]
+
+
 def test_painted_words_and_placeholder(overview: NetworkOverview):
     assert overview.painted_texts() == [overview.placeholder()]
     overview.set_architecture(describe_stages(build_model("lenet5")))
