@@ -99,3 +99,19 @@ def test_an_unreachable_mirror_is_reported(tmp_path, payloads):
         download_file(
             NAMES[0], tmp_path, mirrors=["http://127.0.0.1:9/"], checksums=_checksums(files), log=lambda _: None
         )
+
+
+def test_the_download_progress_counts_megabytes(tmp_path, server, payloads, monkeypatch):
+    import training.download as download
+
+    units = []
+    real_bar = download.ProgressBar
+
+    def recording_bar(*args, **kwargs):
+        units.append((kwargs.get("unit"), kwargs.get("scale")))
+        return real_bar(*args, **kwargs)
+
+    monkeypatch.setattr(download, "ProgressBar", recording_bar)
+    files = payloads[0]
+    download_file(NAMES[0], tmp_path, mirrors=[f"{server}/good/"], checksums=_checksums(files), log=lambda _: None)
+    assert units == [("MB", 1e6)]
