@@ -78,7 +78,8 @@ class Predictor:
     def describe(self) -> str:
         """A one-line label: 'default, 99.62 % on MNIST test'."""
         accuracy = self.meta.get("test_accuracy")
-        if isinstance(accuracy, int | float):
+        # Metadata is the checkpoint's word, not ours: show only an accuracy that can be one.
+        if isinstance(accuracy, int | float) and not isinstance(accuracy, bool) and 0 <= accuracy <= 1:
             return f"{self.arch}, {accuracy * 100:.2f} % on MNIST test"
         return self.arch
 
