@@ -93,6 +93,13 @@ class FieldGeometry:
         left = self.start[1] + x * self.jump[1]
         return (top, left, top + self.size[0], left + self.size[1])
 
+    def clipped(self, y: int, x: int) -> tuple[int, int, int, int]:
+        """(top, left, bottom, right) of unit (y, x), clipped to the 28x28 input: plain
+        arithmetic, so a view can hold the geometry of every stage and ask on each hover."""
+        top, left, bottom, right = self.span(y, x)
+        h, w = INPUT_SHAPE[1:]
+        return (max(top, 0), max(left, 0), min(bottom, h), min(right, w))
+
     def centre(self, index: float, axis: int) -> float:
         """The input coordinate (pixel edges: pixel r spans [r, r + 1)) at the centre of unit ``index``."""
         return self.start[axis] + index * self.jump[axis] + self.size[axis] / 2
@@ -137,9 +144,7 @@ def receptive_field(model: Any, stage: str, y: int, x: int) -> tuple[int, int, i
         exclusive, clipped to the image. Padding makes fields near the border
         smaller than ``size`` after clipping.
     """
-    top, left, bottom, right = field_geometry(model, stage).span(y, x)
-    h, w = INPUT_SHAPE[1:]
-    return (max(top, 0), max(left, 0), min(bottom, h), min(right, w))
+    return field_geometry(model, stage).clipped(y, x)
 
 
 def _as_batch(image28: np.ndarray, device: torch.device) -> torch.Tensor:

@@ -242,6 +242,8 @@ def test_receptive_field_geometry_of_the_default_preset():
     assert receptive_field(model, "pool1", 3, 3) == (4, 4, 10, 10)
     conv4 = field_geometry(model, "conv4")
     assert (conv4.size, conv4.jump, conv4.whole) == ((24, 24), (4, 4), False)
+    assert conv4.span(0, 0) == (-10, -10, 14, 14) and conv4.clipped(0, 0) == (0, 0, 14, 14)
+    assert conv4.clipped(6, 6) == receptive_field(model, "conv4", 6, 6) == (14, 14, 28, 28)
     for stage in ("pool3", "flatten", "fc1"):
         assert receptive_field(model, stage, 0, 0) == (0, 0, 28, 28)
     with pytest.raises(KeyError):
