@@ -230,3 +230,29 @@ def test_a_failed_save_keeps_the_previous_checkpoint_and_leaves_no_temporary(tmp
     monkeypatch.undo()
     assert load_checkpoint(tmp_path / "m.pt").meta == {"run": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["m.pt"]
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**80), 2**80) | st.floats() | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    arch=st.one_of(st.sampled_from(["twoconv", "lenet5", "default"]), JSONISH),
+    channels=JSONISH,
+    meta=JSONISH,
+)
+def test_any_model_args_and_meta_load_or_give_a_checkpoint_error(tmp_path_factory, arch, channels, meta):
+    folder = tmp_path_factory.mktemp("args")
+    payload = _payload(folder)
+    payload["model_args"] = {"arch": arch, "channels": channels}
+    payload["meta"] = meta
+    try:
+        loaded = load_checkpoint(_save_raw(folder, payload))
+    except CheckpointError as exc:
+        _assert_no_unsafe_advice(str(exc))
+        return
+    assert loaded.config.arch == "twoconv"  # only the true architecture fits these weights
