@@ -1,7 +1,8 @@
 """Caption: a word-wrapped label that always has room for its whole text.
 
 A word-wrapped QLabel tells its layout little about the height it needs, so a
-small window squeezes it and cuts its last lines off. A Caption never gets
+small window squeezes it and cuts its last lines off (and its height-for-width
+makes the layout overflow the window). A Caption never gets
 narrower than ``min_width`` and asks for the height its text needs at that
 width: at any wider width it needs no more, so every size the window allows
 shows the whole text, in any language.
@@ -35,6 +36,12 @@ class Caption(QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(self._min_width, self.heightForWidth(self._min_width) if self.text() else 0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        # The layout must not size this label by height-for-width: Qt's box layouts
+        # then stop fitting their items in the space they have, and the views below
+        # spill out of the window. The minimum size above already leaves room.
+        return False
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return self.minimumSizeHint()

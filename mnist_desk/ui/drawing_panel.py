@@ -41,7 +41,6 @@ class DrawingPanel(QWidget):
         for button in (self.eraser_button, self.undo_button, self.redo_button, self.clear_button):
             tools.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas, 1)
         layout.addLayout(tools)
         self.retranslate()

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
+from mnist_desk.ui.caption import Caption
 from mnist_desk.ui.image_tiles import PixelView, grey_to_qimage
 from mnist_desk.ui.probability_bars import CONFIDENT, ProbabilityBars
+
+# The middle column's captions never get narrower than this.
+CAPTION_WIDTH = 200
 
 
 def percent(value: float) -> str:
@@ -29,14 +33,12 @@ class PredictionPanel(QWidget):
         font.setBold(True)
         self.prediction_label.setFont(font)
         self.prediction_label.setMinimumHeight(72)
-        self.confidence_label = QLabel(objectName="confidenceLabel", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.confidence_label.setWordWrap(True)
+        self.confidence_label = Caption("confidenceLabel", CAPTION_WIDTH)
+        self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.probability_bars = ProbabilityBars()
-        self.input_caption = QLabel(objectName="inputCaption", wordWrap=True)
-        self.input_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.input_caption = Caption("inputCaption", CAPTION_WIDTH)
         self.input_view = PixelView("inputView", grid=True)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.prediction_label)
         layout.addWidget(self.confidence_label)
         layout.addWidget(self.probability_bars, 2)

@@ -47,6 +47,10 @@ def layout_problems(window: MainWindow) -> list[str]:
                     problems.append(f"{name} {w.text()!r} needs {needed} px of width, has {room.width()}")
         if isinstance(w, QAbstractButton) and w.text() and w.width() < w.sizeHint().width():
             problems.append(f"{name} {w.text()!r} is cut: {w.width()} px < {w.sizeHint().width()}")
+        if not w.isWindow() and not w.parentWidget().rect().contains(w.geometry()):
+            problems.append(
+                f"{name} at {w.geometry().getRect()} spills out of its parent {w.parentWidget().size().toTuple()}"
+            )
         if isinstance(w, PixelView) and not w.placeholder_fits():
             problems.append(f"{name}: its text {w.painted_texts()} does not fit {w.size().toTuple()}")
     for parent in {w.parentWidget() for w in widgets}:
