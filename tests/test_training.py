@@ -64,7 +64,7 @@ def test_train_writes_checkpoint_metrics_and_report_and_can_resume(tmp_path, dat
 
 def test_interrupted_run_resumes_where_it_stopped(tmp_path, mnist_train, mnist_test):
     recipe = recipe_for("twoconv", epochs=2, batch_size=64, seed=2)
-    small_train, small_test = mnist_train.subset(1500), mnist_test.subset(500)
+    small_train, small_test = mnist_train.subset(640), mnist_test.subset(200)
     trainer = Trainer(recipe, small_train, small_test, torch.device("cpu"), log=lambda *_: None)
 
     def interrupt_second_epoch(epoch, step):
