@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 import training.train as train_module
 from mnist_desk.checkpoint import CheckpointError, load_checkpoint
 from mnist_desk.model import ARCHITECTURES
-from training.train import Trainer, predict_all, recipe_for, warm_ema
+from training.ema import warm_ema
+from training.train import Trainer, predict_all, recipe_for
 
 CPU = torch.device("cpu")
 
