@@ -76,6 +76,20 @@ def block_sum(array: np.ndarray, factor: int) -> np.ndarray:
     return out
 
 
+def _bounds(parts: list[tuple[Stroke, int]]) -> tuple[int, int, int, int]:
+    """The paper rectangle (x0, y0, x1, y1) that the strokes' points from each start index can touch."""
+    xs, ys, reach = [], [], 0.0
+    for stroke, start in parts:
+        xs += [p.x() for p in stroke.points[start:]]
+        ys += [p.y() for p in stroke.points[start:]]
+        reach = max(reach, stroke.width / 2 + ERASER_MARGIN + 1)
+    if not xs:
+        return 0, 0, 0, 0
+    x0, y0 = int(max(min(xs) - reach, 0)), int(max(min(ys) - reach, 0))
+    x1, y1 = int(min(max(xs) + reach + 1, RESOLUTION)), int(min(max(ys) + reach + 1, RESOLUTION))
+    return x0, y0, max(x0, x1), max(y0, y1)
+
+
 def _view(mask: QImage) -> np.ndarray:
     side = mask.width()
     return np.frombuffer(mask.constBits(), np.uint8).reshape(side, mask.bytesPerLine())[:, :side]
@@ -152,16 +166,22 @@ class Paper:
     # --- rendering ------------------------------------------------------------------
 
     def render(self) -> None:
-        """Render the current sheet and its strokes from scratch."""
+        """Render the current sheet and its strokes from scratch (undo, redo, clear, open)."""
         self._ink.fill(0)
-        self._erased = _mask() if self.sheet() is not None else None
+        sheet = self.sheet()
+        self._erased = _mask() if sheet is not None else None
+        # The bare sheet first, by copying; then only the strokes' bounding box is
+        # composited (a full composite costs ~20 ms: a stall on every undo).
+        self.pixels[:] = PAPER if sheet is None else sheet.pixels
+        display = np.frombuffer(self._display.bits(), np.uint8).reshape(RESOLUTION, RESOLUTION, 4)
+        display[:] = self.pixels[..., ARGB32_ORDER]
         strokes = self.strokes()
         if strokes:
             painter = self._begin(self._ink)
             for stroke in strokes:
                 self._paint_segments(painter, stroke, 0, self._erased)
             painter.end()
-        self._composite(0, 0, RESOLUTION, RESOLUTION)
+            self._composite(*_bounds([(stroke, 0) for stroke in strokes]))
 
     def paint_from(self, stroke: Stroke, start: int) -> tuple[int, int, int, int]:
         """Add the segments of ``stroke`` from point ``start`` on to the picture (while drawing).
@@ -174,15 +194,9 @@ class Paper:
         painter = self._begin(self._ink)
         self._paint_segments(painter, stroke, start, self._erased)
         painter.end()
-        pts = stroke.points[max(start - 1, 0) :]
-        reach = stroke.width / 2 + ERASER_MARGIN + 1
-        x0 = int(max(min(p.x() for p in pts) - reach, 0))
-        y0 = int(max(min(p.y() for p in pts) - reach, 0))
-        x1 = int(min(max(p.x() for p in pts) + reach + 1, RESOLUTION))
-        y1 = int(min(max(p.y() for p in pts) + reach + 1, RESOLUTION))
-        if x1 > x0 and y1 > y0:
-            self._composite(x0, y0, x1, y1)
-        return x0, y0, x1, y1
+        rect = _bounds([(stroke, max(start - 1, 0))])
+        self._composite(*rect)
+        return rect
 
     @staticmethod
     def _begin(mask: QImage) -> QPainter:
@@ -224,20 +238,25 @@ class Paper:
         return block_sum(block, s).astype(np.float32) / (255.0 * s * s)
 
     def _composite(self, x0: int, y0: int, x1: int, y1: int) -> None:
-        ink = self._coverage(self._ink, x0, y0, x1, y1)[..., None]
         sheet = self.sheet()
+        region = (slice(y0, y1), slice(x0, x1))
         if sheet is None:
-            under = np.array(PAPER, np.float32)
-            colour = np.array(INK, np.float32)
+            # Black ink on white paper, in integers: this runs on every mouse move,
+            # and for a whole clear or undo (2 ms instead of 30 in floats).
+            s = SUPERSAMPLE
+            covered = block_sum(_view(self._ink)[y0 * s : y1 * s, x0 * s : x1 * s], s)
+            grey = (255 - (covered.astype(np.uint32) + s * s // 2) // (s * s)).astype(np.uint8)
+            self.pixels[region + (slice(0, 3),)] = grey[..., None]
+            self.pixels[region + (3,)] = 255
         else:
+            ink = self._coverage(self._ink, x0, y0, x1, y1)[..., None]
             erased = self._coverage(self._erased, x0, y0, x1, y1)[..., None]
-            base = sheet.pixels[y0:y1, x0:x1].astype(np.float32)
+            base = sheet.pixels[region].astype(np.float32)
             under = erased * np.array(sheet.paper, np.float32) + (1 - erased) * base
-            colour = np.array(sheet.ink, np.float32)
-        out = ink * colour + (1 - ink) * under
-        self.pixels[y0:y1, x0:x1] = np.rint(out).astype(np.uint8)
+            out = ink * np.array(sheet.ink, np.float32) + (1 - ink) * under
+            self.pixels[region] = np.rint(out).astype(np.uint8)
         display = np.frombuffer(self._display.bits(), np.uint8).reshape(RESOLUTION, RESOLUTION, 4)
-        display[y0:y1, x0:x1] = self.pixels[y0:y1, x0:x1][..., ARGB32_ORDER]
+        display[region] = self.pixels[region][..., ARGB32_ORDER]
 
     # --- output ------------------------------------------------------------------------
 

@@ -151,7 +151,7 @@ def test_a_fifo_named_like_an_image_is_refused_at_once(qtbot, window, tmp_path, 
     os.mkfifo(fifo)
     started = time.perf_counter()
     assert not open_image_in(qtbot, window, fifo)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 5  # a FIFO opened for reading would block forever
     assert "not a regular file" in box_text(dialogs_shown[-1])
     window.canvas.clear()
     window.worker.submit(None)  # the worker thread is not stuck on the FIFO: it still answers
