@@ -15,6 +15,180 @@
     </message>
 </context>
 <context>
+    <name>ArithmeticDiagram</name>
+    <message>
+        <source>Click a unit of any layer to see how its value was computed</source>
+        <translation>点击任意一层的一个单元，看看它的值是怎样算出来的</translation>
+    </message>
+    <message>
+        <source>temperature T = {t}; m = largest z / T = {m}</source>
+        <translation>温度 T = {t}；m = 最大的 z / T = {m}</translation>
+    </message>
+    <message>
+        <source>sum of the exponentials = {s}; each p = exp(z / T − m) / {s}</source>
+        <translation>指数之和 = {s}；每个 p = exp(z / T − m) / {s}</translation>
+    </message>
+    <message>
+        <source>largest value</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <source>average</source>
+        <translation>平均值</translation>
+    </message>
+    <message>
+        <source>{what} of the window = {v}</source>
+        <translation>窗口的{what} = {v}</translation>
+    </message>
+    <message>
+        <source>{stage} passes the value of {source} through unchanged: {v}</source>
+        <translation>{stage} 原样传递 {source} 的值：{v}</translation>
+    </message>
+    <message>
+        <source>{stage} reads each pixel p as (p − {mean}) / {std}: blank 0 → {blank}, ink 1 → {ink}</source>
+        <translation>{stage} 把每个像素 p 读作 (p − {mean}) / {std}：空白 0 → {blank}，笔迹 1 → {ink}</translation>
+    </message>
+    <message>
+        <source>sum of the products = {s}</source>
+        <translation>乘积之和 = {s}</translation>
+    </message>
+    <message>
+        <source>+ bias {b} = {v}</source>
+        <translation>+ 偏置 {b} = {v}</translation>
+    </message>
+    <message>
+        <source>BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</source>
+        <translation>批标准化：({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</translation>
+    </message>
+    <message>
+        <source>value in the network: {v}</source>
+        <translation>网络中的值：{v}</translation>
+    </message>
+    <message>
+        <source>digit</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>logit z</source>
+        <translation>得分 z</translation>
+    </message>
+    <message>
+        <source>probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>input (normalised)</source>
+        <translation>输入（已标准化）</translation>
+    </message>
+    <message>
+        <source>input window</source>
+        <translation>输入窗口</translation>
+    </message>
+    <message>
+        <source>kernel</source>
+        <translation>卷积核</translation>
+    </message>
+    <message>
+        <source>products</source>
+        <translation>乘积</translation>
+    </message>
+    <message>
+        <source>input #</source>
+        <translation>输入 #</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>product</source>
+        <translation>乘积</translation>
+    </message>
+    <message>
+        <source>window of {source}, channel {c}</source>
+        <translation>{source} 的窗口，通道 {c}</translation>
+    </message>
+    <message>
+        <source>{n} others</source>
+        <translation>其余 {n} 个</translation>
+    </message>
+    <message>
+        <source>+ the other {n} input channels: sum of their products = {s}</source>
+        <translation>+ 其余 {n} 个输入通道：它们的乘积之和 = {s}</translation>
+    </message>
+    <message>
+        <source>channel {c}</source>
+        <translation>通道 {c}</translation>
+    </message>
+    <message>
+        <source>pad</source>
+        <translation>填充</translation>
+    </message>
+</context>
+<context>
+    <name>ArithmeticView</name>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>{speed} steps/s</source>
+        <translation>{speed} 步/秒</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Slide the kernel across the input, one position per step</source>
+        <translation>让卷积核在输入上滑动，每步移动一个位置</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>How fast the kernel moves</source>
+        <translation>卷积核移动的速度</translation>
+    </message>
+    <message>
+        <source>the input image, {size}</source>
+        <translation>输入图像，{size}</translation>
+    </message>
+    <message>
+        <source>{source}, channel {channel}, {size}</source>
+        <translation>{source}，通道 {channel}，{size}</translation>
+    </message>
+    <message>
+        <source>{source}: mean of its {count} channels, {size}</source>
+        <translation>{source}：{count} 个通道的平均，{size}</translation>
+    </message>
+    <message>
+        <source>{stage}, channel {channel}, {size}</source>
+        <translation>{stage}，通道 {channel}，{size}</translation>
+    </message>
+    <message>
+        <source>How a value is computed</source>
+        <translation>一个值是怎样算出来的</translation>
+    </message>
+    <message>
+        <source>softmax: from the last layer&apos;s outputs to the ten probabilities</source>
+        <translation>softmax：从最后一层的输出到十个概率</translation>
+    </message>
+    <message>
+        <source>{stage}, channel {channel}, position ({y}, {x})</source>
+        <translation>{stage}，通道 {channel}，位置 ({y}, {x})</translation>
+    </message>
+    <message>
+        <source>{stage}, unit {channel}</source>
+        <translation>{stage}，单元 {channel}</translation>
+    </message>
+</context>
+<context>
     <name>ColourLegend</name>
     <message>
         <source>activation (one colour scale for the whole layer)</source>
@@ -166,6 +340,133 @@
     </message>
 </context>
 <context>
+    <name>KernelPlayground</name>
+    <message>
+        <source>Not a number: counted as 0</source>
+        <translation>不是数字：按 0 计算</translation>
+    </message>
+    <message>
+        <source>Output size: ({n} + 2·{p} − {k}) / {s} + 1 = {out}, so {out}×{out}</source>
+        <translation>输出尺寸：({n} + 2·{p} − {k}) / {s} + 1 = {out}，即 {out}×{out}</translation>
+    </message>
+    <message>
+        <source>Output size: ⌊({n} + 2·{p} − {k}) / {s}⌋ + 1 = {out}, so {out}×{out} (rounded down)</source>
+        <translation>输出尺寸：⌊({n} + 2·{p} − {k}) / {s}⌋ + 1 = {out}，即 {out}×{out}（向下取整）</translation>
+    </message>
+    <message>
+        <source>Draw a digit</source>
+        <translation>写一个数字</translation>
+    </message>
+    <message>
+        <source>Draw a digit to see the kernel&apos;s output</source>
+        <translation>写一个数字，看看卷积核的输出</translation>
+    </message>
+    <message>
+        <source>The kernel does not fit</source>
+        <translation>卷积核放不下</translation>
+    </message>
+    <message>
+        <source>Output {h}×{w}: blue negative, red positive ({lo} … {hi})</source>
+        <translation>输出 {h}×{w}：蓝色为负，红色为正（{lo} … {hi}）</translation>
+    </message>
+    <message>
+        <source>Output {h}×{w}: black 0 to white {hi}</source>
+        <translation>输出 {h}×{w}：黑色 0 到白色 {hi}</translation>
+    </message>
+    <message>
+        <source>Learned conv1 kernels: no model with a one-channel conv1</source>
+        <translation>学到的 conv1 卷积核：当前模型的 conv1 不是单通道输入</translation>
+    </message>
+    <message>
+        <source>An all-zero kernel resembles nothing</source>
+        <translation>全零的卷积核不像任何卷积核</translation>
+    </message>
+    <message>
+        <source>The learned conv1 kernels most like it (cosine similarity):</source>
+        <translation>与它最相似的已学 conv1 卷积核（余弦相似度）：</translation>
+    </message>
+    <message>
+        <source>channel {c}: {s}</source>
+        <translation>通道 {c}：{s}</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>恒等</translation>
+    </message>
+    <message>
+        <source>Edge (Laplacian, 8 neighbours)</source>
+        <translation>边缘（拉普拉斯，8 邻域）</translation>
+    </message>
+    <message>
+        <source>Laplacian (4 neighbours)</source>
+        <translation>拉普拉斯（4 邻域）</translation>
+    </message>
+    <message>
+        <source>Sobel x (vertical edges)</source>
+        <translation>索贝尔 x（竖直边缘）</translation>
+    </message>
+    <message>
+        <source>Sobel y (horizontal edges)</source>
+        <translation>索贝尔 y（水平边缘）</translation>
+    </message>
+    <message>
+        <source>Sharpen</source>
+        <translation>锐化</translation>
+    </message>
+    <message>
+        <source>Box blur 3×3</source>
+        <translation>均值模糊 3×3</translation>
+    </message>
+    <message>
+        <source>Gaussian blur 3×3</source>
+        <translation>高斯模糊 3×3</translation>
+    </message>
+    <message>
+        <source>Gaussian blur 5×5</source>
+        <translation>高斯模糊 5×5</translation>
+    </message>
+    <message>
+        <source>Your own numbers</source>
+        <translation>自己输入数字</translation>
+    </message>
+    <message>
+        <source>valid (no padding)</source>
+        <translation>“valid”（无填充）</translation>
+    </message>
+    <message>
+        <source>same (keeps the size)</source>
+        <translation>“same”（尺寸不变）</translation>
+    </message>
+    <message>
+        <source>full (every overlap)</source>
+        <translation>“full”（所有重叠位置）</translation>
+    </message>
+    <message>
+        <source>Kernel:</source>
+        <translation>卷积核：</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>尺寸：</translation>
+    </message>
+    <message>
+        <source>Padding:</source>
+        <translation>填充：</translation>
+    </message>
+    <message>
+        <source>Stride:</source>
+        <translation>步幅：</translation>
+    </message>
+    <message>
+        <source>Type any numbers (1/9 works too); the output follows</source>
+        <translation>输入任意数字（也可以写 1/9），输出随之更新</translation>
+    </message>
+    <message>
+        <source>The 28×28 input</source>
+        <translation>28×28 输入</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Inside the network: feature maps and kernels</source>
@@ -274,6 +575,63 @@
     <message>
         <source>Saved. At the next start, --lang or {variable} still decides.</source>
         <translation>已保存。下次启动时仍以 --lang 或 {variable} 为准。</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkOverview</name>
+    <message>
+        <source>Load a model to see its layers</source>
+        <translation>加载模型以查看它的各层</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>softmax</source>
+        <translation>softmax</translation>
+    </message>
+    <message>
+        <source>The 28×28 image the network reads</source>
+        <translation>网络读取的 28×28 图像</translation>
+    </message>
+    <message>
+        <source>The ten probabilities: softmax of the last layer&apos;s outputs</source>
+        <translation>十个概率：最后一层输出的 softmax</translation>
+    </message>
+    <message>
+        <source>convolution</source>
+        <translation>卷积层</translation>
+    </message>
+    <message>
+        <source>pooling ({pool})</source>
+        <translation>池化层（{pool}）</translation>
+    </message>
+    <message>
+        <source>global pooling ({pool})</source>
+        <translation>全局池化层（{pool}）</translation>
+    </message>
+    <message>
+        <source>flatten: the maps laid out as one vector</source>
+        <translation>展平：把特征图排成一个向量</translation>
+    </message>
+    <message>
+        <source>fully connected</source>
+        <translation>全连接层</translation>
+    </message>
+    <message>
+        <source>dropout (passes everything through when predicting)</source>
+        <translation>dropout（预测时全部通过）</translation>
+    </message>
+    <message>
+        <source>BatchNorm</source>
+        <translation>批标准化</translation>
+    </message>
+    <message>
+        <source>{name}: {what}
+{shape_in} → {shape_out}, {parameters} parameters</source>
+        <translation>{name}：{what}
+{shape_in} → {shape_out}，{parameters} 个参数</translation>
     </message>
 </context>
 <context>
