@@ -48,7 +48,7 @@ def describe_model(predictor: Predictor) -> LoadedModel:
     return LoadedModel(predictor, stages, kernels)
 
 
-def load_model(path: Path | None) -> LoadedModel:
+def load_model_file(path: Path | None) -> LoadedModel:
     """Load a checkpoint (the bundled model for None) and describe it.
 
     Raises
@@ -59,4 +59,4 @@ def load_model(path: Path | None) -> LoadedModel:
     return describe_model(Predictor(path))
 
 
-__all__ = ["LoadedModel", "describe_model", "load_model"]
+__all__ = ["LoadedModel", "describe_model", "load_model_file"]

@@ -20,7 +20,7 @@ from mnist_desk.ui.drawing_panel import DrawingPanel
 from mnist_desk.ui.event_clock import now_ms
 from mnist_desk.ui.feature_maps import FeatureMapViewer
 from mnist_desk.ui.files import dialog_folder, not_a_file_reason, path_from_url, remember_folder, shown, with_png_suffix
-from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model
+from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model_file
 from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
 from mnist_desk.ui.paper import RESOLUTION
 from mnist_desk.ui.prediction_panel import PredictionPanel
@@ -159,7 +159,9 @@ class MainWindow(QMainWindow):
     def load_model(self, path: Path) -> None:
         """Load a checkpoint on the worker thread; on failure say why and keep the current one."""
         self.statusBar().showMessage(self.tr("Loading {name}…").format(name=shown(path.name)))
-        self._run_job(lambda: load_model(path), self._on_model_loaded, lambda exc: self._on_model_failed(path, exc))
+        self._run_job(
+            lambda: load_model_file(path), self._on_model_loaded, lambda exc: self._on_model_failed(path, exc)
+        )
 
     def _on_model_loaded(self, loaded: LoadedModel) -> None:
         self.model = loaded
