@@ -264,6 +264,16 @@ def check_temperature(temperature: Any, path: Path | str) -> float:
     return float(temperature)
 
 
+def check_reject_threshold(reject: Any, path: Path | str) -> float | None:
+    """The "not a digit" threshold of the meta (a top probability in [0, 1)), None when absent."""
+    if reject is None:
+        return None
+    threshold = reject.get("threshold") if isinstance(reject, dict) else reject
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold < 1:
+        raise CheckpointError(f"{path}: meta 'reject' threshold must be a probability below 1, not {threshold!r:.40}")
+    return float(threshold)
+
+
 def _validate(payload: Any, path: Path) -> LoadedCheckpoint:
     if not isinstance(payload, dict) or "model" not in payload or "model_args" not in payload:
         raise CheckpointError(
@@ -276,6 +286,7 @@ def _validate(payload: Any, path: Path) -> LoadedCheckpoint:
     _check_weights(payload["model"], config, path)
     meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}
     check_temperature(meta.get("temperature", 1.0), path)
+    check_reject_threshold(meta.get("reject"), path)
     resume = payload.get("resume")
     if resume is not None and not isinstance(resume, dict):
         raise CheckpointError(f"{path}: its training state is damaged ('resume' is a {type(resume).__name__})")

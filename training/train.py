@@ -25,7 +25,7 @@ from torch import nn
 from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from mnist_desk.model import DigitNet, ModelConfig, build_model
 from training.augment import AugmentConfig, augment_batch
-from training.data import Digits
+from training.data import NOT_A_DIGIT, Digits
 from training.ema import warm_ema
 from training.evaluate import images_to_tensor, logits_all, predict_all
 from training.progress import ProgressBar
@@ -57,12 +57,19 @@ class Recipe:
     # Synthetic canvas drawings added to the training set (training/drawn.py):
     # the writing styles MNIST rarely has, such as flagged 1s and crossed 7s.
     drawn: int = 0
+    # Real pen digits of the training writers (training/pendigits.py), each
+    # drawn this many times at other sizes, pens, slants and places.
+    pen_renders: int = 0
+    # Non-digit drawings (training/negatives.py) trained towards "unsure"
+    # (outlier exposure): their target is the uniform distribution, weighted so.
+    negatives: int = 0
+    outlier_weight: float = 0.5
     seed: int = 0
 
 
 # The lecture presets train as their notes describe; ``default`` is our recipe.
 PRESET_RECIPES: dict[str, dict[str, Any]] = {
-    "default": {"epochs": 11, "drawn": 10_000},
+    "default": {"epochs": 11, "pen_renders": 4, "negatives": 6_000},
     "twoconv": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
                 "label_smoothing": 0.0, "augment": False, "ema_decay": 0.0},
     "lenet5": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
@@ -281,16 +288,17 @@ class Trainer:
                 x = augment_batch(x, AugmentConfig(), generator)
             x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
             logits = self.net(x)
-            loss = F.cross_entropy(logits, y, label_smoothing=r.label_smoothing)
+            loss = digit_loss(logits, y, r.label_smoothing, r.outlier_weight)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
             self.scheduler.step()
             if self.ema is not None:
                 self.ema.update_parameters(self.model)
+            digits = y < NOT_A_DIGIT
             totals["loss"] += loss.item() * len(y)
-            totals["correct"] += int((logits.argmax(1) == y).sum().item())
-            totals["seen"] += len(y)
+            totals["correct"] += int((logits.argmax(1) == y)[digits].sum().item())
+            totals["seen"] += int(digits.sum().item())
             self._position = (epoch, step + 1, perm, dict(totals))
             self._in_step = False
             bar.update(min((step + 1) * r.batch_size, len(mine)), f"loss {totals['loss'] / totals['seen']:.4f}")
@@ -384,6 +392,20 @@ class Trainer:
     @staticmethod
     def _row(h: EpochResult) -> str:
         return f"{h.epoch:>5} {h.loss:>8.4f} {h.train_acc * 100:>8.2f}% {h.test_acc * 100:>7.2f}% {h.seconds:>8.1f}"
+
+
+def digit_loss(logits: torch.Tensor, labels: torch.Tensor, smoothing: float, outlier_weight: float) -> torch.Tensor:
+    """Cross-entropy on the digits; on non-digits (label NOT_A_DIGIT), cross-entropy
+    to the uniform distribution (Hendrycks et al., "Deep Anomaly Detection with
+    Outlier Exposure", 2019), so that a letter or a scribble leaves the network unsure.
+    Both are averaged over the whole batch, so their weight follows their share."""
+    digits = labels < NOT_A_DIGIT
+    loss = logits.new_zeros(())
+    if digits.any():
+        loss = F.cross_entropy(logits[digits], labels[digits], label_smoothing=smoothing, reduction="sum")
+    if not digits.all():
+        loss = loss - outlier_weight * F.log_softmax(logits[~digits], 1).mean(1).sum()
+    return loss / len(labels)
 
 
 def _check_recipe(recipe: Recipe, train: Digits, test: Digits) -> None:

@@ -1,0 +1,111 @@
+"""Learning from one person's corrections: 20 examples, then that person's other digits.
+
+For each held-out writer (never trained on), 2 digits of each class are drawn
+on a 280 px canvas and kept as examples (the layout the window writes:
+``examples/<digit>/<n>.png``); the writer's other digits are drawn the same
+way and read twice: by the network as shipped, and adapted to the examples
+(mnist_desk/examples.py). Repeated with other example picks. Prints, per
+writer, accuracy before -> after, the mean, the largest drop, and how long
+adapting took.
+
+    python benchmarks/personalise.py [--writers test|validation] [--picks 3] [--cli]
+
+``--cli`` reads the files through `mnist-desk predict --examples DIR` (the
+figure the README reports); without it the same code runs in-process, which
+is quicker for choosing the adaptation settings on the validation writers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from mnist_desk.examples import ExampleStore, fit_head, load_replay, with_head
+from mnist_desk.inference import Predictor
+from mnist_desk.preprocess import preprocess
+from training.pen_render import random_style, render
+from training.pendigits import TEST_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
+
+EVAL_SEED = 31_2026
+
+
+def read_with_cli(files: list[Path], examples: Path | None, checkpoint: Path | None) -> list[int]:
+    cmd = [sys.executable, "-m", "mnist_desk", "predict", "--json"]
+    cmd += ["--checkpoint", str(checkpoint)] if checkpoint else []
+    cmd += ["--examples", str(examples)] if examples else []
+    out = subprocess.run([*cmd, *map(str, files)], capture_output=True, text=True, check=False)
+    if out.returncode not in (0, 1):
+        raise SystemExit(f"predict failed ({out.returncode}):\n{out.stderr}")
+    records = {r["file"]: r for r in map(json.loads, out.stdout.splitlines())}
+    return [-1 if records[str(f)]["digit"] is None else records[str(f)]["digit"] for f in files]
+
+
+def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tuple[float, float, float]:
+    rng = np.random.default_rng([EVAL_SEED, writer, pick])
+    chosen = {int(i) for d in range(10) for i in rng.choice([i for i, x in enumerate(digits) if x.label == d], 2, replace=False)}
+    store = ExampleStore(tmp / f"examples-{writer}-{pick}")
+    for i in sorted(chosen):
+        store.add(render(digits[i].strokes, random_style(rng)), digits[i].label)
+    rest = [x for i, x in enumerate(digits) if i not in chosen]
+    drawings = [render(x.strokes, random_style(rng)) for x in rest]
+    labels = np.array([x.label for x in rest])
+    if args.cli:
+        files = []
+        for n, drawing in enumerate(drawings):
+            files.append(tmp / f"w{writer}-{pick}-{n}.png")
+            Image.fromarray(drawing).save(files[-1])
+        base = np.array(read_with_cli(files, None, args.checkpoint))
+        started = time.perf_counter()
+        adapted = np.array(read_with_cli(files, store.root, args.checkpoint))
+        seconds = time.perf_counter() - started  # the whole CLI run: load, adapt, read
+    else:
+        inputs = np.stack([preprocess(d) for d in drawings])
+        base = predictor.probabilities(inputs).argmax(1)
+        examples = store.load()
+        adaptation = fit_head(predictor.model, examples.inputs, examples.labels, replay, predictor.temperature)
+        model = with_head(predictor.model, adaptation)
+        import torch
+
+        with torch.inference_mode():
+            adapted = model(torch.from_numpy(inputs).unsqueeze(1)).argmax(1).numpy()
+        seconds = adaptation.seconds
+    return float((base == labels).mean()), float((adapted == labels).mean()), seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--writers", choices=["test", "validation"], default="test")
+    parser.add_argument("--picks", type=int, default=3, help="different sets of 20 examples per writer")
+    parser.add_argument("--checkpoint", type=Path, help="default: the bundled model")
+    parser.add_argument("--cli", action="store_true", help="read through `mnist-desk predict --examples`")
+    args = parser.parse_args()
+    writers = TEST_WRITERS if args.writers == "test" else VALIDATION_WRITERS
+    pen = read_pendigits()
+    predictor, replay = Predictor(args.checkpoint), load_replay()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for writer in writers:
+            digits = by_writers(pen, [writer])
+            for pick in range(args.picks):
+                before, after, seconds = one_writer(writer, digits, pick, predictor, replay, args, Path(tmp))
+                rows.append((writer, pick, before, after, seconds))
+                print(f"writer {writer:2d} pick {pick}: {before * 100:5.1f} % -> {after * 100:5.1f} % ({seconds:.2f} s)")
+    before, after, seconds = (np.array([r[i] for r in rows]) for i in (2, 3, 4))
+    per_writer = {w: np.mean([r[3] - r[2] for r in rows if r[0] == w]) for w in writers}
+    print(f"{args.writers} writers, 20 examples each ({'mnist-desk predict --examples' if args.cli else 'in-process'}):")
+    print(f"  mean accuracy {before.mean() * 100:.2f} % -> {after.mean() * 100:.2f} %")
+    print(f"  largest drop for one writer (mean over picks): {min(0.0, min(per_writer.values())) * 100:.2f} points")
+    print(f"  adapting took median {np.median(seconds):.2f} s, max {seconds.max():.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

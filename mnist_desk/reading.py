@@ -1,0 +1,101 @@
+"""Reading a number: segment the ink into digits, read each, say "not a digit" where due.
+
+Qt-free; the CLI reads image files with it (``predict --number``) and the
+window reads its canvas with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mnist_desk.preprocess import EmptyImageError, ink_map, preprocess
+from mnist_desk.segment import Box, Segment, as_drawing, segment_ink
+
+# A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
+UNREADABLE = -10.0
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    """One digit of a number: where it is, what the network made of it."""
+
+    box: Box  # (x0, y0, x1, y1) in the image's pixels
+    probabilities: np.ndarray
+    not_a_digit: bool
+    input: np.ndarray  # the 28x28 the network read
+
+    @property
+    def digit(self) -> int | None:
+        return None if self.not_a_digit else int(np.argmax(self.probabilities))
+
+    @property
+    def nearest(self) -> int:
+        return int(np.argmax(self.probabilities))
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    digits: list[DigitReading]
+
+    @property
+    def text(self) -> str | None:
+        """The number as digits ("2026"); None if nothing was read or any part is not a digit."""
+        if not self.digits or any(d.not_a_digit for d in self.digits):
+            return None
+        return "".join(str(d.digit) for d in self.digits)
+
+
+def _inputs(drawings: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """28x28 inputs for the drawings, and which of them could be read at all."""
+    inputs, readable = [], []
+    for drawing in drawings:
+        try:
+            inputs.append(preprocess(drawing))
+            readable.append(True)
+        except EmptyImageError:
+            inputs.append(np.zeros((28, 28), np.float32))
+            readable.append(False)
+    return np.stack(inputs), np.array(readable)
+
+
+def crop_scorer(predictor: Any):
+    """How much each crop looks like one readable digit: log of its top probability."""
+
+    def score(drawings: list[np.ndarray]) -> np.ndarray:
+        inputs, readable = _inputs(drawings)
+        top = predictor.probabilities(inputs).max(1)
+        return np.where(readable, np.log(np.maximum(top, 1e-9)), UNREADABLE)
+
+    return score
+
+
+def read_segments(predictor: Any, segments: list[Segment]) -> NumberReading:
+    if not segments:
+        return NumberReading([])
+    inputs, readable = _inputs([as_drawing(s) for s in segments])
+    probabilities = predictor.probabilities(inputs)
+    digits = [
+        DigitReading(s.box, p.astype(np.float64), (not ok) or not predictor.is_digit(p), x)
+        for s, p, ok, x in zip(segments, probabilities, readable, inputs, strict=True)
+    ]
+    return NumberReading(digits)
+
+
+def read_number(predictor: Any, image: Any) -> NumberReading:
+    """Every digit of a number written across ``image`` (PIL or numpy), left to right."""
+    ink = ink_map(image)
+    reading = read_segments(predictor, segment_ink(ink, crop_scorer(predictor)))
+    width, height = (image.shape[1], image.shape[0]) if isinstance(image, np.ndarray) else image.size
+    if (width, height) == (ink.shape[1], ink.shape[0]):
+        return reading
+    # A large image was read reduced: boxes go back to the image's own pixels.
+    sx, sy = width / ink.shape[1], height / ink.shape[0]
+    return NumberReading([
+        dataclasses.replace(d, box=(int(d.box[0] * sx), int(d.box[1] * sy), int(np.ceil(d.box[2] * sx)),
+                                    int(np.ceil(d.box[3] * sy))))
+        for d in reading.digits
+    ])  # fmt: skip

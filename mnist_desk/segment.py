@@ -1,0 +1,318 @@
+"""Several digits on one canvas -> one crop per digit, left to right.
+
+People write numbers with digits of different sizes, uneven gaps, a 5 or a 7
+in two strokes, a 4 whose bar reaches into the next digit. So segmentation
+works on *pieces* — the strokes when the window has them, connected blobs of
+ink otherwise — and groups them:
+
+1. a piece much wider than the writing is tall is two or more digits that
+   touch: it is cut at the thinnest columns of ink (pixels only; strokes
+   already tell digits apart);
+2. pieces that share most of their horizontal extent belong to one digit
+   (the bar of a 5 over its body, the stem of a 4 through its arm);
+3. specks far smaller than the writing join the digit they lie within, or are
+   dropped as noise.
+
+Boxes are (x0, y0, x1, y1) in the image's pixels, right and bottom exclusive.
+Qt-free and model-free: the caller classifies each crop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Box = tuple[int, int, int, int]
+
+INK_THRESHOLD = 0.3  # ink above this is a piece's body; fainter edge pixels follow their neighbour
+SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
+SPECK = 0.25  # pieces smaller than this fraction of the writing's height in both directions
+TOUCHING_ASPECT = 1.15  # a piece this much wider than the writing's height holds several digits
+MIN_DIGIT_WIDTH = 0.22  # no cut leaves a part narrower than this fraction of the writing's height
+MAX_SPAN = 4  # a digit is made of at most this many neighbouring units
+WIDEST_DIGIT = 1.1  # digits wider than this (times the writing's height) are penalised ...
+WIDTH_PENALTY = 4.0  # ... by this much per unit of excess width, in log-probability
+SURE_SAME_DIGIT = 0.8  # pieces sharing this much extent are one digit whatever a scorer says
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One digit: where it is, and its own ink (neighbours' ink removed)."""
+
+    box: Box
+    ink: np.ndarray  # (y1 - y0, x1 - x0) float32 in [0, 1]
+    pieces: tuple[int, ...]  # which pieces (components, or strokes) it was made of
+
+
+# --- pieces from pixels -------------------------------------------------------------------
+
+
+def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected components of a boolean mask: (labels, count), labels 1..count, 0 = background.
+
+    Works on runs of ink per row (a few dozen per row for handwriting) with a
+    union-find, so it needs no image library and stays fast on wide canvases.
+    """
+    h, w = mask.shape
+    parent: list[int] = [0]
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    runs_per_row: list[list[tuple[int, int, int]]] = []
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    previous: list[tuple[int, int, int]] = []
+    for y in range(h):
+        starts = np.nonzero(edges[y] == 1)[0]
+        ends = np.nonzero(edges[y] == -1)[0]
+        row = []
+        for x0, x1 in zip(starts.tolist(), ends.tolist(), strict=True):
+            label = len(parent)
+            parent.append(label)
+            for px0, px1, plabel in previous:  # 8-connected: touching diagonally counts
+                if px0 <= x1 and px1 >= x0:
+                    a, b = find(label), find(plabel)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+            row.append((x0, x1, label))
+        runs_per_row.append(row)
+        previous = row
+    roots = {find(i) for i in range(1, len(parent))}
+    renumber = {root: n for n, root in enumerate(sorted(roots), 1)}
+    labels = np.zeros((h, w), dtype=np.int32)
+    for y, row in enumerate(runs_per_row):
+        for x0, x1, label in row:
+            labels[y, x0:x1] = renumber[find(label)]
+    return labels, len(roots)
+
+
+def _grow_into_faint_ink(labels: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """Give the faint anti-aliased edge pixels the label of the body they border."""
+    grown = labels.copy()
+    for _ in range(2):
+        padded = np.pad(grown, 1)
+        neighbours = np.max(
+            [padded[1 + dy : padded.shape[0] - 1 + dy, 1 + dx : padded.shape[1] - 1 + dx]
+             for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=0,
+        )  # fmt: skip
+        take = (grown == 0) & (ink > 0.02) & (neighbours > 0)
+        grown[take] = neighbours[take]
+    return grown
+
+
+def _box_of(mask: np.ndarray) -> Box:
+    rows, cols = np.nonzero(mask)
+    return int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1
+
+
+# --- grouping -------------------------------------------------------------------------------
+
+# (drawing crops) -> one score per crop: how much it looks like one readable digit
+# (the log of the network's top probability, say). None: geometry alone decides.
+CropScorer = Callable[[list[np.ndarray]], np.ndarray]
+
+
+def writing_height(boxes: Sequence[Box]) -> float:
+    """The height of the writing: the median of the taller half of the pieces."""
+    heights = sorted((b[3] - b[1] for b in boxes), reverse=True)
+    return float(np.median(heights[: max(1, (len(heights) + 1) // 2)])) if heights else 0.0
+
+
+def _overlap_ratio(a: Box, b: Box) -> float:
+    shared = min(a[2], b[2]) - max(a[0], b[0])
+    return shared / max(1, min(a[2] - a[0], b[2] - b[0]))
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def _merge_overlapping(groups: list[list[int]], boxes: Sequence[Box], threshold: float) -> list[list[int]]:
+    """Join groups that share more than ``threshold`` of the narrower one's horizontal extent."""
+    groups = [list(g) for g in groups]
+    merged = True
+    while merged:
+        merged = False
+        groups.sort(key=lambda g: _union([boxes[i] for i in g])[0])
+        for k in range(len(groups) - 1):
+            a = _union([boxes[i] for i in groups[k]])
+            for m in range(k + 1, len(groups)):
+                if _overlap_ratio(a, _union([boxes[i] for i in groups[m]])) > threshold:
+                    groups[k] += groups.pop(m)
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
+
+
+def group_pieces(boxes: Sequence[Box], same_digit: float = SAME_DIGIT_OVERLAP) -> list[list[int]]:
+    """Group pieces (by their boxes) into digits by geometry alone, left to right.
+
+    Specks far smaller than the writing join the digit they lie in (or near);
+    specks away from every digit are dropped as noise.
+    """
+    if not boxes:
+        return []
+    height = writing_height(boxes)
+    small = [(b[3] - b[1]) < SPECK * height and (b[2] - b[0]) < SPECK * height for b in boxes]
+    if all(small):
+        small = [False] * len(boxes)  # nothing but dots: they are the drawing
+    groups = _merge_overlapping([[i] for i in range(len(boxes)) if not small[i]], boxes, same_digit)
+    for i in (i for i in range(len(boxes)) if small[i]):
+        host = _host_of(boxes[i], groups, boxes, height)
+        if host is not None:
+            host.append(i)
+    return sorted((sorted(g) for g in groups), key=lambda g: _union([boxes[i] for i in g])[0])
+
+
+def _host_of(speck: Box, groups: list[list[int]], boxes: Sequence[Box], height: float) -> list[int] | None:
+    """The digit a speck belongs to: the one whose box it lies in or nearest touches, if close enough."""
+    cx, cy = (speck[0] + speck[2]) / 2, (speck[1] + speck[3]) / 2
+    best, best_distance = None, 0.15 * height
+    for group in groups:
+        x0, y0, x1, y1 = _union([boxes[i] for i in group])
+        distance = np.hypot(max(x0 - cx, 0, cx - x1), max(y0 - cy, 0, cy - y1))
+        if distance <= best_distance:
+            best, best_distance = group, distance
+    return best
+
+
+def best_grouping(
+    units: list[list[int]], boxes: Sequence[Box], crop: Callable[[list[int]], np.ndarray], score: CropScorer
+) -> list[list[int]]:
+    """Choose which neighbouring units make one digit, by reading the candidates.
+
+    ``units`` are groups already known to be (parts of) one digit, left to
+    right. Every run of up to MAX_SPAN neighbours is a candidate digit; the
+    partition whose digits read best (the sum of their scores, less a
+    penalty for shapes far wider than a digit) wins, by dynamic programming.
+    """
+    n = len(units)
+    height = writing_height(boxes)
+    spans = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_SPAN) + 1)]
+    members = {(i, j): [p for u in units[i:j] for p in u] for i, j in spans}
+    scores = score([crop(members[s]) for s in spans])
+    value = {}
+    for (i, j), sc in zip(spans, scores, strict=True):
+        x0, _, x1, _ = _union([boxes[p] for p in members[(i, j)]])
+        too_wide = max(0.0, (x1 - x0) / max(height, 1) - WIDEST_DIGIT)
+        value[(i, j)] = float(sc) - WIDTH_PENALTY * too_wide
+    best = [0.0] + [-np.inf] * n
+    back = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - MAX_SPAN), j):
+            if best[i] + value[(i, j)] > best[j]:
+                best[j], back[j] = best[i] + value[(i, j)], i
+    cuts, j = [], n
+    while j > 0:
+        cuts.append((back[j], j))
+        j = back[j]
+    return [members[s] for s in reversed(cuts)]
+
+
+# --- cutting touching digits ------------------------------------------------------------------
+
+
+def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[int]:
+    """Columns (in ``ink``'s coordinates) where a blob of touching digits may be cut.
+
+    A blob wider than a digit is cut at the columns of least ink. With
+    ``generous`` (when a scorer will choose which cuts to keep) every clear
+    valley is offered; otherwise a blob about n digits wide is cut n-1 times,
+    each near where an even split would put the cut.
+    """
+    width = ink.shape[1]
+    if height <= 0 or width < (0.8 if generous else TOUCHING_ASPECT) * height:
+        return []
+    profile = np.convolve(ink.sum(0), np.ones(3) / 3, mode="same")
+    edge = max(1, int(MIN_DIGIT_WIDTH * height))
+    if generous:
+        inner = profile[edge : width - edge]
+        if inner.size < 3:
+            return []
+        limit = 0.5 * float(np.median(profile[profile > 0])) if (profile > 0).any() else 0.0
+        minima = [edge + i for i in range(1, inner.size - 1)
+                  if inner[i] <= inner[i - 1] and inner[i] <= inner[i + 1] and inner[i] <= limit]  # fmt: skip
+        cuts: list[int] = []
+        for c in sorted(minima, key=lambda c: profile[c]):  # deepest valleys first, kept apart
+            if all(abs(c - k) >= edge for k in cuts):
+                cuts.append(c)
+        return sorted(cuts)
+    parts = int(round(width / (0.75 * height)))
+    cuts, start = [], 0
+    for k in range(1, parts):
+        target = int(width * k / parts)
+        lo = max(start + edge, target - int(0.3 * height))
+        hi = min(width - edge, target + int(0.3 * height))
+        if hi > lo:
+            cuts.append(lo + int(np.argmin(profile[lo:hi])))
+            start = cuts[-1]
+    return cuts
+
+
+def ink_pieces(ink: np.ndarray, generous: bool = False) -> list[np.ndarray]:
+    """Boolean masks of the ink's connected blobs, blobs of touching digits cut apart."""
+    peak = float(ink.max()) if ink.size else 0.0
+    if peak <= 0:
+        return []
+    labels, count = label_components(ink / peak > INK_THRESHOLD)
+    labels = _grow_into_faint_ink(labels, ink / peak)
+    blobs = [labels == n for n in range(1, count + 1)]
+    height = writing_height([_box_of(b) for b in blobs])
+    pieces: list[np.ndarray] = []
+    for blob in blobs:
+        x0, _, x1, _ = _box_of(blob)
+        cuts = cut_columns(np.where(blob, ink, 0)[:, x0:x1], height, generous)
+        edges = [x0, *(x0 + c for c in cuts), x1]
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
+            part = np.zeros_like(blob)
+            part[:, a:b] = blob[:, a:b]
+            if part.any():
+                pieces.append(part)
+    return pieces
+
+
+def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segment]:
+    """Digits in an ink map ((H, W) in [0, 1], 1 = ink), left to right.
+
+    Without ``score``, geometry alone groups the blobs. With it, blobs are cut
+    at every clear valley and the candidate digits are read to decide which
+    pieces belong together (:func:`best_grouping`).
+    """
+    ink = np.asarray(ink, dtype=np.float32)
+    pieces = ink_pieces(ink, generous=score is not None)
+    if not pieces:
+        return []
+    boxes = [_box_of(p) for p in pieces]
+    if score is None:
+        return [_segment(g, pieces, boxes, ink) for g in group_pieces(boxes)]
+    # Only pieces that clearly share their extent are joined before reading.
+    groups = group_pieces(boxes, SURE_SAME_DIGIT)
+    if len(groups) > 1:
+
+        def crop(members: list[int]) -> np.ndarray:
+            return as_drawing(_segment(members, pieces, boxes, ink))
+
+        groups = best_grouping(groups, boxes, crop, score)
+    return [_segment(g, pieces, boxes, ink) for g in groups]
+
+
+def _segment(group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence[Box], ink: np.ndarray) -> Segment:
+    mask = np.any([pieces[i] for i in group], axis=0)
+    x0, y0, x1, y1 = _union([boxes[i] for i in group])
+    own = np.where(mask, ink, 0.0)[y0:y1, x0:x1]
+    return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)))
+
+
+def as_drawing(segment: Segment, margin: int = 4) -> np.ndarray:
+    """A segment's ink as a small dark-on-light uint8 drawing, the form ``preprocess`` reads."""
+    ink = np.pad(segment.ink, margin)
+    return (255 - np.clip(ink, 0, 1) * 255).round().astype(np.uint8)

@@ -1,0 +1,89 @@
+"""Numbers written the way people write them, composed from one writer's pen digits.
+
+A person writing "2026" keeps roughly one size, one slant and one pen, but
+the digits still vary in height (a 1 is narrow, a 7 may hang lower), the
+gaps are uneven, some digits touch or overlap a little, and the line drifts
+up or down. :func:`compose_number` reproduces that from real trajectories,
+and returns the strokes (what the window has) as well as the picture (what
+`mnist-desk predict --number` reads) and the true box of every digit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from training.pen_render import SUPERSAMPLE, PenStyle, draw_strokes, shape_strokes
+from training.pendigits import PenDigit
+
+
+@dataclass(frozen=True)
+class ComposedNumber:
+    text: str
+    image: np.ndarray  # (H, W) uint8, dark ink on white
+    strokes: list[np.ndarray]  # every stroke in image pixels, digit by digit, left to right
+    digit_of_stroke: list[int]  # which digit (0-based, left to right) each stroke belongs to
+    boxes: list[tuple[int, int, int, int]]  # each digit's ink box (x0, y0, x1, y1)
+    pen: float
+    touching: int  # how many neighbouring pairs were written touching or overlapping
+
+
+def compose_number(digits: Sequence[PenDigit], rng: np.random.Generator, height: int = 280) -> ComposedNumber:
+    """Write ``digits`` side by side on a canvas ``height`` px tall (width as needed)."""
+    size = rng.uniform(0.45, 0.7) * height
+    slant = rng.uniform(-0.3, 0.3)
+    pen = min(float(np.exp(rng.uniform(np.log(3), np.log(24)))), 0.2 * size)
+    tilt = math.tan(math.radians(rng.uniform(-6, 6)))  # the line drifts up or down
+    placed: list[list[np.ndarray]] = []
+    x = pen
+    touching = 0
+    for k, digit in enumerate(digits):
+        style = PenStyle(
+            height=size * rng.uniform(0.85, 1.15),
+            aspect=float(np.exp(rng.uniform(-0.1, 0.1))),
+            slant=slant + rng.uniform(-0.08, 0.08),
+            rotation=rng.uniform(-4, 4),
+            pen=pen,
+            smooth=False,
+            x=0.0,
+            y=0.0,
+        )
+        strokes = shape_strokes(digit.strokes, style, canvas=10 * height)  # a big canvas: never shrunk to fit
+        pts = np.concatenate(strokes)
+        # Natural gaps are a fifth of a digit's height; about one pair in four touches or overlaps.
+        gap = size * (rng.uniform(-0.08, 0.0) if rng.random() < 0.25 else rng.uniform(0.05, 0.4))
+        touching += int(k > 0 and gap <= 0)
+        dx = x - pts[:, 0].min() + (gap if k else 0)
+        baseline = 0.5 * height + tilt * x + rng.normal(0, 0.03 * size)
+        dy = baseline - (pts[:, 1].min() + pts[:, 1].max()) / 2
+        moved = [s + [dx, dy] for s in strokes]
+        placed.append(moved)
+        x = np.concatenate(moved)[:, 0].max()
+    allpts = np.concatenate([s for d in placed for s in d])
+    lo = allpts.min(0) - pen
+    width = int(math.ceil(allpts[:, 0].max() - lo[0] + pen))
+    top_room = allpts[:, 1].max() - lo[1] + pen
+    canvas_h = max(height, int(math.ceil(top_room)))
+    shift = np.array([-lo[0], -lo[1] + (canvas_h - top_room) / 2])
+    placed = [[s + shift for s in d] for d in placed]
+    big = Image.new("L", (width * SUPERSAMPLE, canvas_h * SUPERSAMPLE), 255)
+    strokes, owner, boxes = [], [], []
+    for k, digit_strokes in enumerate(placed):
+        draw_strokes(big, digit_strokes, pen, smooth=False, scale=SUPERSAMPLE)
+        pts = np.concatenate(digit_strokes)
+        boxes.append(tuple(int(v) for v in (*np.floor(pts.min(0) - pen / 2), *np.ceil(pts.max(0) + pen / 2))))
+        strokes += digit_strokes
+        owner += [k] * len(digit_strokes)
+    image = np.asarray(big.resize((width, canvas_h), Image.Resampling.BOX))
+    text = "".join(str(d.label) for d in digits)
+    return ComposedNumber(text, image, strokes, owner, boxes, pen, touching)
+
+
+def random_number(writer_digits: Sequence[PenDigit], length: int, rng: np.random.Generator) -> ComposedNumber:
+    """A number of ``length`` random digits, all written by the same writer."""
+    chosen = [writer_digits[int(i)] for i in rng.choice(len(writer_digits), length, replace=False)]
+    return compose_number(chosen, rng)

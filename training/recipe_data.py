@@ -1,0 +1,77 @@
+"""The data a recipe trains on, and the held-out data it is tuned on.
+
+Training: MNIST's training part, plus (as the recipe asks) synthetic canvas
+drawings, the pen digits of the training writers drawn several times, and
+non-digit drawings of the training kinds.
+
+Validation (fits the probability temperature and the "not a digit"
+threshold, never trained on): MNIST's validation part, the pen digits of the
+validation writers and non-digit drawings of the validation kinds, each
+drawn once on a full 280 px canvas, as the app reads a drawing.
+
+Test writers, test kinds and the MNIST test set appear in neither.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from training.data import NOT_A_DIGIT, Digits
+from training.negatives import TRAIN_KINDS, VALIDATION_KINDS, rendered_negatives
+from training.pen_render import CANVAS, rendered_digits
+from training.pendigits import TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
+
+# Seeds apart from every benchmark's, so the drawings they measure on are never trained on.
+PEN_SEED, NEGATIVE_SEED, VALIDATION_SEED = 101, 202, 303
+VALIDATION_NEGATIVES = 1100  # 100 drawings of each validation kind
+
+
+def training_set(
+    recipe, mnist_train: Digits, cache_dir: Path, log: Callable[[str], None] = print
+) -> tuple[Digits, dict[str, float]]:
+    """MNIST's training part plus what the recipe adds; and seconds spent making each addition."""
+    data, seconds = mnist_train, {}
+    if recipe.drawn:
+        from training.drawn import drawn_training_digits
+
+        started = time.perf_counter()
+        data = data.concat(drawn_training_digits(recipe.drawn, seed=1000 + recipe.seed, cache_dir=cache_dir))
+        seconds["drawn"] = time.perf_counter() - started
+    if recipe.pen_renders:
+        started = time.perf_counter()
+        writers = by_writers(read_pendigits(), TRAIN_WRITERS)
+        pen = rendered_digits(writers, recipe.pen_renders, seed=PEN_SEED + recipe.seed, cache_dir=cache_dir)
+        data = data.concat(pen)
+        seconds["pen_digits"] = time.perf_counter() - started
+        log(f"pen digits: {len(writers):,} of {len(TRAIN_WRITERS)} training writers, each drawn {recipe.pen_renders}x "
+            f"({seconds['pen_digits']:.1f} s)")  # fmt: skip
+    if recipe.negatives:
+        started = time.perf_counter()
+        images = rendered_negatives(
+            TRAIN_KINDS, recipe.negatives, seed=NEGATIVE_SEED + recipe.seed, cache_dir=cache_dir
+        )
+        data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"negatives:{len(images)}"))
+        seconds["negatives"] = time.perf_counter() - started
+        log(f"non-digits: {len(images):,} drawings of {len(TRAIN_KINDS)} kinds ({seconds['negatives']:.1f} s)")
+    return data, seconds
+
+
+@dataclass(frozen=True)
+class ValidationSets:
+    mnist: Digits
+    pen: Digits
+    negatives: np.ndarray  # (N, 28, 28) uint8 non-digit drawings
+
+
+def validation_sets(mnist_validation: Digits, cache_dir: Path | None) -> ValidationSets:
+    writers = by_writers(read_pendigits(), VALIDATION_WRITERS)
+    pen = rendered_digits(writers, 1, seed=VALIDATION_SEED, canvas=CANVAS, cache_dir=cache_dir)
+    negatives = rendered_negatives(
+        VALIDATION_KINDS, VALIDATION_NEGATIVES, seed=VALIDATION_SEED, canvas=CANVAS, cache_dir=cache_dir
+    )
+    return ValidationSets(mnist_validation, pen, negatives)
