@@ -19,6 +19,7 @@ import math
 import os
 import stat
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -276,18 +277,53 @@ def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
-def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
-    """Return the network input: float32 (28, 28) in [0, 1], white ink on black.
+@dataclass(frozen=True)
+class Transform:
+    """Where the 28x28 input's pixels came from in the image given to :func:`preprocess`.
 
-    Raises
-    ------
-    EmptyImageError
-        If the image has no ink (a blank canvas is reported, never classified).
-    TooSmallError
-        If the ink is a dot or speck too small to be a digit (an EmptyImageError too).
-    ImageError
-        If an array has a shape or type that is not an image.
+    Coordinates are pixel edges: pixel (r, c) spans [r, r + 1) x [c, c + 1).
+    Preprocessing crops the ink's box, scales it (the same factor on both axes
+    up to rounding) and shifts it, so the map is one scale and one offset per
+    axis: input point (y, x) is source point
+    ``(offset[0] + y * scale[0], offset[1] + x * scale[1])``.
+
+    Attributes
+    ----------
+    scale
+        Source pixels per input pixel, (rows, columns).
+    offset
+        The source point at the input's top-left corner (0, 0); may lie
+        outside the image (the input's margins cover no source pixels).
+    source_shape
+        (height, width) of the image given to :func:`preprocess_with_transform`.
     """
+
+    scale: tuple[float, float]
+    offset: tuple[float, float]
+    source_shape: tuple[int, int]
+
+    def to_source(self, y: float, x: float) -> tuple[float, float]:
+        """The source point (row, column) under input point (y, x)."""
+        return (self.offset[0] + y * self.scale[0], self.offset[1] + x * self.scale[1])
+
+    def to_input(self, row: float, column: float) -> tuple[float, float]:
+        """The input point (y, x) under source point (row, column)."""
+        return ((row - self.offset[0]) / self.scale[0], (column - self.offset[1]) / self.scale[1])
+
+    def rect_to_source(self, top: float, left: float, bottom: float, right: float) -> tuple[float, float, float, float]:
+        """An input rectangle (top, left, bottom, right), edges, as the source rectangle it covers."""
+        (y0, x0), (y1, x1) = self.to_source(top, left), self.to_source(bottom, right)
+        return (y0, x0, y1, x1)
+
+
+def _source_shape(image: Image.Image | np.ndarray) -> tuple[int, int]:
+    if isinstance(image, np.ndarray):
+        return (int(image.shape[0]), int(image.shape[1])) if image.ndim >= 2 else (0, 0)
+    return (image.height, image.width)
+
+
+def _preprocess(image: Image.Image | np.ndarray) -> tuple:
+    """The input, plus the crop's top-left, its scale and the placement, in ink-map pixels."""
     ink = ink_map(image)
     peak = float(ink.max()) if ink.size else 0.0
     if peak < MIN_CONTRAST:
@@ -319,10 +355,48 @@ def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
     new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))
     patch = Image.fromarray(crop.astype(np.float32), "F").resize((new_w, new_h), Image.Resampling.LANCZOS)
     patch_arr = np.clip(np.asarray(patch, dtype=np.float32), 0.0, 1.0)
-    return _place_by_centre_of_mass(patch_arr)
+    image28, placed = _place_by_centre_of_mass(patch_arr)
+    # The resize maps pixel edges linearly: input edge e of the patch is crop edge e * height / new_h.
+    return image28, (top, left), (height / new_h, width / new_w), placed, ink.shape
 
 
-def _place_by_centre_of_mass(patch: np.ndarray) -> np.ndarray:
+def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Return the network input: float32 (28, 28) in [0, 1], white ink on black.
+
+    Raises
+    ------
+    EmptyImageError
+        If the image has no ink (a blank canvas is reported, never classified).
+    TooSmallError
+        If the ink is a dot or speck too small to be a digit (an EmptyImageError too).
+    ImageError
+        If an array has a shape or type that is not an image.
+    """
+    return _preprocess(image)[0]
+
+
+def preprocess_with_transform(image: Image.Image | np.ndarray) -> tuple[np.ndarray, Transform]:
+    """:func:`preprocess`, and the :class:`Transform` from the input back to ``image``'s pixels.
+
+    The window uses it to draw a region of the 28x28 input (a receptive field,
+    a saliency map) on the canvas where those pixels came from.
+
+    Raises
+    ------
+    EmptyImageError, TooSmallError, ImageError
+        As :func:`preprocess`.
+    """
+    image28, (crop_top, crop_left), (scale_y, scale_x), (top28, left28), ink_shape = _preprocess(image)
+    source_shape = _source_shape(image)
+    # ink_map reads images larger than WORK_SIDE reduced by a whole factor
+    # (PIL's reduce: ink pixel j covers source pixels [j * k, (j + 1) * k)).
+    k = 1 if tuple(ink_shape) == source_shape else math.ceil(max(source_shape) / WORK_SIDE)
+    scale = (k * scale_y, k * scale_x)
+    offset = (k * (crop_top - top28 * scale_y), k * (crop_left - left28 * scale_x))
+    return image28, Transform(scale, offset, source_shape)
+
+
+def _place_by_centre_of_mass(patch: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
     out = np.zeros((SIDE, SIDE), dtype=np.float32)
     h, w = patch.shape
     total = float(patch.sum())
@@ -334,7 +408,7 @@ def _place_by_centre_of_mass(patch: np.ndarray) -> np.ndarray:
     left = int(np.clip(round(MNIST_CENTRE - cx), 0, SIDE - w))
     out[top : top + h, left : left + w] = patch
     peak = out.max()
-    return out / peak if peak > 0 else out
+    return (out / peak if peak > 0 else out), (top, left)
 
 
 def centre_of_mass(image28: np.ndarray) -> tuple[float, float]:
