@@ -18,14 +18,11 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from mnist_desk.colormap import diverging
 from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
 from mnist_desk.layer_info import StageInfo
+from mnist_desk.ui.stage_captions import ACTIVATION_NAMES
 
 SHOWN_CHANNELS = 3  # input channels of a conv unit shown as grids; the rest are summed in one line
 MIN_POINTS = 10.0  # text smaller than this does not read at the back of a classroom
 READABLE_CELL = 40.0  # a grid cell this wide holds "−0.00" at 8 points
-
-
-# How the views print a stage's nonlinearity.
-ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU", "gelu": "GELU"}
 
 
 def fmt(value: float, digits: int = 2) -> str:

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLa
 from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
 from mnist_desk.explain_fields import INPUT, SOFTMAX
 from mnist_desk.inference import Prediction
-from mnist_desk.layer_info import StageInfo, window_text
+from mnist_desk.layer_info import StageInfo
 from mnist_desk.ui.arithmetic_diagram import ArithmeticDiagram
 from mnist_desk.ui.arithmetic_slide import SlideView, source_map
+from mnist_desk.ui.stage_captions import window_caption
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # window positions per second on the slider
 DEFAULT_SPEED = 2  # index into SPEEDS: 2 per second, slow enough to follow aloud
@@ -46,7 +47,7 @@ class ArithmeticView(QWidget):
 
         self.title = QLabel(objectName="arithmeticTitle", wordWrap=True)
         title_font = QFont(self.title.font())
-        title_font.setPointSizeF(max(title_font.pointSizeF() * 1.25, 12.0))
+        title_font.setPointSizeF(max(title_font.pointSizeF() * 1.1, 11.0))  # one line in the window's panel
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.slide = SlideView()
@@ -276,7 +277,7 @@ class ArithmeticView(QWidget):
             )
         else:
             text = self.tr("{stage}, unit {channel}").format(stage=stage, channel=channel)
-        window = window_text(info)
+        window = window_caption(info)
         return f"{text} · {window}" if window else text
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API

@@ -20,9 +20,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QInputEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QTabletEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from mnist_desk.ui.canvas_overlay import CanvasOverlay
 from mnist_desk.ui.event_clock import EventClock, now_ms
-from mnist_desk.ui.opened_image import OpenedImage
+from mnist_desk.ui.opened_image import OpenedImage, fitted_box
 from mnist_desk.ui.paper import RESOLUTION, Paper, Sheet, Stroke, unpremultiply
+from mnist_desk.ui.placement import PaperMap
 
 MIN_BRUSH, MAX_BRUSH = 4, 80
 # Transparency is shown over a neutral checkerboard: white and black ink both show on it.
@@ -36,6 +38,8 @@ class DrawingCanvas(QWidget):
     # Emitted whenever the picture changes: every move of a stroke, undo, redo, clear, load.
     image_changed = Signal()
     history_changed = Signal()
+    # Emitted when the pen is lifted at the end of a stroke.
+    stroke_finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +56,8 @@ class DrawingCanvas(QWidget):
         # When the input that made the latest change happened (ms on event_clock.now_ms):
         # the start of the latency the status bar reports.
         self.changed_at = now_ms()
+        # What the explain views lay over the paper: a receptive field, a saliency map.
+        self.overlay = CanvasOverlay(self)
 
     # --- state --------------------------------------------------------------
 
@@ -90,6 +96,23 @@ class DrawingCanvas(QWidget):
             return sheet.source
         rgba = self._paper.rgba(side)
         return unpremultiply(rgba) if sheet.transparent else rgba[..., :3].copy()
+
+    def inference_paper_map(self, side: int) -> PaperMap:
+        """Where the pixels of :meth:`inference_input` (same ``side``) lie on the paper."""
+        sheet = self._paper.sheet()
+        if sheet is not None and not self._paper.strokes() and self._current is None:
+            height, width = sheet.source.height, sheet.source.width
+            top, left, h, w = fitted_box(width, height, RESOLUTION)
+            return PaperMap((h / height, w / width), (float(top), float(left)))
+        return PaperMap((RESOLUTION / side, RESOLUTION / side))
+
+    def is_drawing(self) -> bool:
+        """True while a stroke is being drawn (the pen is down)."""
+        return self._current is not None
+
+    def paper_rect(self) -> QRectF:
+        """The paper's square on the widget."""
+        return self._paper_rect()
 
     def set_brush_size(self, size: float) -> None:
         self.brush_size = float(np.clip(size, MIN_BRUSH, MAX_BRUSH))
@@ -166,6 +189,7 @@ class DrawingCanvas(QWidget):
         if self._current is not None:
             self._current = None
             self.history_changed.emit()
+            self.stroke_finished.emit()
 
     def _stamp(self, event: QInputEvent) -> None:
         self.changed_at = self._clock.event_time(event.timestamp())
@@ -205,6 +229,7 @@ class DrawingCanvas(QWidget):
             self._paint_checker(painter, rect)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(rect, self._paper.qimage())
+        self.overlay.paint(painter, rect)
         painter.setPen(QPen(self.palette().mid().color(), 1))
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
         painter.end()

@@ -1,4 +1,5 @@
-"""DrawingPanel: the canvas and its tools (brush size, eraser, undo, redo, clear)."""
+"""DrawingPanel: the canvas and its tools (brush size, eraser, undo, redo, clear),
+and under them the "Why this answer?" choices for the overlay on the canvas."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolButton, QVBoxLayout, QWidget
 
 from mnist_desk.ui.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+from mnist_desk.ui.saliency_controls import SaliencyControls
 
 # The slider never shrinks below this: at the window's minimum size it must
 # still be a slider one can aim at, not a stub.
@@ -40,9 +42,11 @@ class DrawingPanel(QWidget):
         tools.addWidget(self.brush_slider, 1)
         for button in (self.eraser_button, self.undo_button, self.redo_button, self.clear_button):
             tools.addWidget(button)
+        self.saliency = SaliencyControls()
         layout = QVBoxLayout(self)
         layout.addWidget(self.canvas, 1)
         layout.addLayout(tools)
+        layout.addWidget(self.saliency)
         self.retranslate()
         self.on_canvas_history_changed()
 

@@ -4,6 +4,9 @@ All tiles of a layer share one colour scale (shown in the legend), so a
 bright tile really is a strongly responding channel. Clicking a tile shows it
 enlarged beside the kernel weights that produced it: for ``conv1`` that is
 one 5x5 image per channel, where the learned edge and stroke detectors show.
+
+Pointing at a pixel of a tile or of the enlarged map names that unit
+(stage, channel, row, column): the window shows where its value comes from.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo
 from mnist_desk.ui.caption import Caption
 from mnist_desk.ui.image_tiles import PixelView, rgb_to_qimage
+from mnist_desk.ui.marked_view import MarkedPixelView
 from mnist_desk.ui.stage_captions import kernel_caption, map_caption, pool_caption, pool_placeholder
 
 # The captions never get narrower than this (the panel is wider at any window size).
@@ -41,12 +45,18 @@ class FeatureGrid(QWidget):
     """All channels of one layer as a grid of tiles, each labelled with its index."""
 
     tile_clicked = Signal(int)
+    # (channel, row, column) of the unit under the mouse / clicked
+    unit_hovered = Signal(int, int, int)
+    unit_clicked = Signal(int, int, int)
+    hover_left = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("featureGrid")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 200)
+        self.setMouseTracking(True)
+        self._hovered: tuple[int, int, int] | None = None
         # All channels, colour-mapped in one numpy call, stacked vertically in one
         # image: tile c is rows [c*h, (c+1)*h). One conversion per update instead
         # of one per channel keeps the GUI thread free while the user draws.
@@ -102,12 +112,44 @@ class FeatureGrid(QWidget):
         """Words this widget paints itself (tests check they are translated)."""
         return [self.placeholder()] if self._strip is None else []
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def unit_at(self, point: QPointF) -> tuple[int, int, int] | None:
+        """(channel, row, column) of the unit drawn at ``point``, or None between tiles."""
         self._layout()
+        w, h = self._tile_size
         for channel, rect in enumerate(self._rects):
-            if rect.contains(event.position()):
-                self.tile_clicked.emit(channel)
-                return
+            if rect.contains(point):
+                row = min(int((point.y() - rect.y()) / rect.height() * h), h - 1)
+                column = min(int((point.x() - rect.x()) / rect.width() * w), w - 1)
+                return channel, row, column
+        return None
+
+    def unit_point(self, channel: int, row: int, column: int) -> QPointF:
+        """The centre of unit (row, column) in the tile of ``channel``."""
+        rect = self.tile_rect(channel)
+        w, h = self._tile_size
+        return QPointF(rect.x() + (column + 0.5) * rect.width() / w, rect.y() + (row + 0.5) * rect.height() / h)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        unit = self.unit_at(event.position()) if self._strip is not None else None
+        if unit != self._hovered:
+            self._hovered = unit
+            if unit is None:
+                self.hover_left.emit()
+            else:
+                self.unit_hovered.emit(*unit)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        if self._hovered is not None:
+            self._hovered = None
+            self.hover_left.emit()
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        unit = self.unit_at(event.position())
+        if unit is not None:
+            self.tile_clicked.emit(unit[0])
+            if self._strip is not None:
+                self.unit_clicked.emit(*unit)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         self._layout()
@@ -210,6 +252,12 @@ def kernel_mosaic(kernels: np.ndarray) -> np.ndarray:
 class FeatureMapViewer(QWidget):
     """Pick a conv or pool layer; see all its channels, one enlarged, and the kernel behind it."""
 
+    # (stage, channel, row, column) of a unit pointed at in a tile or the enlarged map
+    unit_hovered = Signal(str, int, int, int)
+    unit_clicked = Signal(str, int, int, int)
+    hover_ended = Signal()
+    layer_changed = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("featureMaps")
@@ -224,8 +272,19 @@ class FeatureMapViewer(QWidget):
         self.layer_label.setBuddy(self.layer_selector)
         self.grid = FeatureGrid()
         self.grid.tile_clicked.connect(self.select_channel)
+        self.grid.unit_hovered.connect(lambda c, y, x: self.unit_hovered.emit(self.current_layer(), c, y, x))
+        self.grid.unit_clicked.connect(lambda c, y, x: self.unit_clicked.emit(self.current_layer(), c, y, x))
+        self.grid.hover_left.connect(self.hover_ended)
         self.legend = ColourLegend()
-        self.detail = PixelView("featureDetail", grid=True)
+        self.detail = MarkedPixelView("featureDetail", grid=True)
+        self.detail.pixel_hovered.connect(
+            lambda y, x: self.unit_hovered.emit(self.current_layer(), self._channel, y, x)
+        )
+        self.detail.pixel_clicked.connect(
+            lambda y, x: self.unit_clicked.emit(self.current_layer(), self._channel, y, x)
+        )
+        self.detail.hover_left.connect(self.hover_ended)
+        self._marked: tuple[str, int, int, int] | None = None
         self.kernel_view = PixelView("kernelView", grid=True)
         self.detail_caption = Caption("featureCaption", CAPTION_WIDTH)
         self.kernel_caption = Caption("kernelCaption", CAPTION_WIDTH)
@@ -253,7 +312,10 @@ class FeatureMapViewer(QWidget):
     def retranslate(self) -> None:
         self.layer_label.setText(self.tr("Layer:"))
         self.layer_selector.setToolTip(self.tr("The conv and pool layers of the network, input side first"))
-        self.grid.setToolTip(self.tr("Every channel of the layer; click one to enlarge it"))
+        self.grid.setToolTip(
+            self.tr("Every channel of the layer; point at a pixel to see where it comes from, click to open it")
+        )
+        self.detail.setToolTip(self.tr("Point at a pixel to see its receptive field; click it to see its arithmetic"))
         self._refresh()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
@@ -289,6 +351,16 @@ class FeatureMapViewer(QWidget):
     def set_current_layer(self, name: str) -> None:
         self.layer_selector.setCurrentIndex(self.layers().index(name))
 
+    def mark_unit(self, unit: tuple[str, int, int, int] | None) -> None:
+        """Outline one unit (stage, channel, row, column) on the enlarged map when it is the one shown."""
+        self._marked = unit
+        self._refresh_mark()
+
+    def _refresh_mark(self) -> None:
+        unit = self._marked
+        shown = unit is not None and unit[0] == self.current_layer() and unit[1] == self._channel
+        self.detail.set_region((unit[2], unit[3], unit[2] + 1, unit[3] + 1) if shown else None)
+
     def tile_count(self) -> int:
         return self.grid.tile_count()
 
@@ -300,6 +372,7 @@ class FeatureMapViewer(QWidget):
     def on_layer_selector_changed(self, _index: int) -> None:
         self._channel = 0
         self._refresh()
+        self.layer_changed.emit(self.current_layer())
 
     def select_channel(self, channel: int) -> None:
         self._channel = channel
@@ -329,6 +402,7 @@ class FeatureMapViewer(QWidget):
         self.detail.set_image(rgb_to_qimage(viridis(maps[channel], lo, hi)))
         self.detail_caption.setText(map_caption(stage, channel, maps))
         self._show_kernel(info, channel)
+        self._refresh_mark()
 
     def _show_kernel(self, info: StageInfo, channel: int) -> None:
         weights = self._kernels.get(info.name) if info.kind == "conv" else None

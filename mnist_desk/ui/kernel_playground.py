@@ -152,16 +152,18 @@ class KernelPlayground(QWidget):
         self.match_views = [SquareView(f"match{i}", grid=True) for i in range(MATCHES)]
         self.match_labels = [QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(MATCHES)]
 
-        choices = QHBoxLayout()
-        for label, widget in (
-            (self.kernel_label, self.kernel_choice),
-            (self.size_label, self.size_choice),
-            (self.padding_label, self.padding_choice),
-            (self.stride_label, self.stride_choice),
-        ):
-            choices.addWidget(label)
-            choices.addWidget(widget)
-        choices.addStretch(1)
+        # Two rows: the kernel on its own (its names are long), then size, padding and
+        # stride, so the playground fits the window's right-hand panel.
+        choices = QGridLayout()
+        choices.addWidget(self.kernel_label, 0, 0)
+        choices.addWidget(self.kernel_choice, 0, 1, 1, 5)
+        for column, (label, widget) in enumerate(
+            ((self.size_label, self.size_choice), (self.padding_label, self.padding_choice),
+             (self.stride_label, self.stride_choice))
+        ):  # fmt: skip
+            choices.addWidget(label, 1, 2 * column)
+            choices.addWidget(widget, 1, 2 * column + 1)
+        choices.setColumnStretch(6, 1)
         self.input_caption.setWordWrap(True)
         images = QHBoxLayout()
         images.addWidget(self.grid, 0, Qt.AlignmentFlag.AlignTop)
@@ -175,11 +177,13 @@ class KernelPlayground(QWidget):
         matches.addWidget(self.matches_caption, 0, 0, 1, MATCHES)
         for i, (view, label) in enumerate(zip(self.match_views, self.match_labels, strict=True)):
             view.setMinimumSize(64, 64)
-            view.setMaximumSize(140, 140)
+            view.setMaximumSize(110, 110)
             matches.addWidget(view, 1, i)
             matches.addWidget(label, 2, i, Qt.AlignmentFlag.AlignTop)
         matches.setRowStretch(3, 1)  # the kernels stay under their caption
-        body = QHBoxLayout()
+        matches.setColumnStretch(MATCHES, 1)  # the kernels stay together on the left
+        # The look-alikes under the images, not beside them: the window's panel is narrow.
+        body = QVBoxLayout()
         body.addLayout(images, 3)
         body.addLayout(matches, 1)
         layout = QVBoxLayout(self)

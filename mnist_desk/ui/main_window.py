@@ -9,20 +9,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
-from PySide6.QtWidgets import QGroupBox, QLabel, QMainWindow, QSplitter, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from mnist_desk.checkpoint import CheckpointError
 from mnist_desk.inference import Prediction, Predictor
-from mnist_desk.preprocess import load_image
+from mnist_desk.preprocess import Transform, load_image
 from mnist_desk.resources import resource_path
 from mnist_desk.ui import dialogs, language
+from mnist_desk.ui.detail_tabs import DetailTabs
 from mnist_desk.ui.drawing_panel import DrawingPanel
 from mnist_desk.ui.event_clock import now_ms
-from mnist_desk.ui.feature_maps import FeatureMapViewer
+from mnist_desk.ui.explain_wiring import ExplainWiring
 from mnist_desk.ui.files import dialog_folder, not_a_file_reason, path_from_url, remember_folder, shown, with_png_suffix
 from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model_file
+from mnist_desk.ui.network_overview import NetworkOverview
 from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
 from mnist_desk.ui.paper import RESOLUTION
+from mnist_desk.ui.placement import PaperMap, Placement
 from mnist_desk.ui.prediction_panel import PredictionPanel
 from mnist_desk.ui.window_menus import WindowMenus
 from mnist_desk.ui.worker import InferenceWorker
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
         # be wrong, not merely a few milliseconds behind.
         self._oldest_showable = 0
         self._input_times: dict[int, float] = {}  # request -> when its input event happened (now_ms)
+        self._paper_maps: dict[int, PaperMap] = {}  # request -> where its image lies on the paper
         self._latency: tuple[float, float] | None = None  # (inference, input to shown) in ms
         self.last_prediction: Prediction | None = None
         self._build_widgets()
@@ -106,17 +110,28 @@ class MainWindow(QMainWindow):
         self.prediction_label, self.confidence_label = self.results.prediction_label, self.results.confidence_label
         self.probability_bars, self.input_view = self.results.probability_bars, self.results.input_view
 
-        self.feature_maps = FeatureMapViewer()
-        self.maps_box = QGroupBox(objectName="mapsBox")
-        QVBoxLayout(self.maps_box).addWidget(self.feature_maps)
+        self.details = DetailTabs()
+        self.feature_maps = self.details.feature_maps
+        # The whole network across the top, as wide as the window: at the back of a
+        # classroom each stage needs the room.
+        self.overview = NetworkOverview()
+        self.explain = ExplainWiring(
+            self.worker, self.canvas, self.input_view, self.overview, self.details, self.drawing.saliency, self
+        )
+        self.explain.error_occurred.connect(self.on_worker_error_occurred)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         splitter.setChildrenCollapsible(False)  # a collapsed column would hide a view entirely
-        for widget, stretch in ((self.drawing, 4), (self.results, 3), (self.maps_box, 6)):
+        for widget, stretch in ((self.drawing, 4), (self.results, 3), (self.details, 6)):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
-        splitter.setSizes([470, 300, 510])  # a square canvas at the default size
-        self.setCentralWidget(splitter)
+        splitter.setSizes([430, 280, 570])  # a square canvas at the default size
+        central = QWidget(objectName="central")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.overview)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self.model_status = QLabel(objectName="modelStatus")
         self.device_status = QLabel(objectName="deviceStatus")
@@ -127,7 +142,6 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         """Set every text the window owns in the current language (the widgets do their own)."""
         self.menus.retranslate()
-        self.maps_box.setTitle(self.tr("Inside the network: feature maps and kernels"))
         self.model_status.setText(self.tr("Model: {model}").format(model=self.model_text()))
         self.device_status.setText(self.tr("Device: {device}").format(device=self.model.predictor.device_name))
         self._show_latency()
@@ -152,7 +166,7 @@ class MainWindow(QMainWindow):
 
     def _apply_model(self) -> None:
         """Point every view at the current model's architecture."""
-        self.feature_maps.set_architecture(self.model.map_stages, self.model.kernels)
+        self.explain.set_model(self.model)
         self.retranslate()
         self._request_inference(fresh_start=True)
 
@@ -229,12 +243,14 @@ class MainWindow(QMainWindow):
         self._jobs[self.worker.run_job(job)] = (on_done, on_failed)
 
     def on_worker_job_finished(self, job_id: int, result: object) -> None:
-        on_done, _ = self._jobs.pop(job_id)
-        on_done(result)
+        if job_id in self._jobs:  # the explain views' jobs are theirs to handle
+            on_done, _ = self._jobs.pop(job_id)
+            on_done(result)
 
     def on_worker_job_failed(self, job_id: int, exc: Exception) -> None:
-        _, on_failed = self._jobs.pop(job_id)
-        on_failed(exc)
+        if job_id in self._jobs:
+            _, on_failed = self._jobs.pop(job_id)
+            on_failed(exc)
 
     @property
     def latest_request(self) -> int:
@@ -255,13 +271,19 @@ class MainWindow(QMainWindow):
         image = None if self.canvas.is_blank() else self.canvas.inference_input(INFERENCE_SIDE)
         self._latest_request = self.worker.submit(image)
         self._input_times[self._latest_request] = now_ms() if input_time is None else input_time
+        if image is not None:
+            self._paper_maps[self._latest_request] = self.canvas.inference_paper_map(INFERENCE_SIDE)
         if fresh_start:
             self._oldest_showable = self._latest_request
 
-    def on_worker_prediction_ready(self, sequence: int, prediction: Prediction | None) -> None:
-        input_time = self._input_times.get(sequence)
+    def on_worker_prediction_ready(
+        self, sequence: int, prediction: Prediction | None, transform: Transform | None = None
+    ) -> None:
+        input_time, paper_map = self._input_times.get(sequence), self._paper_maps.get(sequence)
         for done in [s for s in self._input_times if s <= sequence]:
             del self._input_times[done]
+        for done in [s for s in self._paper_maps if s <= sequence]:
+            del self._paper_maps[done]
         if sequence <= self.shown_request or sequence < self._oldest_showable:
             return
         # A result one mouse move behind the newest is still shown: while drawing
@@ -271,6 +293,8 @@ class MainWindow(QMainWindow):
         self.last_prediction = prediction
         self.results.show_prediction(prediction)
         self.feature_maps.set_prediction(prediction)
+        placement = None if transform is None or paper_map is None else Placement(transform, paper_map)
+        self.explain.show_prediction(prediction, placement)
         if prediction is None:
             self._latency = None
         elif input_time is not None:

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from mnist_desk.colormap import viridis
 from mnist_desk.explain_fields import INPUT, SOFTMAX
 from mnist_desk.inference import Prediction
-from mnist_desk.layer_info import StageInfo, shape_text, window_text
+from mnist_desk.layer_info import StageInfo, shape_text
 from mnist_desk.ui.image_tiles import grey_to_qimage, rgb_to_qimage
+from mnist_desk.ui.stage_captions import activation_name, stage_kind, window_caption
 
 TILES = 3  # feature maps drawn per stack: enough to read as "many", few enough to see each
 MIN_CAPTION_POINTS = 8.0
@@ -68,7 +69,7 @@ class NetworkOverview(QWidget):
         super().__init__(parent)
         self.setObjectName("networkOverview")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumSize(420, 150)
+        self.setMinimumSize(420, 120)
         self.setMouseTracking(True)
         self._columns: list[Column] = []
         self._images: dict[str, list[QImage]] = {}
@@ -187,7 +188,8 @@ class NetworkOverview(QWidget):
         return -1
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(max(80 * len(self._columns), 600), 220)
+        # A strip across the window: tall enough for the tiles to read, short enough to leave the canvas its height.
+        return QSize(max(80 * len(self._columns), 600), 150)
 
     # --- events ---------------------------------------------------------------------
 
@@ -220,21 +222,13 @@ class NetworkOverview(QWidget):
                 return self.tr("The 28×28 image the network reads")
             return self.tr("The ten probabilities: softmax of the last layer's outputs")
         info = column.info
-        kinds = {
-            "conv": self.tr("convolution"),
-            "pool": self.tr("pooling ({pool})").format(pool=info.pool),
-            "global_pool": self.tr("global pooling ({pool})").format(pool=info.pool),
-            "flatten": self.tr("flatten: the maps laid out as one vector"),
-            "fc": self.tr("fully connected"),
-            "dropout": self.tr("dropout (passes everything through when predicting)"),
-        }
-        parts = [kinds.get(info.kind, info.kind)]
-        if window_text(info):
-            parts.append(window_text(info))
+        parts = [stage_kind(info)]
+        if window_caption(info):
+            parts.append(window_caption(info))
         if info.batchnorm:
             parts.append(self.tr("BatchNorm"))
         if info.activation:
-            parts.append(info.activation)
+            parts.append(activation_name(info.activation))
         return self.tr("{name}: {what}\n{shape_in} → {shape_out}, {parameters} parameters").format(
             name=info.name,
             what=", ".join(parts),

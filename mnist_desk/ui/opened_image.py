@@ -66,9 +66,17 @@ def _border(rgb: np.ndarray) -> np.ndarray:
     return np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
 
 
+def fitted_box(width: int, height: int, side: int) -> tuple[int, int, int, int]:
+    """Where a ``width`` x ``height`` image lies on the ``side`` x ``side`` paper: (top, left, height, width)."""
+    scale = side / max(width, height)
+    w, h = max(1, round(width * scale)), max(1, round(height * scale))
+    return (side - h) // 2, (side - w) // 2, h, w
+
+
 def _fit(image: Image.Image, side: int) -> Image.Image:
     scale = side / max(image.width, image.height)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    _, _, h, w = fitted_box(image.width, image.height, side)
+    size = (w, h)
     resample = Image.Resampling.NEAREST if scale >= PIXELATED_SCALE else Image.Resampling.LANCZOS
     return image.resize(size, resample, reducing_gap=3.0 if scale < 1 else None)
 
@@ -111,10 +119,9 @@ def fit_to_paper(image: Image.Image, side: int) -> OpenedImage:
         fitted = np.asarray(_fit(Image.fromarray(rgb), side).convert("RGBA"))
     pixels = np.empty((side, side, 4), np.uint8)
     pixels[:] = paper
-    h, w = fitted.shape[:2]
-    top, left = (side - h) // 2, (side - w) // 2
+    top, left, h, w = fitted_box(image.width, image.height, side)
     pixels[top : top + h, left : left + w] = fitted
     return OpenedImage(image, pixels, paper, ink, transparent)
 
 
-__all__ = ["OpenedImage", "fit_to_paper", "uses_alpha"]
+__all__ = ["OpenedImage", "fit_to_paper", "fitted_box", "uses_alpha"]

@@ -1,6 +1,11 @@
 """PredictionPanel: the answer in large type, how sure it is, the ten bars, and
 the 28x28 image the network read. Shows a :class:`Prediction` (or None for an
 empty canvas) in the current language, and again when the language changes.
+
+Three looks: a sure answer ("7", "99.6 % sure"); an unsure one, greyed with a
+question mark ("7?", "Not sure: 64 %"); and "Not a digit" when the network
+rejects the drawing (``Prediction.not_a_digit``): the nearest digit faint
+underneath, the bars faded and stamped as not trusted.
 """
 
 from __future__ import annotations
@@ -11,11 +16,14 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
 from mnist_desk.ui.caption import Caption
-from mnist_desk.ui.image_tiles import PixelView, grey_to_qimage
+from mnist_desk.ui.image_tiles import grey_to_qimage
+from mnist_desk.ui.marked_view import MarkedPixelView
 from mnist_desk.ui.probability_bars import CONFIDENT, ProbabilityBars
 
 # The middle column's captions never get narrower than this.
 CAPTION_WIDTH = 200
+ANSWER_POINTS = 40  # the digit, readable across a classroom
+REJECT_POINTS = 24  # "Not a digit": a sentence, smaller so it fits the column in any language
 
 
 def percent(value: float) -> str:
@@ -28,16 +36,18 @@ class PredictionPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("predictionPanel")
         self.prediction_label = QLabel(objectName="predictionLabel", alignment=Qt.AlignmentFlag.AlignCenter)
-        font = QFont(self.font())
-        font.setPointSize(40)
-        font.setBold(True)
-        self.prediction_label.setFont(font)
+        self._answer_font = QFont(self.font())
+        self._answer_font.setPointSize(ANSWER_POINTS)
+        self._answer_font.setBold(True)
+        self._reject_font = QFont(self._answer_font)
+        self._reject_font.setPointSize(REJECT_POINTS)
+        self.prediction_label.setFont(self._answer_font)
         self.prediction_label.setMinimumHeight(72)
         self.confidence_label = Caption("confidenceLabel", CAPTION_WIDTH)
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.probability_bars = ProbabilityBars()
         self.input_caption = Caption("inputCaption", CAPTION_WIDTH)
-        self.input_view = PixelView("inputView", grid=True)
+        self.input_view = MarkedPixelView("inputView", grid=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prediction_label)
         layout.addWidget(self.confidence_label)
@@ -70,6 +80,10 @@ class PredictionPanel(QWidget):
         """Show a result, or None: nothing to classify."""
         self._prediction = prediction
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
+        rejected = prediction is not None and prediction.not_a_digit
+        self.prediction_label.setFont(self._reject_font if rejected else self._answer_font)
+        self.confidence_label.setEnabled(not rejected)  # greyed: the nearest digit is no answer
+        self.probability_bars.set_distrust(self.tr("Not trusted: the network sees no digit here") if rejected else "")
         if prediction is None:
             self.prediction_label.setText("—")
             self.prediction_label.setEnabled(True)
@@ -77,6 +91,14 @@ class PredictionPanel(QWidget):
             self.input_view.set_image(None, self.tr("Nothing drawn yet"))
             return
         digit, confidence = prediction.digit, prediction.confidence
+        self.input_view.set_image(grey_to_qimage(prediction.input))
+        if rejected:
+            self.prediction_label.setText(self.tr("Not a digit"))
+            self.prediction_label.setEnabled(True)
+            self.confidence_label.setText(
+                self.tr("nearest: {digit} ({percent})").format(digit=digit, percent=percent(confidence))
+            )
+            return
         sure = confidence >= CONFIDENT
         self.prediction_label.setText(str(digit) if sure else f"{digit}?")
         self.prediction_label.setEnabled(sure)  # greyed out: the palette's way to say "tentative"
@@ -84,7 +106,6 @@ class PredictionPanel(QWidget):
             self.confidence_label.setText(self.tr("{percent} sure").format(percent=percent(confidence)))
         else:
             self.confidence_label.setText(self.tr("Not sure: {percent}").format(percent=percent(confidence)))
-        self.input_view.set_image(grey_to_qimage(prediction.input))
 
 
 __all__ = ["PredictionPanel", "percent"]

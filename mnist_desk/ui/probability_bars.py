@@ -2,14 +2,16 @@
 
 Colours come from the palette, so the widget follows light and dark themes.
 A low-confidence answer paints its top bar in the palette's mid tone rather
-than the highlight: the widget itself says "not sure".
+than the highlight: the widget itself says "not sure". Probabilities that are
+not to be trusted at all (the network sees no digit) are all drawn in that
+grey, faded, with a caption across them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 # Below this the top class is shown as a guess, not an answer. The bundled
@@ -29,6 +31,20 @@ class ProbabilityBars(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(220, 10 * 20)
         self._probabilities: np.ndarray | None = None
+        self._distrust = ""  # the caption painted across untrusted bars ("" when trusted)
+
+    def set_distrust(self, caption: str) -> None:
+        """Mark the bars as not trusted, with ``caption`` across them; "" trusts them again."""
+        if caption != self._distrust:
+            self._distrust = caption
+            self.update()
+
+    def trusted(self) -> bool:
+        return not self._distrust
+
+    def painted_texts(self) -> list[str]:
+        """Words this widget paints itself (tests check they are translated)."""
+        return [self._distrust] if self._distrust and self._probabilities is not None else []
 
     def probabilities(self) -> np.ndarray | None:
         return None if self._probabilities is None else self._probabilities.copy()
@@ -64,7 +80,7 @@ class ProbabilityBars(QWidget):
         painter.setFont(font)
         probs = self._probabilities
         top = int(np.argmax(probs)) if probs is not None else -1
-        confident = probs is not None and probs[top] >= CONFIDENT
+        confident = probs is not None and probs[top] >= CONFIDENT and not self._distrust
         texts = self.texts()
         for digit in range(10):
             y = digit * row_h
@@ -78,12 +94,15 @@ class ProbabilityBars(QWidget):
                     colour = palette.highlight().color() if confident else palette.mid().color()
                 else:
                     colour = palette.dark().color()
+                if self._distrust:
+                    colour = palette.mid().color()
+                    colour.setAlpha(140)
                 painter.setBrush(colour)
                 painter.drawRoundedRect(fill, 3, 3)
             emphasise = digit == top
             font.setBold(emphasise)
             painter.setFont(font)
-            painter.setPen(palette.windowText().color())
+            painter.setPen(palette.placeholderText().color() if self._distrust else palette.windowText().color())
             painter.drawText(
                 QRectF(0, y, label_w - 4, row_h),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -94,4 +113,22 @@ class ProbabilityBars(QWidget):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 texts[digit],
             )
+        if self._distrust and probs is not None:
+            self._paint_distrust(painter, font)
         painter.end()
+
+    def _paint_distrust(self, painter: QPainter, font: QFont) -> None:
+        """The caption in a framed box across the middle of the bars: a stamp, not a footnote."""
+        palette = self.palette()
+        caption = QFont(font)
+        caption.setBold(True)
+        caption.setPointSizeF(max(font.pointSizeF(), 10.0))
+        painter.setFont(caption)
+        width = self.width() - 16
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        needed = QFontMetricsF(caption).boundingRect(QRectF(0, 0, width - 16, self.height()), flags, self._distrust)
+        box = QRectF(8, (self.height() - needed.height()) / 2 - 8, width, needed.height() + 16)
+        painter.setPen(QPen(palette.windowText().color(), 1.5))
+        painter.setBrush(palette.window())
+        painter.drawRoundedRect(box, 6, 6)
+        painter.drawText(box.adjusted(8, 8, -8, -8), flags, self._distrust)

@@ -28,12 +28,60 @@ def _map_size(shape: tuple[int, ...]) -> str:
     return _pair((shape[1], shape[2])) if len(shape) == 3 else "×".join(map(str, shape))
 
 
-def padding_text(info: StageInfo) -> str:
-    """The padding in words: "no padding", "“same” padding", "padding 2"."""
+# How the views print a stage's nonlinearity (the names of the lecture notes, in every language).
+ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU", "gelu": "GELU"}
+
+
+def activation_name(name: str) -> str:
+    return ACTIVATION_NAMES.get(name, name)
+
+
+def window_caption(info: StageInfo) -> str:
+    """A stage's window in a few words: "5×5, stride 1, “same” padding", "2×2 max pool, stride 2, no padding".
+
+    The translated counterpart of :func:`mnist_desk.layer_info.window_text`; "" for stages without a window.
+    """
+    if info.kernel is None or info.stride is None:
+        return ""
+    window = _pair(info.kernel)
+    if info.pool == "max":
+        window = QCoreApplication.translate("StageCaptions", "{window} max pool").format(window=window)
+    elif info.pool == "avg":
+        window = QCoreApplication.translate("StageCaptions", "{window} average pool").format(window=window)
+    text = QCoreApplication.translate("StageCaptions", "{window}, stride {stride}, {padding}")
+    return text.format(window=window, stride=_stride(info), padding=padding_text(info, short=True))
+
+
+def stage_kind(info: StageInfo) -> str:
+    """What kind of layer a stage is, in words ("convolution", "max pooling" ...)."""
+    if info.kind == "pool":
+        if info.pool == "max":
+            return QCoreApplication.translate("StageCaptions", "max pooling")
+        return QCoreApplication.translate("StageCaptions", "average pooling")
+    if info.kind == "global_pool":
+        if info.pool == "max":
+            return QCoreApplication.translate("StageCaptions", "global max pooling")
+        return QCoreApplication.translate("StageCaptions", "global average pooling")
+    kinds = {
+        "conv": QCoreApplication.translate("StageCaptions", "convolution"),
+        "flatten": QCoreApplication.translate("StageCaptions", "flatten: the maps laid out as one vector"),
+        "fc": QCoreApplication.translate("StageCaptions", "fully connected"),
+        "dropout": QCoreApplication.translate("StageCaptions", "dropout (passes everything through when predicting)"),
+    }
+    return kinds.get(info.kind, info.kind)
+
+
+def padding_text(info: StageInfo, short: bool = False) -> str:
+    """The padding in words: "no padding (“valid”)", "“same” padding (the size is kept)", "padding 2";
+    ``short`` leaves out the explanations in brackets."""
     name = padding_name(info)
     if name == "valid":
+        if short:
+            return QCoreApplication.translate("StageCaptions", "no padding")
         return QCoreApplication.translate("StageCaptions", "no padding (“valid”)")
     if name == "same":
+        if short:
+            return QCoreApplication.translate("StageCaptions", "“same” padding")
         return QCoreApplication.translate("StageCaptions", "“same” padding (the size is kept)")
     if name == "full":
         return QCoreApplication.translate("StageCaptions", "“full” padding")
@@ -131,4 +179,14 @@ def map_caption(layer: str, channel: int, maps: np.ndarray) -> str:
     )
 
 
-__all__ = ["kernel_caption", "map_caption", "padding_text", "pool_caption", "pool_placeholder"]
+__all__ = [
+    "ACTIVATION_NAMES",
+    "activation_name",
+    "kernel_caption",
+    "map_caption",
+    "padding_text",
+    "pool_caption",
+    "pool_placeholder",
+    "stage_kind",
+    "window_caption",
+]

@@ -9,11 +9,19 @@ request's sequence number so the window can tell stale from fresh.
 The same thread runs the slow one-off jobs the window must not wait for:
 loading a checkpoint, decoding and scaling an image file. They run in order,
 each exactly once, ahead of the next inference request.
+
+Last come the *latest-wins* jobs (:meth:`InferenceWorker.run_latest`): the
+explain views' work for the result on screen (saliency, the overview's
+vectors, one unit's arithmetic). Each kind keeps only its newest request, and
+they run only when no inference request is waiting, so explaining never
+delays the bars while the user draws.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -22,14 +30,15 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from mnist_desk.inference import Prediction, Predictor
-from mnist_desk.preprocess import EmptyImageError
+from mnist_desk.preprocess import EmptyImageError, Transform, preprocess_with_transform
 
 WARM_UP_PASSES = 3
 
 
 class InferenceWorker(QObject):
-    # (sequence number, Prediction or None for an empty canvas)
-    prediction_ready = Signal(int, object)
+    # (sequence number, Prediction or None for an empty canvas, the preprocessing's
+    # Transform from the 28x28 input back to the submitted image, or None)
+    prediction_ready = Signal(int, object, object)
     error_occurred = Signal(str)
     # (job id, its return value) and (job id, the exception it raised)
     job_finished = Signal(int, object)
@@ -44,6 +53,7 @@ class InferenceWorker(QObject):
         self._pending: tuple[int, Any] | None = None
         self._sequence = 0
         self._jobs: deque[tuple[int, Callable[[], Any]]] = deque()
+        self._latest: dict[str, tuple[int, Callable[[], Any]]] = {}  # kind -> its newest job
         self._job_ids = 0
         self._thread = QThread()
         self._thread.setObjectName("InferenceThread")
@@ -94,6 +104,22 @@ class InferenceWorker(QObject):
         self._wake.emit()
         return job_id
 
+    def run_latest(self, kind: str, job: Callable[[], Any]) -> int:
+        """Run ``job()`` when no inference request is waiting; replaces a waiting job of the same ``kind``.
+
+        Returns
+        -------
+        int
+            The job's id, carried by :attr:`job_finished` or :attr:`job_failed`. A
+            replaced job never runs and never reports.
+        """
+        with self._lock:
+            self._job_ids += 1
+            job_id = self._job_ids
+            self._latest[kind] = (job_id, job)
+        self._wake.emit()
+        return job_id
+
     @Slot()
     def _warm_up(self) -> None:
         # The first forward pass through a fresh model is slow (110 ms against
@@ -118,17 +144,36 @@ class InferenceWorker(QObject):
                 continue
             with self._lock:
                 if self._pending is None:
-                    return
-                (sequence, image), self._pending = self._pending, None
-                predictor = self._predictor
+                    if not self._latest:
+                        return
+                    kind = next(iter(self._latest))
+                    latest = self._latest.pop(kind)
+                else:
+                    latest = None
+                    (sequence, image), self._pending = self._pending, None
+                    predictor = self._predictor
+            if latest is not None:
+                self._run(*latest)
+                continue
             try:
-                prediction: Prediction | None = None if image is None else predictor.predict(image)
+                prediction, transform = self._predict(predictor, image)
             except EmptyImageError:
-                prediction = None
+                prediction, transform = None, None
             except Exception as exc:  # noqa: BLE001 - any failure must reach the window, not kill the thread
                 self.error_occurred.emit(str(exc))
                 continue
-            self.prediction_ready.emit(sequence, prediction)
+            self.prediction_ready.emit(sequence, prediction, transform)
+
+    @staticmethod
+    def _predict(predictor: Predictor, image: Any) -> tuple[Prediction | None, Transform | None]:
+        """``Predictor.predict``, keeping the preprocessing's transform (the window maps
+        receptive fields and saliency back onto the canvas with it)."""
+        if image is None:
+            return None, None
+        started = time.perf_counter()
+        image28, transform = preprocess_with_transform(image)
+        prediction = predictor.predict_input(image28)
+        return dataclasses.replace(prediction, seconds=time.perf_counter() - started), transform
 
     def _run(self, job_id: int, job: Callable[[], Any]) -> None:
         try:
@@ -143,5 +188,6 @@ class InferenceWorker(QObject):
         with self._lock:
             self._pending = None
             self._jobs.clear()
+            self._latest.clear()
         self._thread.quit()
         self._thread.wait()

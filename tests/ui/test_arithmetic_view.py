@@ -52,7 +52,7 @@ def test_selecting_a_unit_shows_its_arithmetic(qtbot: QtBot, view: ArithmeticVie
     assert lines[-1].endswith(fmt(result.value, 3))
     assert any(line.startswith("BatchNorm") for line in lines) and any(line.startswith("ReLU(") for line in lines)
     assert "(p − 0.1307) / 0.3081" in lines[0]  # conv1 reads the normalised image, and says so
-    assert view.title.text() == "conv1, channel 5, position (10, 12) · 5×5, stride 1, same"
+    assert view.title.text() == "conv1, channel 5, position (10, 12) · 5×5, stride 1, “same” padding"
     assert not view.slide.isHidden() and view.slide.captions() == ("the input image, 28×28", "conv1, channel 5, 28×28")
 
 
@@ -129,7 +129,7 @@ def test_changing_the_model_updates_the_view(view: ArithmeticView, predictor: Pr
     image[6:22, 12:16] = 1.0
     view.unit_requested.connect(lambda s, c, y, x: view.set_arithmetic(unit_arithmetic(model, image, s, c, y, x)))
     view.select_unit("conv1", 0, 3, 3)
-    assert view.title.text().endswith("5×5, stride 1, valid")
+    assert view.title.text().endswith("5×5, stride 1, no padding")
     assert view.diagram.result().window == (3, 3, 8, 8)
 
 

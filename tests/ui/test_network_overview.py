@@ -78,8 +78,8 @@ def test_clicking_a_column_emits_its_stage(qtbot: QtBot, overview: NetworkOvervi
 
 def test_tooltips_describe_each_stage_from_its_modules(overview: NetworkOverview):
     overview.set_architecture(describe_stages(build_model("default")))
-    assert "7×7 max, stride 7, valid" in overview.tooltip("pool3")
-    assert "5×5, stride 1, same" in overview.tooltip("conv1") and "BatchNorm" in overview.tooltip("conv1")
+    assert "7×7 max pool, stride 7, no padding" in overview.tooltip("pool3")
+    assert "5×5, stride 1, “same” padding" in overview.tooltip("conv1") and "BatchNorm" in overview.tooltip("conv1")
     assert "1,290" in overview.tooltip("fc1")  # 128 * 10 + 10 parameters
     overview.set_architecture(describe_stages(build_model("deep-dropout")))
     assert "drop1" in overview.stage_names()

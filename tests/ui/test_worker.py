@@ -1,8 +1,17 @@
 """InferenceWorker on its own: latest request wins, failures reach the window."""
 
+import threading
+
 import numpy as np
 
+from mnist_desk.preprocess import preprocess
 from mnist_desk.ui.worker import InferenceWorker
+
+
+def drawn_one() -> np.ndarray:
+    canvas = np.full((280, 280), 255, np.uint8)
+    canvas[60:220, 130:150] = 0  # a "1"
+    return canvas
 
 
 class BrokenPredictor:
@@ -19,11 +28,11 @@ def test_a_failing_model_is_reported_not_fatal(qtbot):
     worker.error_occurred.connect(errors.append)
     try:
         with qtbot.waitSignal(worker.error_occurred, timeout=5000):
-            worker.submit(np.full((280, 280), 0, np.uint8))
+            worker.submit(drawn_one())
         assert errors and all("the model is broken" in e for e in errors)
         # The thread survived: it still answers.
         with qtbot.waitSignal(worker.error_occurred, timeout=5000):
-            worker.submit(np.full((280, 280), 0, np.uint8))
+            worker.submit(drawn_one())
     finally:
         worker.stop()
 
@@ -31,13 +40,61 @@ def test_a_failing_model_is_reported_not_fatal(qtbot):
 def test_a_burst_of_requests_runs_the_newest_and_reports_in_order(qtbot, predictor):
     worker = InferenceWorker(predictor)
     results: list[int] = []
-    worker.prediction_ready.connect(lambda sequence, _prediction: results.append(sequence))
+    worker.prediction_ready.connect(lambda sequence, _prediction, _transform: results.append(sequence))
     try:
-        canvas = np.full((280, 280), 255, np.uint8)
-        canvas[60:220, 130:150] = 0  # a "1"
-        sequences = [worker.submit(canvas) for _ in range(200)]
+        sequences = [worker.submit(drawn_one()) for _ in range(200)]
         qtbot.waitUntil(lambda: bool(results) and results[-1] == sequences[-1], timeout=10_000)
         assert results == sorted(results)
         assert len(results) < len(sequences)  # pending requests were replaced, not queued
+    finally:
+        worker.stop()
+
+
+def test_a_prediction_comes_with_the_transform_of_its_preprocessing(qtbot, predictor):
+    worker = InferenceWorker(predictor)
+    try:
+        with qtbot.waitSignal(worker.prediction_ready, timeout=10_000) as blocker:
+            worker.submit(drawn_one())
+        _, prediction, transform = blocker.args
+        assert np.array_equal(prediction.input, preprocess(drawn_one()))
+        top, left = transform.to_source(*np.argwhere(prediction.input > 0.5).min(axis=0))
+        assert 50 <= top <= 70 and 120 <= left <= 140  # the bar's top-left corner on the 280 px canvas
+        with qtbot.waitSignal(worker.prediction_ready, timeout=10_000) as blocker:
+            worker.submit(None)
+        assert blocker.args[1:] == [None, None]
+    finally:
+        worker.stop()
+
+
+class RecordingPredictor:
+    """The real predictor, noting each prediction in ``order`` on the worker thread itself."""
+
+    def __init__(self, predictor, order: list[str]) -> None:
+        self._predictor, self._order = predictor, order
+
+    def predict_input(self, image28):
+        if image28.sum() > 30:  # not the warm-up's little stroke (24 pixels of ink; the "1" has 40)
+            self._order.append("prediction")
+        return self._predictor.predict_input(image28)
+
+
+def test_latest_jobs_wait_for_predictions_and_only_the_newest_of_a_kind_runs(qtbot, predictor):
+    order: list[str] = []
+    worker = InferenceWorker(RecordingPredictor(predictor, order))
+    finished: dict[int, object] = {}
+    worker.job_finished.connect(lambda job_id, result: finished.__setitem__(job_id, result))
+    gate = threading.Event()
+    try:
+        # Hold the worker in a one-off job while the requests pile up behind it.
+        worker.run_job(lambda: gate.wait(5))
+        first = worker.run_latest("saliency", lambda: order.append("old saliency") or "old")
+        newest = worker.run_latest("saliency", lambda: order.append("saliency") or "new")
+        vectors = worker.run_latest("vectors", lambda: order.append("vectors") or "vectors")
+        worker.submit(drawn_one())
+        gate.set()
+        qtbot.waitUntil(lambda: newest in finished and vectors in finished, timeout=10_000)
+        assert first not in finished and "old saliency" not in order  # replaced: never ran, never reported
+        assert finished[newest] == "new"
+        assert order == ["prediction", "saliency", "vectors"]  # the waiting prediction first
     finally:
         worker.stop()

@@ -196,6 +196,33 @@
     </message>
 </context>
 <context>
+    <name>DetailTabs</name>
+    <message>
+        <source>Feature maps and kernels</source>
+        <translation>特征图与卷积核</translation>
+    </message>
+    <message>
+        <source>Every channel of a conv or pool layer, and the kernels that made them</source>
+        <translation>卷积层或池化层的每个通道，以及生成它们的卷积核</translation>
+    </message>
+    <message>
+        <source>How a value is computed</source>
+        <translation>一个值是怎样算出来的</translation>
+    </message>
+    <message>
+        <source>Click a pixel of a feature map, or a stage of the overview, to see its arithmetic</source>
+        <translation>点击特征图中的一个像素，或总览中的一层，查看它的运算</translation>
+    </message>
+    <message>
+        <source>Try a kernel</source>
+        <translation>试一试卷积核</translation>
+    </message>
+    <message>
+        <source>Edge, sharpen, blur or your own numbers, on your drawing</source>
+        <translation>边缘、锐化、模糊或你自己填的数字，作用在你的画上</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>The file does not exist.</source>
@@ -335,8 +362,12 @@
         <translation>网络的卷积层和池化层，从输入端开始</translation>
     </message>
     <message>
-        <source>Every channel of the layer; click one to enlarge it</source>
-        <translation>该层每个通道的特征图；点击一个可放大</translation>
+        <source>Every channel of the layer; point at a pixel to see where it comes from, click to open it</source>
+        <translation>这一层的每个通道；指向一个像素可以看到它从哪里来，点击可以打开它的运算</translation>
+    </message>
+    <message>
+        <source>Point at a pixel to see its receptive field; click it to see its arithmetic</source>
+        <translation>指向一个像素可以看到它的感受野；点击可以看到它的运算</translation>
     </message>
 </context>
 <context>
@@ -469,10 +500,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Inside the network: feature maps and kernels</source>
-        <translation>网络内部：特征图与卷积核</translation>
-    </message>
-    <message>
         <source>Model: {model}</source>
         <translation>模型：{model}</translation>
     </message>
@@ -600,30 +627,6 @@
         <translation>十个概率：最后一层输出的 softmax</translation>
     </message>
     <message>
-        <source>convolution</source>
-        <translation>卷积层</translation>
-    </message>
-    <message>
-        <source>pooling ({pool})</source>
-        <translation>池化层（{pool}）</translation>
-    </message>
-    <message>
-        <source>global pooling ({pool})</source>
-        <translation>全局池化层（{pool}）</translation>
-    </message>
-    <message>
-        <source>flatten: the maps laid out as one vector</source>
-        <translation>展平：把特征图排成一个向量</translation>
-    </message>
-    <message>
-        <source>fully connected</source>
-        <translation>全连接层</translation>
-    </message>
-    <message>
-        <source>dropout (passes everything through when predicting)</source>
-        <translation>dropout（预测时全部通过）</translation>
-    </message>
-    <message>
         <source>BatchNorm</source>
         <translation>批标准化</translation>
     </message>
@@ -645,6 +648,10 @@
         <translation>网络读取的 28×28 图像：把你的字迹裁剪出来，缩放到 20×20，再按质心居中，与 MNIST 的制作方法相同</translation>
     </message>
     <message>
+        <source>Not trusted: the network sees no digit here</source>
+        <translation>不可信：网络在这里看不出数字</translation>
+    </message>
+    <message>
         <source>Draw a digit on the canvas</source>
         <translation>请在画布上写一个数字</translation>
     </message>
@@ -653,12 +660,63 @@
         <translation>尚未书写</translation>
     </message>
     <message>
+        <source>Not a digit</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <source>nearest: {digit} ({percent})</source>
+        <translation>最接近：{digit}（{percent}）</translation>
+    </message>
+    <message>
         <source>{percent} sure</source>
         <translation>置信度 {percent}</translation>
     </message>
     <message>
         <source>Not sure: {percent}</source>
         <translation>不确定：{percent}</translation>
+    </message>
+</context>
+<context>
+    <name>SaliencyControls</name>
+    <message>
+        <source>Why this answer?</source>
+        <translation>为什么是这个答案？</translation>
+    </message>
+    <message>
+        <source>Colour the ink that drove the answer, on the canvas and on the 28×28 view (yellow to crimson)</source>
+        <translation>在画布和 28×28 视图上，给决定这个答案的笔迹上色（从黄色到深红色）</translation>
+    </message>
+    <message>
+        <source>Grad-CAM</source>
+        <translation>Grad-CAM</translation>
+    </message>
+    <message>
+        <source>gradient</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>ink × gradient</source>
+        <translation>笔迹 × 梯度</translation>
+    </message>
+    <message>
+        <source>occlusion</source>
+        <translation>遮挡</translation>
+    </message>
+    <message>
+        <source>Grad-CAM: where the last conv layer&apos;s evidence for the answer lies. Gradient: the pixels whose change would move the score most. Occlusion: how much the score falls when a 5×5 patch is blanked (slower: computed when the pen is lifted)</source>
+        <translation>Grad-CAM：最后一个卷积层里支持这个答案的证据在哪里。梯度：改变哪些像素最能改变得分。遮挡：把一个 5×5 的小块涂空后得分下降多少（较慢：抬笔后才计算）</translation>
+    </message>
+    <message>
+        <source>and not</source>
+        <translation>而不是</translation>
+    </message>
+    <message>
+        <source>Pick a second digit B to see why the network said its answer and not B</source>
+        <translation>选第二个数字 B，看看网络为什么给出它的答案而不是 B</translation>
+    </message>
+    <message>
+        <source>Weak evidence (yellow) to strong evidence (crimson)</source>
+        <translation>证据弱（黄色）到证据强（深红色）</translation>
     </message>
 </context>
 <context>
@@ -707,8 +765,60 @@
 <context>
     <name>StageCaptions</name>
     <message>
+        <source>{window} max pool</source>
+        <translation>{window} 最大池化层</translation>
+    </message>
+    <message>
+        <source>{window} average pool</source>
+        <translation>{window} 平均池化层</translation>
+    </message>
+    <message>
+        <source>{window}, stride {stride}, {padding}</source>
+        <translation>{window}，步幅 {stride}，{padding}</translation>
+    </message>
+    <message>
+        <source>max pooling</source>
+        <translation>最大池化层</translation>
+    </message>
+    <message>
+        <source>average pooling</source>
+        <translation>平均池化层</translation>
+    </message>
+    <message>
+        <source>global max pooling</source>
+        <translation>全局最大池化层</translation>
+    </message>
+    <message>
+        <source>global average pooling</source>
+        <translation>全局平均池化层</translation>
+    </message>
+    <message>
+        <source>convolution</source>
+        <translation>卷积层</translation>
+    </message>
+    <message>
+        <source>flatten: the maps laid out as one vector</source>
+        <translation>展平：把特征图排成一个向量</translation>
+    </message>
+    <message>
+        <source>fully connected</source>
+        <translation>全连接层</translation>
+    </message>
+    <message>
+        <source>dropout (passes everything through when predicting)</source>
+        <translation>dropout（预测时全部通过）</translation>
+    </message>
+    <message>
+        <source>no padding</source>
+        <translation>无填充</translation>
+    </message>
+    <message>
         <source>no padding (“valid”)</source>
         <translation>无填充（“valid”）</translation>
+    </message>
+    <message>
+        <source>“same” padding</source>
+        <translation>“same” 填充</translation>
     </message>
     <message>
         <source>“same” padding (the size is kept)</source>

@@ -1,0 +1,278 @@
+"""ExplainWiring: connects the explain views to the result on screen and to each other.
+
+- The network overview follows the model and every result; its vector
+  columns (flatten, fully connected) are computed on the worker.
+- Clicking an overview stage opens it: conv and pool layers in the feature-map
+  tab, the others (and the softmax) in the arithmetic tab, the input in the
+  kernel playground.
+- Pointing at a pixel of a feature map (a tile or the enlarged map) outlines
+  that unit's receptive field on the 28x28 view and on the canvas; clicking it
+  opens its arithmetic. While the arithmetic tab shows, its unit's field stays
+  outlined and follows the kernel as it slides.
+- "Why this answer?" lays a saliency map over the same two pictures.
+
+Everything that runs the network (vectors, a unit's arithmetic, saliency) is
+a latest-wins worker job (:meth:`InferenceWorker.run_latest`), dropped when a
+newer result has replaced the one it was computed for. Receptive fields are
+plain arithmetic on geometry computed when the model was loaded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from mnist_desk.explain_arithmetic import unit_arithmetic
+from mnist_desk.explain_fields import INPUT, SOFTMAX, vector_activations
+from mnist_desk.explain_saliency import saliency
+from mnist_desk.inference import Prediction
+from mnist_desk.ui.canvas import DrawingCanvas
+from mnist_desk.ui.detail_tabs import ARITHMETIC, MAPS, PLAYGROUND, DetailTabs
+from mnist_desk.ui.loaded_model import LoadedModel
+from mnist_desk.ui.marked_view import MarkedPixelView, Region
+from mnist_desk.ui.network_overview import NetworkOverview
+from mnist_desk.ui.placement import Placement
+from mnist_desk.ui.saliency_controls import SaliencyControls
+from mnist_desk.ui.saliency_overlay import saliency_qimage
+from mnist_desk.ui.worker import InferenceWorker
+
+Unit = tuple[str, int, int, int]  # (stage, channel, row, column)
+
+
+def timed(job: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
+    """``job`` returning (its result, the seconds it took)."""
+
+    def run() -> tuple[Any, float]:
+        started = time.perf_counter()
+        result = job()
+        return result, time.perf_counter() - started
+
+    return run
+
+
+class ExplainWiring(QObject):
+    # A worker job of the explain views failed: the message for the status bar.
+    error_occurred = Signal(str)
+    # A saliency map was laid over the pictures (tests and the benchmark wait on it).
+    saliency_shown = Signal()
+
+    def __init__(
+        self,
+        worker: InferenceWorker,
+        canvas: DrawingCanvas,
+        input_view: MarkedPixelView,
+        overview: NetworkOverview,
+        details: DetailTabs,
+        controls: SaliencyControls,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.worker, self.canvas, self.input_view = worker, canvas, input_view
+        self.overview, self.details, self.controls = overview, details, controls
+        self.feature_maps, self.arithmetic, self.playground = (
+            details.feature_maps,
+            details.arithmetic,
+            details.playground,
+        )
+        self.model: LoadedModel | None = None
+        self.prediction: Prediction | None = None
+        self.placement: Placement | None = None
+        self._vectors: dict[str, np.ndarray] | None = None
+        self._hovered: Unit | None = None
+        self._jobs: dict[str, tuple[int, Callable[[Any], None], Prediction | None]] = {}
+        # Seconds each saliency map took on the worker, by method (the benchmark reads them).
+        self.saliency_seconds: dict[str, list[float]] = {}
+
+        worker.job_finished.connect(self.on_worker_job_finished)
+        worker.job_failed.connect(self.on_worker_job_failed)
+        overview.stage_clicked.connect(self.on_overview_stage_clicked)
+        self.feature_maps.unit_hovered.connect(self.on_unit_hovered)
+        self.feature_maps.hover_ended.connect(self.on_hover_ended)
+        self.feature_maps.unit_clicked.connect(self.on_unit_clicked)
+        self.feature_maps.layer_changed.connect(self.on_tab_changed)
+        self.arithmetic.unit_requested.connect(self.on_arithmetic_unit_requested)
+        details.currentChanged.connect(self.on_tab_changed)
+        controls.changed.connect(self.request_saliency)
+        canvas.stroke_finished.connect(self.on_canvas_stroke_finished)
+
+    # --- the model and the result on screen -------------------------------------------
+
+    def set_model(self, model: LoadedModel) -> None:
+        """A new model: every view follows its architecture; nothing of the old one stays."""
+        self.model = model
+        stages = list(model.stages)
+        self.feature_maps.set_architecture(model.map_stages, model.kernels)
+        self.overview.set_architecture(stages)
+        self.arithmetic.set_architecture(stages)
+        self.playground.set_conv1_weights(model.first_kernels)
+        self._hovered, self._vectors = None, None
+        self.feature_maps.mark_unit(None)
+        self.show_prediction(None, None)
+
+    def show_prediction(self, prediction: Prediction | None, placement: Placement | None) -> None:
+        """A new result on screen (None: an empty canvas), and where its input lies on the canvas."""
+        self.prediction, self.placement = prediction, placement
+        if prediction is None:
+            self._vectors = None
+        # The previous vectors stay until this result's arrive (a few ms): the
+        # overview's vector columns would otherwise blink on every mouse move.
+        self.overview.set_prediction(prediction, self._vectors)
+        self.arithmetic.set_prediction(prediction)
+        if self.details.showing(PLAYGROUND):
+            self.playground.set_input(None if prediction is None else prediction.input)
+        self._refresh_field()
+        self.request_saliency()
+        if prediction is not None and self.model is not None:
+            predictor, image = self.model.predictor, prediction.input
+            self._run("vectors", lambda: vector_activations(predictor, image), self._on_vectors)
+
+    def _on_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        self._vectors = vectors
+        self.overview.set_prediction(self.prediction, vectors)
+
+    # --- worker jobs -----------------------------------------------------------------
+
+    def _run(self, kind: str, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Run ``job`` for the result on screen; ``on_done`` only if that result is still shown."""
+        self._jobs[kind] = (self.worker.run_latest(kind, job), on_done, self.prediction)
+
+    def _take(self, job_id: int) -> tuple[Callable[[Any], None], bool] | None:
+        for kind, (known, on_done, prediction) in list(self._jobs.items()):
+            if known == job_id:
+                del self._jobs[kind]
+                return on_done, prediction is self.prediction
+        return None
+
+    def on_worker_job_finished(self, job_id: int, result: object) -> None:
+        taken = self._take(job_id)
+        if taken is not None and taken[1]:
+            taken[0](result)
+
+    def on_worker_job_failed(self, job_id: int, exc: Exception) -> None:
+        if self._take(job_id) is not None:
+            self.error_occurred.emit(f"{type(exc).__name__}: {exc}")
+
+    # --- the overview ------------------------------------------------------------------
+
+    def on_overview_stage_clicked(self, name: str) -> None:
+        """Open a stage: maps in the feature-map tab, the input in the playground, the rest as arithmetic."""
+        if name in self.feature_maps.layers():
+            self.feature_maps.set_current_layer(name)
+            self.details.show_maps()
+        elif name == INPUT:
+            self.details.show_playground()
+        elif self.model is not None:
+            last = self.model.stages[-1].name
+            digit = self.prediction.digit if self.prediction is not None else 0
+            self.arithmetic.select_unit(name, digit if name in (last, SOFTMAX) else 0)
+            self.details.show_arithmetic()
+
+    def on_tab_changed(self, *_args: object) -> None:
+        """Feed the tab now showing, and let the overview and the outlines follow it."""
+        if self.details.showing(PLAYGROUND):
+            self.playground.set_input(None if self.prediction is None else self.prediction.input)
+            self.overview.set_selected_stage(INPUT)
+        elif self.details.showing(MAPS):
+            self.overview.set_selected_stage(self.feature_maps.current_layer())
+        elif self.arithmetic.unit() is not None:
+            self.overview.set_selected_stage(self.arithmetic.unit()[0])
+            self.on_arithmetic_unit_requested(*self.arithmetic.unit())
+        self._refresh_field()
+
+    # --- where a value comes from ------------------------------------------------------
+
+    def on_unit_hovered(self, stage: str, channel: int, y: int, x: int) -> None:
+        self._hovered = (stage, channel, y, x)
+        self._refresh_field()
+
+    def on_hover_ended(self) -> None:
+        self._hovered = None
+        self._refresh_field()
+
+    def on_unit_clicked(self, stage: str, channel: int, y: int, x: int) -> None:
+        """Open the unit's arithmetic (its field stays outlined while that tab shows)."""
+        self.arithmetic.pause()
+        self.arithmetic.select_unit(stage, channel, y, x)
+        self.details.show_arithmetic()
+
+    def on_arithmetic_unit_requested(self, stage: str, channel: int, y: int, x: int) -> None:
+        unit = (stage, channel, y, x)
+        self.feature_maps.mark_unit(unit)
+        self._refresh_field()
+        # Computed only while its tab shows: during drawing, one job less per result.
+        if self.prediction is None or self.model is None or not self.details.showing(ARITHMETIC):
+            return
+        predictor, image = self.model.predictor, self.prediction.input
+        self.overview.set_selected_stage(stage)
+        self._run(
+            "arithmetic",
+            lambda: unit_arithmetic(predictor, image, stage, channel, y, x),
+            self.arithmetic.set_arithmetic,
+        )
+
+    def shown_unit(self) -> Unit | None:
+        """The unit whose field is outlined: the one pointed at, else the arithmetic's while its tab shows."""
+        if self._hovered is not None:
+            return self._hovered
+        if self.details.showing(ARITHMETIC):
+            return self.arithmetic.unit()
+        return None
+
+    def field(self) -> Region | None:
+        """The outlined receptive field in 28x28 input pixels (top, left, bottom, right), or None."""
+        unit = self.shown_unit()
+        if unit is None or self.prediction is None or self.model is None:
+            return None
+        geometry = self.model.geometry.get(unit[0])
+        if geometry is None or geometry.whole:
+            return None  # a vector unit or the softmax sees the whole image: nothing to point at
+        return geometry.clipped(unit[2], unit[3])
+
+    def _refresh_field(self) -> None:
+        region = self.field()
+        self.input_view.set_region(region)
+        on_paper = None if region is None or self.placement is None else self.placement.on_paper(region)
+        self.canvas.overlay.set_field(on_paper)
+
+    # --- why this answer ----------------------------------------------------------------
+
+    def on_canvas_stroke_finished(self) -> None:
+        if self.controls.is_on() and self.controls.after_stroke():
+            self.request_saliency()
+
+    def request_saliency(self) -> None:
+        """Compute the map for the result on screen; the slow method waits for the pen to lift."""
+        prediction = self.prediction
+        if not self.controls.is_on() or prediction is None or self.model is None:
+            self._jobs.pop("saliency", None)
+            self._show_saliency(None)
+            return
+        if self.controls.after_stroke() and self.canvas.is_drawing():
+            return  # the last map stays until the stroke ends
+        predictor, image, method = self.model.predictor, prediction.input, self.controls.method()
+        target, versus = prediction.digit, self.controls.versus()
+        self._run(
+            "saliency",
+            timed(lambda: saliency(predictor, image, target, versus, method)),
+            lambda result: self._on_saliency(method, *result),
+        )
+
+    def _on_saliency(self, method: str, values: np.ndarray, seconds: float) -> None:
+        self.saliency_seconds.setdefault(method, []).append(seconds)
+        if self.controls.is_on():
+            self._show_saliency(values)
+
+    def _show_saliency(self, values: np.ndarray | None) -> None:
+        image = None if values is None else saliency_qimage(values)
+        self.input_view.set_overlay(image)
+        rect = None if image is None or self.placement is None else self.placement.input_on_paper()
+        self.canvas.overlay.set_saliency(image, rect)
+        if image is not None:
+            self.saliency_shown.emit()
+
+
+__all__ = ["ExplainWiring", "timed"]
