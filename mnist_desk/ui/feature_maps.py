@@ -15,13 +15,15 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from mnist_desk.colormap import VIRIDIS_LUT, diverging, viridis
+from mnist_desk.colormap import diverging, viridis
 from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo
+from mnist_desk.ui.arithmetic_diagram import fmt
 from mnist_desk.ui.caption import Caption
+from mnist_desk.ui.colour_legend import ColourLegend
 from mnist_desk.ui.image_tiles import PixelView, rgb_to_qimage
 from mnist_desk.ui.marked_view import MarkedPixelView
 from mnist_desk.ui.stage_captions import kernel_caption, map_caption, pool_caption, pool_placeholder
@@ -177,65 +179,6 @@ class FeatureGrid(QWidget):
         painter.end()
 
 
-class ColourLegend(QWidget):
-    """The viridis scale with the layer's lowest and highest value, and what it means."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("colourLegend")
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._range: tuple[float, float] | None = None
-        self._bar = rgb_to_qimage(VIRIDIS_LUT[None, :, :])
-
-    def set_range(self, lo: float, hi: float) -> None:
-        self._range = (lo, hi)
-        self.update()
-
-    def value_range(self) -> tuple[float, float] | None:
-        return self._range
-
-    def caption(self) -> str:
-        return self.tr("activation (one colour scale for the whole layer)")
-
-    def painted_texts(self) -> list[str]:
-        return [self.caption()]
-
-    def _number_width(self) -> float:
-        return QFontMetricsF(self.font()).horizontalAdvance("-000.00") + 6
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        # Wide enough for the whole caption and a bar between the two numbers:
-        # the window's minimum size follows, in whatever language.
-        metrics = QFontMetricsF(self.font())
-        width = max(metrics.horizontalAdvance(self.caption()) + 8, 2 * self._number_width() + 60)
-        return QSize(int(width) + 1, int(2 * metrics.height() + 8))
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return self.minimumSizeHint()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
-            self.updateGeometry()
-            self.update()
-        super().changeEvent(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        line = QFontMetricsF(self.font()).height()
-        number = self._number_width()
-        bar = QRectF(number, 3, max(self.width() - 2 * number, 10), line - 4)
-        painter.drawImage(bar, self._bar)
-        painter.setPen(self.palette().windowText().color())
-        if self._range is not None:
-            lo, hi = self._range
-            left = QRectF(0, 0, number - 4, line)
-            right = QRectF(bar.right() + 4, 0, number - 4, line)
-            painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{lo:.2f}")
-            painter.drawText(right, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{hi:.2f}")
-        painter.drawText(QRectF(0, line + 2, self.width(), line + 4), Qt.AlignmentFlag.AlignCenter, self.caption())
-        painter.end()
-
-
 def kernel_mosaic(kernels: np.ndarray) -> np.ndarray:
     """(in_channels, k, k) signed weights -> one RGB mosaic with 1 px gaps."""
     n, k, _ = kernels.shape
@@ -272,19 +215,18 @@ class FeatureMapViewer(QWidget):
         self.layer_label.setBuddy(self.layer_selector)
         self.grid = FeatureGrid()
         self.grid.tile_clicked.connect(self.select_channel)
-        self.grid.unit_hovered.connect(lambda c, y, x: self.unit_hovered.emit(self.current_layer(), c, y, x))
+        self.grid.unit_hovered.connect(self.on_unit_hovered)
         self.grid.unit_clicked.connect(lambda c, y, x: self.unit_clicked.emit(self.current_layer(), c, y, x))
-        self.grid.hover_left.connect(self.hover_ended)
+        self.grid.hover_left.connect(self.on_hover_left)
         self.legend = ColourLegend()
         self.detail = MarkedPixelView("featureDetail", grid=True)
-        self.detail.pixel_hovered.connect(
-            lambda y, x: self.unit_hovered.emit(self.current_layer(), self._channel, y, x)
-        )
+        self.detail.pixel_hovered.connect(lambda y, x: self.on_unit_hovered(self._channel, y, x))
         self.detail.pixel_clicked.connect(
             lambda y, x: self.unit_clicked.emit(self.current_layer(), self._channel, y, x)
         )
-        self.detail.hover_left.connect(self.hover_ended)
-        self._marked: tuple[str, int, int, int] | None = None
+        self.detail.hover_left.connect(self.on_hover_left)
+        self._marked: tuple[str, int, int, int] | None = None  # the unit whose arithmetic is open
+        self._hovered: tuple[int, int, int] | None = None  # (channel, row, column) under the mouse
         self.kernel_view = PixelView("kernelView", grid=True)
         self.detail_caption = Caption("featureCaption", CAPTION_WIDTH)
         self.kernel_caption = Caption("kernelCaption", CAPTION_WIDTH)
@@ -360,6 +302,39 @@ class FeatureMapViewer(QWidget):
         unit = self._marked
         shown = unit is not None and unit[0] == self.current_layer() and unit[1] == self._channel
         self.detail.set_region((unit[2], unit[3], unit[2] + 1, unit[3] + 1) if shown else None)
+        maps = self._activations.get(self.current_layer())
+        if maps is not None:
+            self.detail_caption.setText(f"{map_caption(self.current_layer(), self._channel, maps)}\n{self.unit_text()}")
+
+    def pointed_unit(self) -> tuple[int, int, int] | None:
+        """(channel, row, column) of this layer whose value the caption gives: the one under
+        the mouse, else the one whose arithmetic is open."""
+        if self._hovered is not None:
+            return self._hovered
+        if self._marked is not None and self._marked[0] == self.current_layer():
+            return self._marked[1:]
+        return None
+
+    def unit_text(self) -> str:
+        """The caption's second line: the value of the unit pointed at, or how to point at one."""
+        maps = self._activations.get(self.current_layer())
+        unit = self.pointed_unit()
+        if maps is None or unit is None or not all(0 <= u < n for u, n in zip(unit, maps.shape, strict=True)):
+            return self.tr("Point at a pixel to see its value and where it comes from")
+        channel, y, x = unit
+        return self.tr("channel {channel}, position ({y}, {x}): {value}").format(
+            channel=channel, y=y, x=x, value=fmt(float(maps[channel, y, x]), 3)
+        )
+
+    def on_unit_hovered(self, channel: int, y: int, x: int) -> None:
+        self._hovered = (channel, y, x)
+        self._refresh_mark()
+        self.unit_hovered.emit(self.current_layer(), channel, y, x)
+
+    def on_hover_left(self) -> None:
+        self._hovered = None
+        self._refresh_mark()
+        self.hover_ended.emit()
 
     def tile_count(self) -> int:
         return self.grid.tile_count()
@@ -400,7 +375,6 @@ class FeatureMapViewer(QWidget):
         channel = min(self._channel, len(maps) - 1)
         self.grid.set_selected(channel)
         self.detail.set_image(rgb_to_qimage(viridis(maps[channel], lo, hi)))
-        self.detail_caption.setText(map_caption(stage, channel, maps))
         self._show_kernel(info, channel)
         self._refresh_mark()
 

@@ -369,6 +369,14 @@
         <source>Point at a pixel to see its receptive field; click it to see its arithmetic</source>
         <translation>指向一个像素可以看到它的感受野；点击可以看到它的运算</translation>
     </message>
+    <message>
+        <source>Point at a pixel to see its value and where it comes from</source>
+        <translation>指向一个像素，看它的值和它从哪里来</translation>
+    </message>
+    <message>
+        <source>channel {channel}, position ({y}, {x}): {value}</source>
+        <translation>通道 {channel}，位置 ({y}, {x})：{value}</translation>
+    </message>
 </context>
 <context>
     <name>KernelPlayground</name>
