@@ -50,7 +50,11 @@ def read_with_cli(files: list[Path], examples: Path | None, checkpoint: Path | N
 
 def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tuple[float, float, float]:
     rng = np.random.default_rng([EVAL_SEED, writer, pick])
-    chosen = {int(i) for d in range(10) for i in rng.choice([i for i, x in enumerate(digits) if x.label == d], 2, replace=False)}
+    chosen = {
+        int(i)
+        for d in range(10)
+        for i in rng.choice([i for i, x in enumerate(digits) if x.label == d], 2, replace=False)
+    }
     store = ExampleStore(tmp / f"examples-{writer}-{pick}")
     for i in sorted(chosen):
         store.add(render(digits[i].strokes, random_style(rng)), digits[i].label)
@@ -97,10 +101,14 @@ def main() -> int:
             for pick in range(args.picks):
                 before, after, seconds = one_writer(writer, digits, pick, predictor, replay, args, Path(tmp))
                 rows.append((writer, pick, before, after, seconds))
-                print(f"writer {writer:2d} pick {pick}: {before * 100:5.1f} % -> {after * 100:5.1f} % ({seconds:.2f} s)")
+                print(
+                    f"writer {writer:2d} pick {pick}: {before * 100:5.1f} % -> {after * 100:5.1f} % ({seconds:.2f} s)"
+                )
     before, after, seconds = (np.array([r[i] for r in rows]) for i in (2, 3, 4))
     per_writer = {w: np.mean([r[3] - r[2] for r in rows if r[0] == w]) for w in writers}
-    print(f"{args.writers} writers, 20 examples each ({'mnist-desk predict --examples' if args.cli else 'in-process'}):")
+    print(
+        f"{args.writers} writers, 20 examples each ({'mnist-desk predict --examples' if args.cli else 'in-process'}):"
+    )
     print(f"  mean accuracy {before.mean() * 100:.2f} % -> {after.mean() * 100:.2f} %")
     print(f"  largest drop for one writer (mean over picks): {min(0.0, min(per_writer.values())) * 100:.2f} points")
     print(f"  adapting took median {np.median(seconds):.2f} s, max {seconds.max():.2f} s")

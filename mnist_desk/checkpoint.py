@@ -265,12 +265,15 @@ def check_temperature(temperature: Any, path: Path | str) -> float:
 
 
 def check_reject_threshold(reject: Any, path: Path | str) -> float | None:
-    """The "not a digit" threshold of the meta (a top probability in [0, 1)), None when absent."""
+    """The "not a digit" threshold of the meta (on the logits' log-sum-exp), None when absent."""
     if reject is None:
         return None
     threshold = reject.get("threshold") if isinstance(reject, dict) else reject
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold < 1:
-        raise CheckpointError(f"{path}: meta 'reject' threshold must be a probability below 1, not {threshold!r:.40}")
+    score = reject.get("score", "logsumexp") if isinstance(reject, dict) else "logsumexp"
+    if score != "logsumexp":
+        raise CheckpointError(f"{path}: meta 'reject' uses a score this version does not know ({score!r:.40})")
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not math.isfinite(threshold):
+        raise CheckpointError(f"{path}: meta 'reject' threshold must be a finite number, not {threshold!r:.40}")
     return float(threshold)
 
 

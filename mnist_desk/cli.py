@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,7 @@ def _load_predictor(checkpoint: Path | None, args: argparse.Namespace | None = N
 
 def _adapt(predictor: Any, folder: Path) -> Any:
     """The predictor adapted to the examples in ``folder``; what was skipped is said on stderr."""
-    from mnist_desk.examples import ExampleStore, fit_head, load_replay
+    from mnist_desk.examples import Adapter, ExampleStore
 
     if not folder.is_dir():
         raise DataError(f"--examples {folder}: not a folder (expected {folder}/0 ... {folder}/9 holding PNGs)")
@@ -87,9 +88,10 @@ def _adapt(predictor: Any, folder: Path) -> Any:
     if not len(examples):
         print(f"warning: no usable examples in {_display(str(folder))}: reading without them", file=sys.stderr)
         return predictor
-    adaptation = fit_head(predictor.model, examples.inputs, examples.labels, load_replay(), predictor.temperature)
-    print(f"adapted to {len(examples)} examples in {adaptation.seconds:.2f} s", file=sys.stderr)
-    return predictor.adapted(adaptation)
+    started = time.perf_counter()
+    adapted = Adapter(predictor).adapt(examples)
+    print(f"adapted to {len(examples)} examples in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return adapted
 
 
 def _display(text: str) -> str:
@@ -132,17 +134,19 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _probabilities(predictor: Any, inputs: list[np.ndarray]) -> list[np.ndarray | str]:
-    """Probabilities per input, or an error message for each input whose forward pass failed."""
+def _readings(predictor: Any, inputs: list[np.ndarray]) -> list[tuple[np.ndarray, bool] | str]:
+    """(probabilities, not a digit) per input, or an error message for each input whose forward pass failed."""
     if not inputs:
         return []
     try:
-        return list(predictor.probabilities(np.stack(inputs)))
+        probabilities, rejected = predictor.read(np.stack(inputs))
+        return list(zip(probabilities, rejected.tolist(), strict=True))
     except Exception:  # noqa: BLE001 - retry one by one, so only the input that fails is lost
-        results: list[np.ndarray | str] = []
+        results: list[tuple[np.ndarray, bool] | str] = []
         for x in inputs:
             try:
-                results.append(predictor.probabilities(x[None])[0])
+                probabilities, rejected = predictor.read(x[None])
+                results.append((probabilities[0], bool(rejected[0])))
             except Exception as exc:  # noqa: BLE001
                 results.append(f"the network failed on this image ({type(exc).__name__}: {exc})")
         return results
@@ -162,19 +166,19 @@ def cmd_predict(args: argparse.Namespace) -> int:
         return _predict_numbers(predictor, args)
     failed = 0
     for chunk in _chunks(_prepare(args.images), CHUNK):
-        results = iter(_probabilities(predictor, [inp for _, inp, _ in chunk if inp is not None]))
+        results = iter(_readings(predictor, [inp for _, inp, _ in chunk if inp is not None]))
         for path, inp, error in chunk:
             outcome = next(results) if inp is not None else error
-            if isinstance(outcome, np.ndarray) and not np.isfinite(outcome).all():
+            if isinstance(outcome, tuple) and not np.isfinite(outcome[0]).all():
                 outcome = f"{path}: the network gave non-finite probabilities"
-            if isinstance(outcome, np.ndarray):
+            if isinstance(outcome, tuple):
+                probabilities, not_a_digit = outcome
                 # "Not a digit" is an answer, not a failure: the exit code ignores it.
-                is_digit = predictor.is_digit(outcome)
                 record: dict[str, Any] = {
                     "file": _display(str(path)),
-                    "digit": int(outcome.argmax()) if is_digit else None,
-                    "not_a_digit": not is_digit,
-                    "probabilities": _rounded(outcome),
+                    "digit": None if not_a_digit else int(probabilities.argmax()),
+                    "not_a_digit": bool(not_a_digit),
+                    "probabilities": _rounded(probabilities),
                 }
             else:
                 failed += 1

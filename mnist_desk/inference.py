@@ -66,15 +66,20 @@ class Predictor:
         # Fitted after training (training/calibrate.py) so that "90 % sure" is
         # right about 90 % of the time; 1.0 for checkpoints that predate it.
         self.temperature = float(self.meta.get("temperature", 1.0))
-        # Below this top probability the drawing is "not a digit" (training/reject.py);
-        # checkpoints that predate it never reject. ``reject = False`` turns it off.
-        self.reject_threshold = check_reject_threshold(self.meta.get("reject"), self.path) or 0.0
+        # Below this log-sum-exp of the logits the drawing is "not a digit"
+        # (training/reject.py); checkpoints that predate it never reject.
+        # ``reject = False`` turns the check off.
+        self.reject_threshold = check_reject_threshold(self.meta.get("reject"), self.path)
         self.reject = True
         self.adaptation: Adaptation | None = None
 
-    def is_digit(self, probabilities: np.ndarray) -> bool:
-        """Whether these probabilities are an answer, or the "not a digit" of an unsure network."""
-        return not self.reject or float(np.max(probabilities)) >= self.reject_threshold
+    def _answer(self, logits: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated probabilities (N, 10) and "not a digit" flags (N,) for a batch of logits."""
+        logits = logits.float()
+        probabilities = torch.softmax(logits / self.temperature, 1).cpu().numpy().astype(np.float64)
+        if not self.reject or self.reject_threshold is None:
+            return probabilities, np.zeros(len(logits), dtype=bool)
+        return probabilities, (torch.logsumexp(logits, 1) < self.reject_threshold).cpu().numpy()
 
     def adapted(self, adaptation: Adaptation | None) -> Predictor:
         """This predictor with its last layer refitted to the user's examples (None: as trained).
@@ -127,9 +132,9 @@ class Predictor:
         started = time.perf_counter()
         x = torch.from_numpy(np.ascontiguousarray(image28, dtype=np.float32)).view(1, 1, 28, 28).to(self.device)
         logits, activations = self.model.forward_with_activations(x)
-        probabilities = torch.softmax(logits / self.temperature, 1)[0].cpu().numpy().astype(np.float64)
+        probabilities, not_a_digit = self._answer(logits)
         maps = {name: a[0].float().cpu().numpy() for name, a in activations.items()}
-        return Prediction(probabilities, image28, maps, time.perf_counter() - started, not self.is_digit(probabilities))
+        return Prediction(probabilities[0], image28, maps, time.perf_counter() - started, bool(not_a_digit[0]))
 
     def predict(self, image: Any) -> Prediction:
         """Preprocess any image (PIL or numpy) and classify it.
@@ -141,11 +146,18 @@ class Predictor:
         return dataclasses.replace(prediction, seconds=time.perf_counter() - started)
 
     @torch.inference_mode()
-    def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:
-        """Class probabilities for many preprocessed inputs (N, 28, 28) -> (N, 10)."""
-        out = []
+    def read(self, inputs: np.ndarray, batch: int = 512) -> tuple[np.ndarray, np.ndarray]:
+        """Many preprocessed inputs (N, 28, 28) -> probabilities (N, 10) and "not a digit" flags (N,)."""
+        probabilities, rejected = [], []
         for start in range(0, len(inputs), batch):
             x = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch], dtype=np.float32))
-            logits = self.model(x.unsqueeze(1).to(self.device))
-            out.append(torch.softmax(logits / self.temperature, 1).cpu().numpy())
-        return np.concatenate(out) if out else np.zeros((0, 10), dtype=np.float32)
+            p, r = self._answer(self.model(x.unsqueeze(1).to(self.device)))
+            probabilities.append(p)
+            rejected.append(r)
+        if not probabilities:
+            return np.zeros((0, 10)), np.zeros(0, dtype=bool)
+        return np.concatenate(probabilities), np.concatenate(rejected)
+
+    def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:
+        """Class probabilities for many preprocessed inputs (N, 28, 28) -> (N, 10)."""
+        return self.read(inputs, batch)[0]

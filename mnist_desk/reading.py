@@ -77,10 +77,10 @@ def read_segments(predictor: Any, segments: list[Segment]) -> NumberReading:
     if not segments:
         return NumberReading([])
     inputs, readable = _inputs([as_drawing(s) for s in segments])
-    probabilities = predictor.probabilities(inputs)
+    probabilities, rejected = predictor.read(inputs)
     digits = [
-        DigitReading(s.box, p.astype(np.float64), (not ok) or not predictor.is_digit(p), x)
-        for s, p, ok, x in zip(segments, probabilities, readable, inputs, strict=True)
+        DigitReading(s.box, p.astype(np.float64), (not ok) or bool(r), x)
+        for s, p, r, ok, x in zip(segments, probabilities, rejected, readable, inputs, strict=True)
     ]
     return NumberReading(digits)
 

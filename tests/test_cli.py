@@ -140,11 +140,8 @@ def test_any_failure_on_one_file_becomes_that_files_error_record(
 
 
 class NanPredictor:
-    def probabilities(self, inputs):
-        return np.full((len(inputs), 10), np.nan, dtype=np.float32)
-
-    def is_digit(self, probabilities):
-        return True
+    def read(self, inputs):
+        return np.full((len(inputs), 10), np.nan, dtype=np.float32), np.zeros(len(inputs), dtype=bool)
 
 
 def test_json_output_is_always_valid_json(capsys, monkeypatch, images):
@@ -235,8 +232,11 @@ def test_csv_out_that_cannot_be_written_is_refused_before_any_inference(tmp_path
 
 
 class FailingPredictor:
-    def probabilities(self, inputs):
+    def read(self, inputs):
         raise RuntimeError("the network fell over")
+
+    def probabilities(self, inputs):
+        return self.read(inputs)[0]
 
 
 def test_csv_out_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch, checkpoint, mnist_test):

@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--negatives", type=_whole_number(0), help="non-digit drawings trained towards 'unsure' (default: the preset's)"
     )
+    train.add_argument(
+        "--pairs", type=_whole_number(0), help="two-digit drawings trained towards 'unsure' (default: the preset's)"
+    )
     train.add_argument("--dry-run", action="store_true", help="one epoch on 512 images, to check the set-up")
 
     evaluate = sub.add_parser("evaluate", help="accuracy on the 10,000 MNIST test images, as JSON", formatter_class=fmt)
@@ -261,14 +264,16 @@ def cmd_train(args: argparse.Namespace) -> int:
             drawn=0 if args.dry_run else args.drawn,
             pen_renders=0 if args.dry_run else args.pen_renders,
             negatives=0 if args.dry_run else args.negatives,
+            pairs=0 if args.dry_run else args.pairs,
             seed=args.seed,
         )
+        core = len(train)  # MNIST: every epoch sees all of it; of the additions, a share
         train, data_seconds = training_set(recipe, train, default_cache_dir(), log)
         data_seconds["loading"] = time.perf_counter() - started - sum(data_seconds.values())
         log(
             f"training {recipe.arch} on {len(train):,} images ({train.source}) on {device}, {dist.get_world_size() if distributed else 1} process(es)"
         )
-        trainer = Trainer(recipe, train, test, device, log=log)
+        trainer = Trainer(recipe, train, test, device, log=log, core=core)
         if args.resume:
             trainer.resume_from(args.resume)
         out: Path = args.out

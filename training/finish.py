@@ -18,7 +18,7 @@ from training.data import Digits
 from training.evaluate import logits_all
 from training.pendigits import VALIDATION_WRITERS
 from training.recipe_data import ValidationSets
-from training.reject import choose_threshold, top_probability
+from training.reject import choose_threshold, digit_score
 
 
 def tune(model: nn.Module, device: torch.device, validation: ValidationSets, test: Digits) -> tuple[dict, torch.Tensor]:
@@ -37,7 +37,7 @@ def tune(model: nn.Module, device: torch.device, validation: ValidationSets, tes
                  f"{', '.join(map(str, VALIDATION_WRITERS))} ({len(validation.pen):,}, drawn on a 280 px canvas)")  # fmt: skip
     calibration = calibrate(fit, fitted_on, {"mnist_test": (logits["mnist_test"], test.labels)})
     temperature = calibration["temperature"]
-    scores = {name: top_probability(value, temperature) for name, value in logits.items()}
+    scores = {name: digit_score(value) for name, value in logits.items()}
     reject: dict[str, Any] = choose_threshold(
         {"mnist_validation": scores["mnist_validation"], "pen_validation": scores["pen_validation"]},
         scores["non_digits"],

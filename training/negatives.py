@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.pen_render import RENDER_VERSION, TRAINING_CANVAS, random_style, render
+from training.pen_render import CHUNK, RENDER_VERSION, TRAINING_CANVAS, parallel_chunks, random_style, render
 
 Strokes = list[np.ndarray]
 
@@ -282,13 +282,27 @@ def negative_strokes(kind: str, rng: np.random.Generator) -> Strokes:
     return [wobble(s) for s in strokes]
 
 
+def _render_negative_chunk(task: tuple[tuple[str, ...], int, int, int, int]) -> np.ndarray:
+    from mnist_desk.preprocess import EmptyImageError, preprocess
+
+    kinds, first, count, seed, canvas = task
+    rng = np.random.default_rng([seed, first])
+    images = []
+    while len(images) < count:
+        kind = kinds[(first + len(images)) % len(kinds)]
+        try:
+            drawing = render(negative_strokes(kind, rng), random_style(rng), canvas)
+            images.append((preprocess(drawing) * 255).round().astype(np.uint8))
+        except EmptyImageError:
+            continue  # too faint or too small to read: the app says so without classifying
+    return np.stack(images) if images else np.zeros((0, 28, 28), np.uint8)
+
+
 def rendered_negatives(
     kinds: Sequence[str], count: int, seed: int, canvas: int = TRAINING_CANVAS, cache_dir: Path | None = None
 ) -> np.ndarray:
     """``count`` non-digit drawings of ``kinds`` (in turn), preprocessed to 28x28 uint8
     exactly as the app does, reproducible from ``seed`` and cached."""
-    from mnist_desk.preprocess import EmptyImageError, preprocess
-
     key = hashlib.sha256(",".join(kinds).encode()).hexdigest()[:12]
     cache = None if cache_dir is None else cache_dir / f"neg-v{RENDER_VERSION}-{key}-{count}-{seed}-{canvas}.npz"
     if cache is not None and cache.is_file():
@@ -297,16 +311,9 @@ def rendered_negatives(
                 return saved["images"]
         except (OSError, ValueError, KeyError):
             pass  # rebuilt below
-    rng = np.random.default_rng(seed)
-    images = []
-    while len(images) < count:
-        kind = kinds[len(images) % len(kinds)]
-        try:
-            drawing = render(negative_strokes(kind, rng), random_style(rng), canvas)
-            images.append((preprocess(drawing) * 255).round().astype(np.uint8))
-        except EmptyImageError:
-            continue  # too faint or too small to read: the app says so without classifying
-    stacked = np.stack(images) if images else np.zeros((0, 28, 28), np.uint8)
+    tasks = [(tuple(kinds), i, min(CHUNK, count - i), seed, canvas) for i in range(0, count, CHUNK)]
+    chunks = parallel_chunks(_render_negative_chunk, tasks)
+    stacked = np.concatenate(chunks) if chunks else np.zeros((0, 28, 28), np.uint8)
     if cache is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp.npz")

@@ -10,15 +10,29 @@ and returns the strokes (what the window has) as well as the picture (what
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from training.pen_render import SUPERSAMPLE, PenStyle, draw_strokes, shape_strokes
+from training.pen_render import (
+    CHUNK,
+    RENDER_VERSION,
+    SUPERSAMPLE,
+    TRAINING_CANVAS,
+    PenStyle,
+    draw_strokes,
+    parallel_chunks,
+    shape_strokes,
+)
 from training.pendigits import PenDigit
+
+TOUCHING = 0.15  # the share of neighbouring digits written touching or slightly overlapping
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,7 @@ class ComposedNumber:
 def compose_number(digits: Sequence[PenDigit], rng: np.random.Generator, height: int = 280) -> ComposedNumber:
     """Write ``digits`` side by side on a canvas ``height`` px tall (width as needed)."""
     size = rng.uniform(0.45, 0.7) * height
-    slant = rng.uniform(-0.3, 0.3)
+    slant = rng.uniform(-0.15, 0.15)  # on top of the writer's own slant
     pen = min(float(np.exp(rng.uniform(np.log(3), np.log(24)))), 0.2 * size)
     tilt = math.tan(math.radians(rng.uniform(-6, 6)))  # the line drifts up or down
     placed: list[list[np.ndarray]] = []
@@ -54,8 +68,8 @@ def compose_number(digits: Sequence[PenDigit], rng: np.random.Generator, height:
         )
         strokes = shape_strokes(digit.strokes, style, canvas=10 * height)  # a big canvas: never shrunk to fit
         pts = np.concatenate(strokes)
-        # Natural gaps are a fifth of a digit's height; about one pair in four touches or overlaps.
-        gap = size * (rng.uniform(-0.08, 0.0) if rng.random() < 0.25 else rng.uniform(0.05, 0.4))
+        # Natural gaps are about a fifth of a digit's height; some pairs touch or overlap a little.
+        gap = size * (rng.uniform(-0.06, 0.0) if rng.random() < TOUCHING else rng.uniform(0.05, 0.4))
         touching += int(k > 0 and gap <= 0)
         dx = x - pts[:, 0].min() + (gap if k else 0)
         baseline = 0.5 * height + tilt * x + rng.normal(0, 0.03 * size)
@@ -87,3 +101,51 @@ def random_number(writer_digits: Sequence[PenDigit], length: int, rng: np.random
     """A number of ``length`` random digits, all written by the same writer."""
     chosen = [writer_digits[int(i)] for i in rng.choice(len(writer_digits), length, replace=False)]
     return compose_number(chosen, rng)
+
+
+def _render_pair_chunk(task: tuple[list[tuple[PenDigit, PenDigit]], int, int, int]) -> np.ndarray:
+    from mnist_desk.preprocess import EmptyImageError, preprocess
+
+    pairs, seed, index, canvas = task
+    rng = np.random.default_rng([seed, index])
+    images = []
+    for pair in pairs:
+        try:
+            images.append((preprocess(compose_number(pair, rng, height=canvas).image) * 255).round().astype(np.uint8))
+        except EmptyImageError:
+            continue
+    return np.stack(images) if images else np.zeros((0, 28, 28), np.uint8)
+
+
+def rendered_pairs(
+    digits: Sequence[PenDigit], count: int, seed: int, canvas: int = TRAINING_CANVAS, cache_dir: Path | None = None
+) -> np.ndarray:
+    """``count`` pairs of one writer's digits written side by side, squeezed to 28x28 as the
+    app would read them: what a single-digit reading must call "not a digit" (it is a number)."""
+    key = hashlib.sha256(repr([(d.label, d.writer, len(d.points())) for d in digits]).encode()).hexdigest()[:12]
+    cache = None if cache_dir is None else cache_dir / f"pairs-v{RENDER_VERSION}-{key}-{count}-{seed}-{canvas}.npz"
+    if cache is not None and cache.is_file():
+        try:
+            with np.load(cache) as saved:
+                return saved["images"]
+        except (OSError, ValueError, KeyError):
+            pass  # rebuilt below
+    rng = np.random.default_rng(seed)
+    by_writer: dict[int, list[PenDigit]] = {}
+    for d in digits:
+        by_writer.setdefault(d.writer, []).append(d)
+    writers = sorted(by_writer)
+    pairs = []
+    for _ in range(count):
+        pool = by_writer[writers[int(rng.integers(len(writers)))]]
+        first, second = rng.choice(len(pool), 2, replace=False)
+        pairs.append((pool[int(first)], pool[int(second)]))
+    tasks = [(pairs[i : i + CHUNK], seed, i // CHUNK, canvas) for i in range(0, count, CHUNK)]
+    chunks = parallel_chunks(_render_pair_chunk, tasks)
+    stacked = np.concatenate(chunks) if chunks else np.zeros((0, 28, 28), np.uint8)
+    if cache is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp.npz")
+        np.savez(tmp, images=stacked)
+        os.replace(tmp, cache)
+    return stacked

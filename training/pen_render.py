@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -29,7 +30,7 @@ SUPERSAMPLE = 2
 # Training drawings are rendered smaller: the 28x28 result is nearly the same, 4x cheaper.
 TRAINING_CANVAS = 112
 # Bump when the renderer or the styles change, so cached training drawings are rebuilt.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,40 @@ def render(strokes: Sequence[np.ndarray], style: PenStyle, canvas: int = CANVAS)
     return np.asarray(big.resize((canvas, canvas), Image.Resampling.BOX))
 
 
+# Drawings are made in chunks of this many, each chunk with its own seed, so the
+# result is the same however many processes share the work.
+CHUNK = 500
+
+
+def parallel_chunks(work: Callable[[Any], np.ndarray], tasks: Sequence[Any]) -> list[np.ndarray]:
+    """``[work(t) for t in tasks]``, spread over the CPU's cores (rendering is pure Python and Pillow)."""
+    workers = min(len(tasks), os.cpu_count() or 1)
+    if workers <= 1:
+        return [work(t) for t in tasks]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(work, tasks))
+
+
+def _render_pen_chunk(task: tuple[list[tuple[np.ndarray, ...]], int, int, int]) -> np.ndarray:
+    from mnist_desk.preprocess import preprocess
+
+    strokes_list, seed, index, canvas = task
+    rng = np.random.default_rng([seed, index])
+    return np.stack(
+        [
+            (preprocess(render(strokes, random_style(rng), canvas)) * 255).round().astype(np.uint8)
+            for strokes in strokes_list
+        ]
+    )
+
+
 def rendered_digits(
     digits: Sequence[PenDigit], renders: int, seed: int, canvas: int = TRAINING_CANVAS, cache_dir: Path | None = None
 ) -> Digits:
     """Every pen digit drawn ``renders`` times in random styles and preprocessed to 28x28
     exactly as the app does: a training set, reproducible from ``seed`` and cached."""
-    from mnist_desk.preprocess import preprocess
-
     key = hashlib.sha256(repr([(d.label, d.writer, len(d.points())) for d in digits]).encode()).hexdigest()[:12]
     name = f"pen-v{RENDER_VERSION}-{key}-{renders}-{seed}-{canvas}"
     cache = None if cache_dir is None else cache_dir / f"{name}.npz"
@@ -138,13 +166,11 @@ def rendered_digits(
                 return Digits(saved["images"], saved["labels"], name)
         except (OSError, ValueError, KeyError):
             pass  # rebuilt below
-    rng = np.random.default_rng(seed)
-    images = np.empty((len(digits) * renders, 28, 28), np.uint8)
-    labels = np.empty(len(digits) * renders, np.uint8)
-    for i, digit in enumerate(d for d in digits for _ in range(renders)):
-        drawing = render(digit.strokes, random_style(rng), canvas)
-        images[i] = (preprocess(drawing) * 255).round().astype(np.uint8)
-        labels[i] = digit.label
+    items = [d for d in digits for _ in range(renders)]
+    tasks = [([d.strokes for d in items[i : i + CHUNK]], seed, i // CHUNK, canvas) for i in range(0, len(items), CHUNK)]
+    chunks = parallel_chunks(_render_pen_chunk, tasks)
+    images = np.concatenate(chunks) if chunks else np.zeros((0, 28, 28), np.uint8)
+    labels = np.array([d.label for d in items], dtype=np.uint8)
     if cache is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp.npz")

@@ -27,7 +27,7 @@ from training.pen_render import CANVAS, rendered_digits
 from training.pendigits import TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
 
 # Seeds apart from every benchmark's, so the drawings they measure on are never trained on.
-PEN_SEED, NEGATIVE_SEED, VALIDATION_SEED = 101, 202, 303
+PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED = 101, 202, 404, 303
 VALIDATION_NEGATIVES = 1100  # 100 drawings of each validation kind
 
 
@@ -58,6 +58,15 @@ def training_set(
         data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"negatives:{len(images)}"))
         seconds["negatives"] = time.perf_counter() - started
         log(f"non-digits: {len(images):,} drawings of {len(TRAIN_KINDS)} kinds ({seconds['negatives']:.1f} s)")
+    if recipe.pairs:
+        from training.numbers import rendered_pairs
+
+        started = time.perf_counter()
+        writers = by_writers(read_pendigits(), TRAIN_WRITERS)
+        images = rendered_pairs(writers, recipe.pairs, seed=PAIR_SEED + recipe.seed, cache_dir=cache_dir)
+        data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"pairs:{len(images)}"))
+        seconds["pairs"] = time.perf_counter() - started
+        log(f"pairs of digits (not one digit): {len(images):,} ({seconds['pairs']:.1f} s)")
     return data, seconds
 
 

@@ -1,12 +1,18 @@
 """Choosing when the app says "not a digit".
 
-The score is the shown (calibrated) probability of the top digit. A network
-trained with outlier exposure is unsure on letters, shapes and scribbles, so
-their top probability is low; real digits' is high. The threshold is the
-score below which only ``false_reject`` of the validation digits (MNIST's
-validation part and the validation writers' pen digits) fall. The rejection
-rate of the validation non-digits is recorded beside it; the test kinds and
-test writers are never looked at here.
+The score is the log-sum-exp of the logits (the negative "energy" of Liu et
+al., "Energy-based Out-of-distribution Detection", 2020): a network trained
+with outlier exposure gives letters, shapes and scribbles flat, low logits,
+and real digits one high one. On our validation sets it separated them
+better than the top probability (calibrated or not) or the top logit: at 0.4 %
+of validation digits rejected, 86.8 % of validation non-digits against 83.0 %
+(top probability at T = 1), 85.5 % (top logit) and 68.2 % (calibrated top
+probability), for a network trained without the pairs.
+
+The threshold is the score below which only ``false_reject`` of the
+validation digits (MNIST's validation part and the validation writers' pen
+digits) fall. The rejection rate of the validation non-digits is recorded
+beside it; the test kinds and test writers are never looked at here.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ import torch
 FALSE_REJECT = 0.004  # of validation digits: a margin under the 1 % the product allows on unseen writers
 
 
-def top_probability(logits: torch.Tensor, temperature: float) -> np.ndarray:
-    return torch.softmax(logits.float() / temperature, 1).max(1).values.numpy()
+def digit_score(logits: torch.Tensor) -> np.ndarray:
+    """How much the logits look like a digit's: their log-sum-exp (higher: more digit-like)."""
+    return torch.logsumexp(logits.float(), 1).numpy()
 
 
 def choose_threshold(
@@ -30,7 +37,7 @@ def choose_threshold(
     pooled = np.concatenate(list(digit_scores.values()))
     threshold = float(np.quantile(pooled, false_reject)) if len(pooled) else 0.0
     return {
-        "score": "top probability",
+        "score": "logsumexp",
         "threshold": threshold,
         "chosen_on": f"{false_reject * 100:.1f} % of {len(pooled):,} validation digits below it",
         "validation": {

@@ -63,13 +63,21 @@ class Recipe:
     # Non-digit drawings (training/negatives.py) trained towards "unsure"
     # (outlier exposure): their target is the uniform distribution, weighted so.
     negatives: int = 0
+    # Two of a training writer's digits side by side, squeezed into one 28x28:
+    # also "unsure", so a number written in single-digit mode is not read as one
+    # confident digit, and segmentation can tell a digit from two.
+    pairs: int = 0
     outlier_weight: float = 0.5
+    # Each epoch sees every MNIST image but only this share of the additions
+    # (pen digits, non-digits, pairs), drawn afresh: the variety of all the
+    # renders at the cost of fewer, which keeps the recipe inside its time budget.
+    additions_per_epoch: float = 1.0
     seed: int = 0
 
 
 # The lecture presets train as their notes describe; ``default`` is our recipe.
 PRESET_RECIPES: dict[str, dict[str, Any]] = {
-    "default": {"epochs": 11, "pen_renders": 4, "negatives": 6_000},
+    "default": {"epochs": 11, "pen_renders": 4, "negatives": 6_000, "pairs": 3_000, "additions_per_epoch": 0.5},
     "twoconv": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
                 "label_smoothing": 0.0, "augment": False, "ema_decay": 0.0},
     "lenet5": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
@@ -111,8 +119,15 @@ def _distributed() -> tuple[int, int]:
 
 
 class Trainer:
-    def __init__(self, recipe: Recipe, train: Digits, test: Digits, device: torch.device, log=print) -> None:
+    def __init__(
+        self, recipe: Recipe, train: Digits, test: Digits, device: torch.device, log=print, core: int | None = None
+    ) -> None:
+        """``core``: how many leading images of ``train`` every epoch sees (all by default);
+        of the rest, each epoch draws ``recipe.additions_per_epoch``."""
         _check_recipe(recipe, train, test)
+        self.core = len(train) if core is None else min(max(core, 0), len(train))
+        extra = len(train) - self.core
+        self.epoch_size = self.core + int(round(extra * min(max(recipe.additions_per_epoch, 0.0), 1.0)))
         self.recipe, self.train_set, self.test_set, self.device, self.log = recipe, train, test, device, log
         self.rank, self.world = _distributed()
         torch.manual_seed(recipe.seed)
@@ -123,7 +138,7 @@ class Trainer:
         if self.world > 1:
             ids = [device.index] if device.type == "cuda" else None
             self.net = nn.parallel.DistributedDataParallel(self.model, device_ids=ids)
-        self.steps_per_epoch = math.ceil(len(train) / self.world / recipe.batch_size)
+        self.steps_per_epoch = math.ceil(self.epoch_size / self.world / recipe.batch_size)
         self.optimizer = self._make_optimizer()
         self.scheduler = self._make_scheduler()
         self.ema = None
@@ -259,6 +274,14 @@ class Trainer:
         self._stop_requested = True
         return True
 
+    def _epoch_order(self, generator: torch.Generator) -> torch.Tensor:
+        """This epoch's images in a random order: the whole core and a fresh draw of the additions."""
+        chosen = torch.arange(len(self.train_y))
+        if self.epoch_size < len(self.train_y):
+            extra = self.core + torch.randperm(len(self.train_y) - self.core, generator=generator)
+            chosen = torch.cat([chosen[: self.core], extra[: self.epoch_size - self.core]])
+        return chosen[torch.randperm(len(chosen), generator=generator)]
+
     def _epoch(
         self,
         epoch: int,
@@ -272,7 +295,7 @@ class Trainer:
         r = self.recipe
         self.net.train()
         if perm is None:
-            perm = torch.randperm(len(self.train_y), generator=generator)
+            perm = self._epoch_order(generator)
         # Every rank draws the same permutation (same seed and epoch) and takes its own stride.
         mine = perm[self.rank :: self.world]
         totals = dict(totals or {"loss": 0.0, "correct": 0, "seen": 0})
@@ -345,7 +368,7 @@ class Trainer:
                         perm, start_step, totals = resume["perm"], self.start_step, resume["totals"]
                         generator.set_state(resume["rng"]["generator"])
                     else:
-                        perm = torch.randperm(len(self.train_y), generator=generator)
+                        perm = self._epoch_order(generator)
                     self._position = (epoch, start_step, perm, totals)
                     loss, train_acc = self._epoch(epoch, generator, perm, start_step, totals, on_step)
                     test_acc = float(
