@@ -305,6 +305,22 @@ def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segmen
     return [_segment(g, pieces, boxes, ink) for g in groups]
 
 
+def group_strokes(
+    boxes: Sequence[Box], crop: Callable[[list[int]], np.ndarray] | None = None, score: CropScorer | None = None
+) -> list[list[int]]:
+    """Digits from strokes (the window's case), left to right, as lists of stroke indices.
+
+    ``boxes`` are the strokes' boxes (pen width included). Strokes never need
+    cutting: two digits that touch are still two sets of strokes. With
+    ``crop`` (members -> a drawing of those strokes alone) and ``score``,
+    ambiguous neighbours are settled by reading them, as for pixels.
+    """
+    if score is None or crop is None:
+        return group_pieces(boxes)
+    groups = group_pieces(boxes, SURE_SAME_DIGIT)
+    return best_grouping(groups, boxes, crop, score) if len(groups) > 1 else groups
+
+
 def _segment(group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence[Box], ink: np.ndarray) -> Segment:
     mask = np.any([pieces[i] for i in group], axis=0)
     x0, y0, x1, y1 = _union([boxes[i] for i in group])

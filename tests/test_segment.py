@@ -1,0 +1,147 @@
+"""Segmentation: pieces, cuts and groups on composed numbers and edge cases."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from mnist_desk.segment import as_drawing, group_pieces, label_components, segment_ink
+from training.pen_render import PenStyle, draw_strokes
+from training.pendigits import read_pendigits
+
+
+def flood_fill_count(mask: np.ndarray) -> int:
+    """Reference: 8-connected components by breadth-first search."""
+    seen = np.zeros_like(mask, dtype=bool)
+    count = 0
+    for start in zip(*np.nonzero(mask), strict=True):
+        if seen[start]:
+            continue
+        count += 1
+        queue = deque([start])
+        seen[start] = True
+        while queue:
+            y, x = queue.popleft()
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    ny, nx = y + dy, x + dx
+                    if 0 <= ny < mask.shape[0] and 0 <= nx < mask.shape[1] and mask[ny, nx] and not seen[ny, nx]:
+                        seen[ny, nx] = True
+                        queue.append((ny, nx))
+    return count
+
+
+@settings(max_examples=150, deadline=None)
+@given(arrays(bool, st.tuples(st.integers(1, 24), st.integers(1, 24))))
+def test_components_match_a_flood_fill(mask):
+    labels, count = label_components(mask)
+    assert count == flood_fill_count(mask)
+    assert ((labels > 0) == mask).all()
+    # Every component is connected: relabelling one label alone finds one component.
+    for n in range(1, count + 1):
+        assert flood_fill_count(labels == n) == 1
+
+
+def ink_of(image: np.ndarray) -> np.ndarray:
+    return (255 - image.astype(np.float32)) / 255
+
+
+def strokes_image(strokes, width=400, height=200, pen=10.0) -> np.ndarray:
+    from PIL import Image
+
+    big = Image.new("L", (width * 2, height * 2), 255)
+    draw_strokes(big, [np.array(s, dtype=float) for s in strokes], pen, smooth=False, scale=2)
+    return np.asarray(big.resize((width, height), Image.Resampling.BOX))
+
+
+def test_nothing_and_one_digit():
+    assert segment_ink(np.zeros((50, 80))) == []
+    one = strokes_image([[(100, 40), (100, 160)]])
+    segments = segment_ink(ink_of(one))
+    assert len(segments) == 1
+    x0, y0, x1, y1 = segments[0].box
+    assert x0 <= 95 and x1 >= 105 and y0 <= 35 and y1 >= 165
+
+
+def test_a_five_written_in_two_strokes_with_a_gap_stays_one_digit():
+    five = [[(60, 60), (58, 100), (90, 95), (110, 120), (105, 150), (60, 160)], [(66, 45), (115, 45)]]
+    two = [[(170, 70), (200, 50), (225, 70), (175, 150), (230, 150)]]
+    segments = segment_ink(ink_of(strokes_image(five + two)))
+    assert len(segments) == 2
+    assert segments[0].box[2] < segments[1].box[0]  # left to right, the bar inside the 5
+
+
+def test_a_seven_with_a_crossbar_and_a_one_with_a_base_stay_whole():
+    seven = [[(40, 50), (110, 50), (70, 160)], [(55, 105), (100, 105)]]
+    one = [[(170, 70), (190, 50), (190, 160)], [(170, 160), (210, 160)]]
+    segments = segment_ink(ink_of(strokes_image(seven + one)))
+    assert len(segments) == 2
+    assert segments[0].box[2] < 120 < 160 < segments[1].box[0] + 5  # crossbar with its 7, base with its 1
+
+
+def test_touching_digits_are_cut_apart():
+    # A wide 4 whose bar runs into a 0 written close beside it: one blob of ink.
+    four = [[(70, 40), (30, 120), (140, 120)], [(100, 60), (100, 170)]]
+    zero = [[(175, 45), (140, 70), (140, 150), (175, 175), (210, 150), (210, 70), (175, 45)]]
+    image = strokes_image(four + zero)
+    from mnist_desk.segment import INK_THRESHOLD
+
+    assert label_components(ink_of(image) > INK_THRESHOLD)[1] == 1  # they really touch
+    segments = segment_ink(ink_of(image))
+    assert len(segments) == 2
+    assert segments[0].box[2] <= 160 <= segments[1].box[2]
+
+
+def test_specks_join_their_digit_or_are_dropped():
+    boxes = [(0, 0, 40, 100), (60, 0, 100, 100), (75, 105, 80, 110), (300, 300, 303, 303)]
+    assert group_pieces(boxes) == [[0], [1, 2]]  # the speck under the second digit joins it; the far one goes
+
+
+def test_a_lone_dot_is_still_a_drawing():
+    assert group_pieces([(10, 10, 14, 14)]) == [[0]]
+
+
+@pytest.fixture(scope="module")
+def writer_digits():
+    pen = read_pendigits()
+    return [d for d in pen if d.writer == 1]
+
+
+def test_composed_numbers_segment_into_their_digits(writer_digits):
+    from training.numbers import random_number
+
+    rng = np.random.default_rng(4)
+    right = 0
+    for _ in range(40):
+        number = random_number(writer_digits, int(rng.integers(2, 6)), rng)
+        right += len(segment_ink(ink_of(number.image))) == len(number.text)
+    assert right >= 34  # geometry alone, touching digits included; the scorer does better
+
+
+def test_different_sizes_and_a_tilted_line(writer_digits):
+    from training.pen_render import shape_strokes
+
+    strokes, x = [], 20.0
+    for i, (digit, height) in enumerate(zip(writer_digits[:4], (120, 70, 150, 90), strict=True)):
+        shaped = shape_strokes(digit.strokes, PenStyle(height, 1, 0, 0, 8, False, 0, 0), canvas=2000)
+        pts = np.concatenate(shaped)
+        baseline = 300 - 45 * i  # the line climbs: each digit sits 45 px higher
+        offset = np.array([x - pts[:, 0].min(), baseline - pts[:, 1].max()])
+        strokes += [s + offset for s in shaped]
+        x = np.concatenate(strokes)[:, 0].max() + 35
+    segments = segment_ink(ink_of(strokes_image(strokes, width=int(x) + 20, height=400, pen=8)))
+    assert len(segments) == 4
+    assert [s.box[0] for s in segments] == sorted(s.box[0] for s in segments)
+
+
+def test_a_segment_drawing_holds_only_its_own_ink():
+    one = [[(100, 40), (100, 160)]]
+    bar = [[(130, 100), (260, 100)]]  # crosses under the box of nothing: its own piece
+    segments = segment_ink(ink_of(strokes_image(one + bar)))
+    drawing = as_drawing(segments[0])
+    assert drawing.shape[1] <= 30  # the 1 alone, with a small margin
