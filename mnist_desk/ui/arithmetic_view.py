@@ -26,10 +26,12 @@ from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo
 from mnist_desk.ui.arithmetic_diagram import ArithmeticDiagram
 from mnist_desk.ui.arithmetic_slide import SlideView, source_map
+from mnist_desk.ui.caption import Caption
 from mnist_desk.ui.stage_captions import window_caption
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # window positions per second on the slider
 DEFAULT_SPEED = 2  # index into SPEEDS: 2 per second, slow enough to follow aloud
+TITLE_WIDTH = 360  # the title never wraps to a narrower column than this
 
 
 class ArithmeticView(QWidget):
@@ -45,7 +47,9 @@ class ArithmeticView(QWidget):
         self._unit: tuple[str, int, int, int] | None = None
         self._revealed = 0
 
-        self.title = QLabel(objectName="arithmeticTitle", wordWrap=True)
+        # A Caption, not a word-wrapped QLabel: a label's height-for-width would make the
+        # window's scroll area size this view by its preferred height, not its minimum.
+        self.title = Caption("arithmeticTitle", TITLE_WIDTH)
         title_font = QFont(self.title.font())
         title_font.setPointSizeF(max(title_font.pointSizeF() * 1.1, 11.0))  # one line in the window's panel
         title_font.setBold(True)

@@ -33,6 +33,10 @@ class DetailTabs(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailTabs")
+        # Every title whole, always: the panel's minimum width makes room for them
+        # instead of hiding tabs behind scroll arrows.
+        self.setUsesScrollButtons(False)
+        self.setElideMode(Qt.TextElideMode.ElideNone)
         self.feature_maps = FeatureMapViewer()
         self.arithmetic = ArithmeticView()
         self.playground = KernelPlayground()
@@ -44,7 +48,7 @@ class DetailTabs(QTabWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setTabText(MAPS, self.tr("Feature maps and kernels"))
+        self.setTabText(MAPS, self.tr("Feature maps"))
         self.setTabToolTip(MAPS, self.tr("Every channel of a conv or pool layer, and the kernels that made them"))
         self.setTabText(ARITHMETIC, self.tr("How a value is computed"))
         self.setTabToolTip(

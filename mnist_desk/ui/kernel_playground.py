@@ -130,6 +130,8 @@ class KernelPlayground(QWidget):
         self.stride_label = QLabel()
         self.stride_choice = QSpinBox(objectName="strideChoice", minimum=1, maximum=4)
         self.stride_choice.valueChanged.connect(self.refresh)
+        # Room for its own line edit: at its bare size hint the number is squeezed.
+        self.stride_choice.setMinimumSize(56, 28)
 
         self.grid = QTableWidget(3, 3, objectName="kernelGrid")
         self.grid.horizontalHeader().setVisible(False)

@@ -12,7 +12,15 @@ import itertools
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QSizePolicy, QSplitterHandle, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSplitterHandle,
+    QWidget,
+)
 
 from mnist_desk.ui.drawing_panel import MIN_SLIDER_WIDTH
 from mnist_desk.ui.image_tiles import PixelView
@@ -20,6 +28,12 @@ from mnist_desk.ui.main_window import MainWindow
 from ui_helpers import draw_digit_on, wait_for_latest
 
 IGNORED = QSizePolicy.Policy.Ignored
+
+
+def scrolls(widget: QWidget) -> bool:
+    """True for the content of a scroll area: larger than its viewport is what scrolling is for."""
+    area = widget.parentWidget().parentWidget() if widget.parentWidget() is not None else None
+    return isinstance(area, QScrollArea) and area.widget() is widget
 
 
 def layout_problems(window: MainWindow) -> list[str]:
@@ -47,7 +61,7 @@ def layout_problems(window: MainWindow) -> list[str]:
                     problems.append(f"{name} {w.text()!r} needs {needed} px of width, has {room.width()}")
         if isinstance(w, QAbstractButton) and w.text() and w.width() < w.sizeHint().width():
             problems.append(f"{name} {w.text()!r} is cut: {w.width()} px < {w.sizeHint().width()}")
-        if not w.isWindow() and not w.parentWidget().rect().contains(w.geometry()):
+        if not w.isWindow() and not scrolls(w) and not w.parentWidget().rect().contains(w.geometry()):
             problems.append(
                 f"{name} at {w.geometry().getRect()} spills out of its parent {w.parentWidget().size().toTuple()}"
             )
@@ -82,8 +96,25 @@ def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang):
         problems = [f"empty canvas: {p}" for p in layout_problems(window)]
         draw_digit_on(window.canvas, 4)
         wait_for_latest(qtbot, window)
-        for layer in window.feature_maps.layers():
-            window.feature_maps.set_current_layer(layer)
+        window.drawing.saliency.toggle.setChecked(True)  # its choices enabled: their full size
+
+        def open_unit(stage: str) -> None:
+            window.explain.on_unit_clicked(stage, 0, 3, 3)
+            qtbot.waitUntil(lambda: window.details.arithmetic.diagram.result() is not None, timeout=10_000)
+
+        # Every layer's feature maps, then the other tabs: a unit's arithmetic, the softmax, the playground.
+        views = [
+            (layer, lambda layer=layer: window.feature_maps.set_current_layer(layer))
+            for layer in window.feature_maps.layers()
+        ]
+        views += [
+            ("conv1 arithmetic", lambda: open_unit("conv1")),
+            ("pool2 arithmetic", lambda: open_unit("pool2")),
+            ("softmax", lambda: window.explain.on_overview_stage_clicked("softmax")),
+            ("playground", window.details.show_playground),
+        ]
+        for layer, show in views:
+            show()
             settle(window, QSize(1, 1))  # the window's own minimum, whatever it is now
             minimum = window.size()
             assert minimum.width() < default.width() and minimum.height() < default.height()
@@ -96,6 +127,11 @@ def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang):
             for size in sizes:
                 settle(window, size)
                 problems += [f"{layer} at {size.toTuple()}: {p}" for p in layout_problems(window)]
+            # The tabs that may scroll in a small window need none at the default size.
+            settle(window, default)
+            page = window.details.currentWidget()
+            if isinstance(page, QScrollArea) and not page.viewport().rect().contains(page.widget().geometry()):
+                problems.append(f"{layer} needs scrolling at the default size: {page.widget().size().toTuple()}")
         assert not problems, "\n".join(problems)
     finally:
         window.close()

@@ -198,8 +198,8 @@
 <context>
     <name>DetailTabs</name>
     <message>
-        <source>Feature maps and kernels</source>
-        <translation>特征图与卷积核</translation>
+        <source>Feature maps</source>
+        <translation>特征图</translation>
     </message>
     <message>
         <source>Every channel of a conv or pool layer, and the kernels that made them</source>
