@@ -11,7 +11,7 @@ drifting line, sizes varying by +-15 %). Each is read two ways:
 
 Prints, per length and overall: the whole number right, the digit count right.
 
-    python benchmarks/numbers.py [--per-length 100] [--writers test|validation] [--checkpoint P]
+    python benchmarks/read_numbers.py [--per-length 100] [--writers test|validation] [--checkpoint P]
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from mnist_desk.segment import Box, Segment, as_drawing, segment_ink
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
 UNREADABLE = -10.0
+NOT_A_DIGIT_COST = 3.0
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,15 @@ def _inputs(drawings: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def crop_scorer(predictor: Any):
-    """How much each crop looks like one readable digit: log of its top probability."""
+    """How much each crop looks like one readable digit: the log of its top
+    probability, less NOT_A_DIGIT_COST when the network calls it not a digit
+    (a fragment of a digit, or two digits in one crop)."""
 
     def score(drawings: list[np.ndarray]) -> np.ndarray:
         inputs, readable = _inputs(drawings)
-        top = predictor.probabilities(inputs).max(1)
-        return np.where(readable, np.log(np.maximum(top, 1e-9)), UNREADABLE)
+        probabilities, rejected = predictor.read(inputs)
+        value = np.log(np.maximum(probabilities.max(1), 1e-9)) - NOT_A_DIGIT_COST * rejected
+        return np.where(readable, value, UNREADABLE)
 
     return score
 

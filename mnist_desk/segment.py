@@ -32,8 +32,8 @@ SPECK = 0.25  # pieces smaller than this fraction of the writing's height in bot
 TOUCHING_ASPECT = 1.15  # a piece this much wider than the writing's height holds several digits
 MIN_DIGIT_WIDTH = 0.22  # no cut leaves a part narrower than this fraction of the writing's height
 MAX_SPAN = 4  # a digit is made of at most this many neighbouring units
-WIDEST_DIGIT = 1.1  # digits wider than this (times the writing's height) are penalised ...
-WIDTH_PENALTY = 4.0  # ... by this much per unit of excess width, in log-probability
+WIDEST_DIGIT = 1.25  # digits wider than this (times the writing's height) are penalised ...
+WIDTH_PENALTY = 2.0  # ... by this much per unit of excess width, in log-probability
 SURE_SAME_DIGIT = 0.8  # pieces sharing this much extent are one digit whatever a scorer says
 
 
@@ -234,28 +234,28 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
         return []
     profile = np.convolve(ink.sum(0), np.ones(3) / 3, mode="same")
     edge = max(1, int(MIN_DIGIT_WIDTH * height))
-    if generous:
-        inner = profile[edge : width - edge]
-        if inner.size < 3:
-            return []
-        limit = 0.5 * float(np.median(profile[profile > 0])) if (profile > 0).any() else 0.0
-        minima = [edge + i for i in range(1, inner.size - 1)
-                  if inner[i] <= inner[i - 1] and inner[i] <= inner[i + 1] and inner[i] <= limit]  # fmt: skip
-        cuts: list[int] = []
-        for c in sorted(minima, key=lambda c: profile[c]):  # deepest valleys first, kept apart
-            if all(abs(c - k) >= edge for k in cuts):
-                cuts.append(c)
-        return sorted(cuts)
-    parts = int(round(width / (0.75 * height)))
-    cuts, start = [], 0
+    parts = max(2, int(round(width / (0.75 * height)))) if width >= TOUCHING_ASPECT * height else 1
+    even: list[int] = []
+    start = 0
     for k in range(1, parts):
         target = int(width * k / parts)
         lo = max(start + edge, target - int(0.3 * height))
         hi = min(width - edge, target + int(0.3 * height))
         if hi > lo:
-            cuts.append(lo + int(np.argmin(profile[lo:hi])))
-            start = cuts[-1]
-    return cuts
+            even.append(lo + int(np.argmin(profile[lo:hi])))
+            start = even[-1]
+    if not generous:
+        return even
+    # Every clear valley as well: which cuts to keep is for the reading to decide.
+    inner = profile[edge : width - edge]
+    limit = 0.5 * float(np.median(profile[profile > 0])) if (profile > 0).any() else 0.0
+    minima = [edge + i for i in range(1, inner.size - 1)
+              if inner[i] <= inner[i - 1] and inner[i] <= inner[i + 1] and inner[i] <= limit]  # fmt: skip
+    cuts: list[int] = []
+    for c in [*even, *sorted(minima, key=lambda c: profile[c])]:  # even splits, then the deepest valleys
+        if all(abs(c - k) >= edge for k in cuts):
+            cuts.append(c)
+    return sorted(cuts)
 
 
 def ink_pieces(ink: np.ndarray, generous: bool = False) -> list[np.ndarray]:
