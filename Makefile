@@ -40,8 +40,12 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_ui.py
-	$(BIN)/python benchmarks/drawn_digits.py
+	$(BIN)/python benchmarks/pen_digits.py
+	$(BIN)/python benchmarks/personalise.py --cli
+	$(BIN)/python benchmarks/not_a_digit.py
+	$(BIN)/python benchmarks/read_numbers.py
 	$(BIN)/python benchmarks/mnist_on_canvas.py
+	$(BIN)/python benchmarks/drawn_digits.py
 
 # After adding or changing a user-visible string: `make translations` adds it to
 # the .ts as unfinished; translate it there (by hand or in .venv/bin/pyside6-linguist),
