@@ -119,8 +119,12 @@ class ArithmeticDiagram(QWidget):
                 )  # fmt: skip
             )
         products = r.products.sum() if r.products is not None else 0.0
-        lines.append(self.tr("sum of the products = {s}").format(s=fmt(float(products), 3)))
-        lines.append(self.tr("+ bias {b} = {v}").format(b=operand(r.bias), v=fmt(r.weighted_sum, 3)))
+        # One line: the window's panel is short, and the grids above need the room.
+        lines.append(
+            self.tr("sum of the products {s} + bias {b} = {v}").format(
+                s=fmt(float(products), 3), b=operand(r.bias), v=fmt(r.weighted_sum, 3)
+            )
+        )
         if r.batchnorm is not None:
             bn = r.batchnorm
             lines.append(
@@ -182,8 +186,15 @@ class ArithmeticDiagram(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder())
             return
         lines = self.chain_lines()
-        line_h = QFontMetricsF(self._font(base)).height() * 1.25
-        body = QRectF(8, 4, self.width() - 16, self.height() - 20 - line_h * len(lines))
+        # Each step wraps when the panel is narrower than its line (a formula, in any language).
+        metrics = QFontMetricsF(self._font(base))
+        wrap = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        spacing = metrics.height() * 0.25
+        heights = [
+            metrics.boundingRect(QRectF(0, 0, self.width() - 16, 10_000), wrap, line).height() + spacing
+            for line in lines
+        ]
+        body = QRectF(8, 4, self.width() - 16, self.height() - 20 - sum(heights))
         bottom = body.y()
         if isinstance(r, SoftmaxArithmetic):
             rows = [
@@ -207,9 +218,9 @@ class ArithmeticDiagram(QWidget):
         painter.setFont(self._font(base))
         painter.setPen(palette.windowText().color())
         y = bottom + 8
-        for line in lines:
-            painter.drawText(QRectF(8, y, self.width() - 16, line_h), Qt.AlignmentFlag.AlignVCenter, line)
-            y += line_h
+        for line, height in zip(lines, heights, strict=True):
+            painter.drawText(QRectF(8, y, self.width() - 16, height), wrap, line)
+            y += height
         painter.end()
 
     def _paint_conv(self, painter: QPainter, body: QRectF, r: UnitArithmetic, base: float) -> float:
@@ -329,8 +340,18 @@ class ArithmeticDiagram(QWidget):
         count = len(rows) + 1
         row_h = min(body.height() / count, QFontMetricsF(self._font(base)).height() * 1.6)
         points = max(min(base, row_h * 0.5), 6.0)
-        col_w = body.width() / len(headings)
-        for r, row in enumerate([headings, *rows]):
+        # Each column as wide as its widest text (in bold, the heading's and the marked
+        # row's font), the spare room shared out; smaller type only when even that fails.
+        table = [headings, *rows]
+        while True:
+            metrics = QFontMetricsF(self._font(points, bold=True))
+            needs = [max(metrics.horizontalAdvance(row[c]) for row in table) + 12 for c in range(len(headings))]
+            if sum(needs) <= body.width() or points <= 6.0:
+                break
+            points -= 0.5
+        spare = max(body.width() - sum(needs), 0.0) / len(needs)
+        lefts = np.concatenate([[0.0], np.cumsum([need + spare for need in needs])])
+        for r, row in enumerate(table):
             rect_row = QRectF(body.x(), body.y() + r * row_h, body.width(), row_h)
             if r - 1 == marked:
                 highlight = QColor(palette.highlight().color())
@@ -339,7 +360,7 @@ class ArithmeticDiagram(QWidget):
             painter.setFont(self._font(points, bold=r == 0 or r - 1 == marked))
             painter.setPen(palette.windowText().color())
             for c, text in enumerate(row):
-                cell = QRectF(body.x() + c * col_w, rect_row.y(), col_w - 10, row_h)
+                cell = QRectF(body.x() + lefts[c], rect_row.y(), lefts[c + 1] - lefts[c] - 10, row_h)
                 painter.drawText(cell, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
             if r == 0:
                 painter.setPen(QPen(palette.mid().color(), 1))

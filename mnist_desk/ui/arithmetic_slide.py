@@ -53,7 +53,7 @@ class SlideView(QWidget):
         super().__init__(parent)
         self.setObjectName("slideView")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(360, 150)  # the window's panel fits the whole arithmetic view at its default size
+        self.setMinimumSize(360, 120)  # the window's panel fits the whole arithmetic view at its default size
         self._source: np.ndarray | None = None
         self._output: np.ndarray | None = None
         self._info: StageInfo | None = None

@@ -76,9 +76,10 @@ class ArithmeticView(QWidget):
         controls.addWidget(self.speed_label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.slide, 4)
+        # The numbers get the larger share: the slide reads at a smaller size than they do.
+        layout.addWidget(self.slide, 3)
         layout.addLayout(controls)
-        layout.addWidget(self.diagram, 7)
+        layout.addWidget(self.diagram, 8)
         self.on_speed_slider_changed(DEFAULT_SPEED)
         self.retranslate()
 

@@ -94,7 +94,13 @@ class CanvasOverlay:
         painter.setClipRect(paper)
         if self._saliency is not None:
             image, rect = self._saliency
-            paint_saliency(painter, paper_to_widget(paper, rect), image, smooth=True)
+            frame = paper_to_widget(paper, rect)
+            paint_saliency(painter, frame, image, smooth=True)
+            # The 28x28 frame the network reads, dashed: the map stops at its edges.
+            pen = QPen(self._canvas.palette().mid().color(), 1.5, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(frame)
         if self._field is not None:
             paint_field(painter, paper, paper_to_widget(paper, self._field), self._canvas.palette())
         painter.restore()

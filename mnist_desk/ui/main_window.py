@@ -81,12 +81,14 @@ class MainWindow(QMainWindow):
             "smallerBrush": lambda: self.drawing.step_brush(-4),
             "largerBrush": lambda: self.drawing.step_brush(4),
             "toggleEraser": self.eraser_button.toggle,
+            "showOverview": lambda: self.overview.setVisible(self.menus.actions["showOverview"].isChecked()),
             "shortcuts": self.on_shortcuts_triggered,
             "about": self.on_about_triggered,
             "language": self.on_language_chosen,
         }
         self.menus = WindowMenus(self, slots)
         self.menus.check_language(language.saved_choice())
+        self.menus.actions["showOverview"].setChecked(True)
         self.undo_action, self.redo_action = self.menus.actions["undo"], self.menus.actions["redo"]
         self.retranslate()
         self._apply_model()

@@ -74,6 +74,7 @@ class NetworkOverview(QWidget):
         self._columns: list[Column] = []
         self._images: dict[str, list[QImage]] = {}
         self._probabilities: np.ndarray | None = None
+        self._trusted = True  # False: the network sees no digit; its best guess is not highlighted
         self._selected = ""
 
     # --- model ----------------------------------------------------------------
@@ -106,6 +107,7 @@ class NetworkOverview(QWidget):
                 if data is not None and column.name != SOFTMAX and data.size == int(np.prod(column.shape)):
                     self._images[column.name] = self._render(column, np.asarray(data, dtype=np.float32))
             self._probabilities = np.asarray(prediction.probabilities, dtype=np.float64)
+        self._trusted = prediction is None or not prediction.not_a_digit
         self.update()
 
     def set_selected_stage(self, name: str) -> None:
@@ -333,7 +335,7 @@ class NetworkOverview(QWidget):
             painter.fillRect(track, palette.alternateBase())
             if self._probabilities is not None:
                 fill = QRectF(track.x(), track.y(), track.width() * float(self._probabilities[digit]), track.height())
-                painter.fillRect(fill, palette.highlight() if digit == best else palette.mid())
+                painter.fillRect(fill, palette.highlight() if digit == best and self._trusted else palette.mid())
 
     def _paint_arrow(self, painter: QPainter, x0: float, x1: float, glyph: QRectF) -> None:
         y = glyph.center().y()

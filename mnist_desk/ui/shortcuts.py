@@ -18,6 +18,7 @@ SHORTCUTS = [
     ("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open an image (or drop one on the window)")),
     ("Ctrl+M", QT_TRANSLATE_NOOP("Shortcuts", "Open another model checkpoint")),
     ("Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the drawing as PNG")),
+    ("Ctrl+Shift+O", QT_TRANSLATE_NOOP("Shortcuts", "Show or hide the network overview")),
     ("F1", QT_TRANSLATE_NOOP("Shortcuts", "Show this list")),
     ("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "Quit")),
 ]

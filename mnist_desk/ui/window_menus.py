@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from mnist_desk.ui import language
 
 Key = QKeySequence.StandardKey | str
+CHECKABLE = {"showOverview"}  # actions that are switched on and off
 
 
 class WindowMenus(QObject):
@@ -38,6 +39,7 @@ class WindowMenus(QObject):
             ("edit", "smallerBrush", ["["]),
             ("edit", "largerBrush", ["]"]),
             ("edit", "toggleEraser", ["E"]),
+            ("view", "showOverview", ["Ctrl+Shift+O"]),
             ("help", "shortcuts", [QKeySequence.StandardKey.HelpContents]),
             ("help", "about", []),
         ]
@@ -45,7 +47,7 @@ class WindowMenus(QObject):
             if name == "-":
                 self.menus[menu].addSeparator()
                 continue
-            action = QAction(window, objectName=name)
+            action = QAction(window, objectName=name, checkable=name in CHECKABLE)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(slots[name])
             window.addAction(action)  # shortcuts work even where the menu bar is hidden
@@ -87,6 +89,7 @@ class WindowMenus(QObject):
             "smallerBrush": self.tr("Smaller brush"),
             "largerBrush": self.tr("Larger brush"),
             "toggleEraser": self.tr("Eraser on/off"),
+            "showOverview": self.tr("Network &overview"),
             "shortcuts": self.tr("&Keyboard shortcuts"),
             "about": self.tr("&About mnist-desk"),
             f"language_{language.SYSTEM}": self.tr("System"),

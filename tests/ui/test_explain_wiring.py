@@ -288,3 +288,14 @@ def _drawing_of(qtbot, strokes) -> np.ndarray:
     for stroke in strokes:
         drag(canvas, stroke)
     return canvas.to_array(INFERENCE_SIDE)
+
+
+def test_view_menu_hides_and_shows_the_overview(qtbot, window):
+    action = window.menus.actions["showOverview"]
+    assert action.isChecked() and window.overview.isVisible()
+    tabs_height = window.details.height()
+    action.trigger()
+    qtbot.waitUntil(lambda: window.details.height() > tabs_height)  # the room goes to the views below
+    assert not window.overview.isVisible() and not action.isChecked()
+    action.trigger()
+    assert window.overview.isVisible()

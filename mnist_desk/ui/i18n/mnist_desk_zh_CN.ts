@@ -49,12 +49,8 @@
         <translation>{stage} 把每个像素 p 读作 (p − {mean}) / {std}：空白 0 → {blank}，笔迹 1 → {ink}</translation>
     </message>
     <message>
-        <source>sum of the products = {s}</source>
-        <translation>乘积之和 = {s}</translation>
-    </message>
-    <message>
-        <source>+ bias {b} = {v}</source>
-        <translation>+ 偏置 {b} = {v}</translation>
+        <source>sum of the products {s} + bias {b} = {v}</source>
+        <translation>乘积之和 {s} + 偏置 {b} = {v}</translation>
     </message>
     <message>
         <source>BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</source>
@@ -762,6 +758,10 @@
         <translation>把画作保存为 PNG</translation>
     </message>
     <message>
+        <source>Show or hide the network overview</source>
+        <translation>显示或隐藏网络总览</translation>
+    </message>
+    <message>
         <source>Show this list</source>
         <translation>显示此列表</translation>
     </message>
@@ -958,6 +958,10 @@ the average of each {window} window</source>
     <message>
         <source>Eraser on/off</source>
         <translation>橡皮擦开/关</translation>
+    </message>
+    <message>
+        <source>Network &amp;overview</source>
+        <translation>网络总览(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>

@@ -1,0 +1,190 @@
+"""Screenshots of the real window's explain views, drawn on with real X mouse events.
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/window_screenshots.py --out docs/shots
+
+Needs Xvfb, xdotool and ImageMagick's ``import`` (Debian: xvfb, xdotool,
+imagemagick; fonts-noto-cjk for the Chinese window). Each shot is the window as
+the X server shows it (tooltips and all), after drawing with ``xdotool`` (the
+mouse really moves over the canvas, so Qt gets what a hand would give it) and
+pointing at a feature-map pixel the same way. Shots, for a 7, a 4 and a
+scribble, in English and Chinese:
+
+- ``maps``: the feature-map tab, a conv1 pixel pointed at (its receptive field
+  on the 28x28 view and the canvas), "Why this answer?" on;
+- ``arithmetic``: the same unit clicked: how its value is computed;
+- ``why``: the saliency overlay for "why A and not B";
+- ``playground``: a classic kernel on the drawing;
+- ``reject``: the scribble with a reject threshold that calls it "not a digit"
+  (the bundled model has none yet: the threshold is chosen here so that the
+  scribble is rejected and a clear 7 is not).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "ui"))
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+SCRIBBLE = [[(0.3, 0.3), (0.7, 0.7), (0.3, 0.7), (0.7, 0.3), (0.5, 0.2), (0.45, 0.8)]]
+
+
+def settle(app: QApplication, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def xdotool(app: QApplication, *args: str) -> None:
+    """Run xdotool while the event loop keeps handling what it does (the moves are not merged)."""
+    process = subprocess.Popen(["xdotool", *args])
+    while process.poll() is None:
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def dense(stroke: list[tuple[float, float]], step: float = 0.015) -> list[tuple[float, float]]:
+    """The stroke with a point every ``step`` of the paper, as a mouse reports a moving hand
+    (a busy event loop merges queued moves: far-apart points would lose their corners)."""
+    points = [stroke[0]]
+    for (x0, y0), (x1, y1) in zip(stroke, stroke[1:], strict=False):
+        n = max(1, int(np.hypot(x1 - x0, y1 - y0) / step))
+        points += [(x0 + (x1 - x0) * t / n, y0 + (y1 - y0) * t / n) for t in range(1, n + 1)]
+    return points
+
+
+def draw(app: QApplication, canvas, strokes: list[list[tuple[float, float]]]) -> None:
+    """Draw ``strokes`` (fractions of the paper) with the X pointer, one press per stroke."""
+    for stroke in strokes:
+        points = [canvas.mapToGlobal(canvas.widget_point(x, y).toPoint()) for x, y in dense(stroke)]
+        args = ["mousemove", str(points[0].x()), str(points[0].y()), "mousedown", "1"]
+        for p in points[1:]:
+            args += ["sleep", "0.012", "mousemove", str(p.x()), str(p.y())]
+        xdotool(app, *args, "mouseup", "1")
+        settle(app, 0.2)
+
+
+def point_at(app: QApplication, widget, point, click: bool = False) -> None:
+    target = widget.mapToGlobal(point.toPoint())
+    xdotool(app, "mousemove", str(target.x()), str(target.y()), *(["click", "1"] if click else []))
+    settle(app, 0.15)  # shot before the tooltip (0.7 s) covers the maps
+
+
+def shoot(app: QApplication, window, path: Path, wait: float = 0.4) -> None:
+    settle(app, wait)
+    geometry = window.frameGeometry()
+    crop = f"{geometry.width()}x{geometry.height()}+{geometry.x()}+{geometry.y()}"
+    subprocess.run(["import", "-window", "root", "-crop", crop, "+repage", str(path)], check=True)
+    print(path)
+
+
+def strongest(prediction, stage: str) -> tuple[int, int, int]:
+    maps = prediction.activations[stage]
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(maps)), maps.shape))
+
+
+def rejecting(predictor, app: QApplication):
+    """A copy of the predictor whose threshold rejects the scribble but not a clear 7."""
+    from mnist_desk.ui.canvas import DrawingCanvas
+    from ui_helpers import digit_strokes, drag
+
+    def drawing(strokes) -> np.ndarray:
+        canvas = DrawingCanvas()
+        canvas.resize(400, 400)
+        for stroke in strokes:
+            drag(canvas, stroke)
+        return canvas.to_array(280)
+
+    scribble, seven = drawing(SCRIBBLE), drawing(digit_strokes(7))
+    strict = copy.copy(predictor)
+    for threshold in np.concatenate([np.linspace(0.0, 1.0, 101), np.linspace(1.0, 60.0, 237)]):
+        strict.reject_threshold = float(threshold)
+        if strict.predict(scribble).not_a_digit and not strict.predict(seven).not_a_digit:
+            return strict
+    raise SystemExit("no threshold tells the scribble from the 7")
+
+
+def session(
+    app: QApplication, predictor, lang: str, name: str, strokes, out: Path, shots: set[str], large: bool = False
+) -> None:
+    from mnist_desk.ui.main_window import MainWindow
+
+    window = MainWindow(predictor, lang=lang)
+    window.move(0, 0)
+    if large:  # a maximised window on a full-HD projector
+        window.resize(1920, 1080 - 30)
+    window.show()
+    settle(app, 1.5)
+    draw(app, window.canvas, strokes)
+    settle(app, 0.5)
+    prediction = window.last_prediction
+    controls = window.drawing.saliency
+    suffix = f"{name}-{'zh' if lang == 'zh_CN' else 'en'}{'-large' if large else ''}"
+    if "maps" in shots or "arithmetic" in shots:
+        channel, y, x = strongest(prediction, "conv1")
+        window.feature_maps.select_channel(channel)
+        settle(app, 0.3)
+        detail = window.feature_maps.detail
+        point_at(app, detail, detail.pixel_rect(y, x).center())
+        if "maps" in shots:
+            shoot(app, window, out / f"maps-{suffix}.png", wait=0.1)
+        if "arithmetic" in shots:
+            point_at(app, detail, detail.pixel_rect(y, x).center(), click=True)
+            settle(app, 0.5)
+            point_at(app, window.canvas, window.canvas.widget_point(0.5, 0.02))  # off the maps
+            shoot(app, window, out / f"arithmetic-{suffix}.png")
+    if "why" in shots:
+        controls.toggle.setChecked(True)
+        controls.set_versus(9 if prediction.digit != 9 else 4)
+        window.explain.on_overview_stage_clicked("softmax")
+        settle(app, 0.8)
+        shoot(app, window, out / f"why-{suffix}.png")
+    controls.toggle.setChecked(False)
+    if "playground" in shots:
+        window.explain.on_overview_stage_clicked("input")
+        window.details.playground.select_kernel("sobel_y")
+        settle(app, 0.5)
+        shoot(app, window, out / f"playground-{suffix}.png")
+    if "reject" in shots:
+        window.feature_maps.set_current_layer("conv3")
+        window.details.show_maps()
+        settle(app, 0.5)
+        shoot(app, window, out / f"reject-{suffix}.png")
+    window.close()
+    settle(app, 0.3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/shots"), help="folder for the PNGs (docs/shots)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    from mnist_desk.inference import Predictor
+    from ui_helpers import digit_strokes
+
+    predictor = Predictor()
+    session(app, predictor, "en", "seven", digit_strokes(7), args.out, {"arithmetic"}, large=True)
+    for lang in ("en", "zh_CN"):
+        session(app, predictor, lang, "seven", digit_strokes(7), args.out, {"maps", "arithmetic", "why", "playground"})
+        session(
+            app, predictor, lang, "four", digit_strokes(4, 2), args.out, {"maps", "arithmetic", "why", "playground"}
+        )
+        session(app, rejecting(predictor, app), lang, "scribble", SCRIBBLE, args.out, {"maps", "why", "reject"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
