@@ -49,8 +49,8 @@ def _assert_same_run(a: Trainer, b: Trainer, result_a, result_b):
     if a.ema is not None:
         for name, tensor in a.ema.state_dict().items():
             assert torch.equal(tensor, b.ema.state_dict()[name]), f"average {name} differs"
-    assert [(h.epoch, h.loss, h.train_acc, h.test_acc) for h in result_a.history] == [
-        (h.epoch, h.loss, h.train_acc, h.test_acc) for h in result_b.history
+    assert [(h.epoch, h.loss, h.train_acc, h.val_acc) for h in result_a.history] == [
+        (h.epoch, h.loss, h.train_acc, h.val_acc) for h in result_b.history
     ]
 
 
@@ -247,6 +247,6 @@ def test_a_short_default_run_saves_an_average_that_has_learned(mnist_train, mnis
     result = trainer.run(tmp_path / "model.pt", {})
     live = float((predict_all(trainer.model, test.images, CPU) == test.labels).mean())
     assert result.weights == "ema" and live > 0.8
-    assert result.history[-1].test_acc > live - 0.05, (result.history, live)
+    assert result.history[-1].val_acc > live - 0.05, (result.history, live)
     meta = load_checkpoint(tmp_path / "model.pt").meta
     assert meta["weights"] == "ema" and meta["ema"]["updates"] == trainer.steps_per_epoch

@@ -273,7 +273,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         log(
             f"training {recipe.arch} on {len(train):,} images ({train.source}) on {device}, {dist.get_world_size() if distributed else 1} process(es)"
         )
-        trainer = Trainer(recipe, train, test, device, log=log, core=core)
+        # After every epoch the table shows MNIST's validation part; the test set is read once, at the end.
+        trainer = Trainer(recipe, train, validation.mnist, device, log=log, core=core)
         if args.resume:
             trainer.resume_from(args.resume)
         out: Path = args.out

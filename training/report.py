@@ -239,7 +239,10 @@ def write_report_png(path: Path, history: list[EpochResult], matrix: np.ndarray,
     _plot(
         draw,
         (78, 86, 470, 270),
-        [("train", [h.train_acc for h in history], TRAIN_COLOUR), ("test", [h.test_acc for h in history], TEST_COLOUR)],
+        [
+            ("train", [h.train_acc for h in history], TRAIN_COLOUR),
+            ("validation", [h.val_acc for h in history], TEST_COLOUR),
+        ],
         "accuracy per epoch",
         percent=True,
     )

@@ -29,7 +29,7 @@ import torch
 
 from mnist_desk.checkpoint import CheckpointError
 
-RESUME_VERSION = 2
+RESUME_VERSION = 3  # 3: epochs record val_acc (accuracy on the validation part), not test_acc
 
 
 def capture_rng(generator: torch.Generator) -> dict[str, Any]:

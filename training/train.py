@@ -99,7 +99,7 @@ class EpochResult:
     epoch: int
     loss: float
     train_acc: float
-    test_acc: float
+    val_acc: float
     seconds: float
 
 
@@ -120,15 +120,19 @@ def _distributed() -> tuple[int, int]:
 
 class Trainer:
     def __init__(
-        self, recipe: Recipe, train: Digits, test: Digits, device: torch.device, log=print, core: int | None = None
+        self, recipe: Recipe, train: Digits, held_out: Digits, device: torch.device, log=print, core: int | None = None
     ) -> None:
-        """``core``: how many leading images of ``train`` every epoch sees (all by default);
-        of the rest, each epoch draws ``recipe.additions_per_epoch``."""
-        _check_recipe(recipe, train, test)
+        """``held_out``: read after every epoch for the table and the report (a validation
+        set: the test set is read once, at the end, by the caller).
+
+        ``core``: how many leading images of ``train`` every epoch sees (all by
+        default); of the rest, each epoch draws ``recipe.additions_per_epoch``.
+        """
+        _check_recipe(recipe, train, held_out)
         self.core = len(train) if core is None else min(max(core, 0), len(train))
         extra = len(train) - self.core
         self.epoch_size = self.core + int(round(extra * min(max(recipe.additions_per_epoch, 0.0), 1.0)))
-        self.recipe, self.train_set, self.test_set, self.device, self.log = recipe, train, test, device, log
+        self.recipe, self.train_set, self.held_out, self.device, self.log = recipe, train, held_out, device, log
         self.rank, self.world = _distributed()
         torch.manual_seed(recipe.seed)
         # channels_last: oneDNN's convolutions run ~30 % faster on CPU in this layout (measured).
@@ -348,7 +352,7 @@ class Trainer:
         """
         r = self.recipe
         started = time.perf_counter()
-        header = f"{'epoch':>5} {'loss':>8} {'train acc':>9} {'test acc':>8} {'seconds':>8}"
+        header = f"{'epoch':>5} {'loss':>8} {'train acc':>9} {'val acc':>8} {'seconds':>8}"
         if self.rank == 0:
             self.log(header)
             for h in self.history:
@@ -371,12 +375,12 @@ class Trainer:
                         perm = self._epoch_order(generator)
                     self._position = (epoch, start_step, perm, totals)
                     loss, train_acc = self._epoch(epoch, generator, perm, start_step, totals, on_step)
-                    test_acc = float(
+                    val_acc = float(
                         (
-                            predict_all(self.final_model(), self.test_set.images, self.device) == self.test_set.labels
+                            predict_all(self.final_model(), self.held_out.images, self.device) == self.held_out.labels
                         ).mean()
                     )
-                    result = EpochResult(epoch + 1, loss, train_acc, test_acc, time.perf_counter() - t0)
+                    result = EpochResult(epoch + 1, loss, train_acc, val_acc, time.perf_counter() - t0)
                     self.history.append(result)
                     self._position = (epoch + 1, 0, None, None)
                     if self.rank == 0:
@@ -414,7 +418,7 @@ class Trainer:
 
     @staticmethod
     def _row(h: EpochResult) -> str:
-        return f"{h.epoch:>5} {h.loss:>8.4f} {h.train_acc * 100:>8.2f}% {h.test_acc * 100:>7.2f}% {h.seconds:>8.1f}"
+        return f"{h.epoch:>5} {h.loss:>8.4f} {h.train_acc * 100:>8.2f}% {h.val_acc * 100:>7.2f}% {h.seconds:>8.1f}"
 
 
 def digit_loss(logits: torch.Tensor, labels: torch.Tensor, smoothing: float, outlier_weight: float) -> torch.Tensor:
