@@ -8,9 +8,15 @@ Prints:
     and the time spent handling it both count;
   * the longest GUI-thread stall (the largest gap between two ticks of a 1 ms
     timer, which only the GUI thread's event loop can run);
-  * app start -> usable window (process start to first result shown).
+  * app start -> usable window (process start to first result shown);
+  * with ``--overlay METHOD``: "Why this answer?" on with that method, how long
+    each map took on the worker and how many results got one;
+  * with ``--arithmetic``: a conv1 unit's arithmetic open (recomputed for every
+    result, its receptive field outlined on the canvas) while drawing.
 
-    python benchmarks/bench_ui.py [--seconds 20]
+The network overview is always on (it is part of the window).
+
+    python benchmarks/bench_ui.py [--seconds 20] [--overlay gradcam] [--arithmetic] [--threads 1]
 """
 
 from __future__ import annotations
@@ -33,8 +39,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to keep drawing")
     parser.add_argument("--rate", type=float, default=60.0, help="mouse events per second")
+    parser.add_argument(
+        "--overlay", default="off", help="saliency method shown while drawing: gradcam, gradient, ..., or off (off)"
+    )
+    parser.add_argument("--arithmetic", action="store_true", help="keep a conv1 unit's arithmetic open")
+    parser.add_argument("--threads", type=int, default=0, help="torch intra-op threads (0: torch's default)")
     args = parser.parse_args()
 
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
     app = QApplication([])
     from mnist_desk.ui.event_clock import now_ms
     from mnist_desk.ui.main_window import MainWindow
@@ -45,6 +60,15 @@ def main() -> int:
     while window.shown_request != window.latest_request or window.shown_request == 0:
         app.processEvents()
     startup = time.perf_counter() - PROCESS_START
+    if args.overlay != "off":
+        window.drawing.saliency.set_method(args.overlay)
+        window.drawing.saliency.toggle.setChecked(True)
+    if args.arithmetic:
+        window.explain.on_unit_clicked("conv1", 5, 14, 14)
+    saliency_shown = [0]
+    window.explain.saliency_shown.connect(lambda: saliency_shown.__setitem__(0, saliency_shown[0] + 1))
+    shown_count = [0]
+    window.prediction_shown.connect(lambda _s: shown_count.__setitem__(0, shown_count[0] + 1))
 
     # Latency: for each move, from its timestamp until the bars show the result for it or a later move.
     happened: dict[int, float] = {}  # request -> its event's timestamp (ms, now_ms clock)
@@ -137,6 +161,13 @@ def main() -> int:
     print(f"move -> bars: median {np.median(lat):.1f} ms, p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms")
     print(f"longest GUI-thread stall: {gaps.max():.1f} ms (p99 gap {np.percentile(gaps, 99):.1f} ms)")
     print(f"start -> usable window with first result: {startup:.2f} s")
+    print(f"torch threads: {torch.get_num_threads()}; load average {os.getloadavg()[0]:.2f}")
+    if args.overlay != "off":
+        took = np.array(window.explain.saliency_seconds.get(args.overlay, [0.0])) * 1000
+        print(
+            f"overlay {args.overlay}: {saliency_shown[0]} maps for {shown_count[0]} results shown; "
+            f"each took median {np.median(took):.1f} ms, p90 {np.percentile(took, 90):.1f} ms on the worker"
+        )
     return 0
 
 

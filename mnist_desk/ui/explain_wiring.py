@@ -13,8 +13,11 @@
 
 Everything that runs the network (vectors, a unit's arithmetic, saliency) is
 a latest-wins worker job (:meth:`InferenceWorker.run_latest`), dropped when a
-newer result has replaced the one it was computed for. Receptive fields are
-plain arithmetic on geometry computed when the model was loaded.
+newer result has replaced the one it was computed for. The overview's vectors
+are asked for at the overview's own pace (:data:`VECTORS_MS`), not on every
+mouse move: each job is Python work on the worker, and Python threads share
+one interpreter lock with the GUI thread. Receptive fields are plain
+arithmetic on geometry computed when the model was loaded.
 """
 
 from __future__ import annotations
@@ -38,9 +41,11 @@ from mnist_desk.ui.network_overview import NetworkOverview
 from mnist_desk.ui.placement import Placement
 from mnist_desk.ui.saliency_controls import SaliencyControls
 from mnist_desk.ui.saliency_overlay import saliency_qimage
+from mnist_desk.ui.throttle import Throttle
 from mnist_desk.ui.worker import InferenceWorker
 
 Unit = tuple[str, int, int, int]  # (stage, channel, row, column)
+VECTORS_MS = 100  # the overview redraws at most this often (network_overview.REFRESH_MS)
 
 
 def timed(job: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
@@ -86,6 +91,7 @@ class ExplainWiring(QObject):
         self._jobs: dict[str, tuple[int, Callable[[Any], None], Prediction | None]] = {}
         # Seconds each saliency map took on the worker, by method (the benchmark reads them).
         self.saliency_seconds: dict[str, list[float]] = {}
+        self._vectors_throttle = Throttle(VECTORS_MS, self._request_vectors, self)
 
         worker.job_finished.connect(self.on_worker_job_finished)
         worker.job_failed.connect(self.on_worker_job_failed)
@@ -126,8 +132,14 @@ class ExplainWiring(QObject):
             self.playground.set_input(None if prediction is None else prediction.input)
         self._refresh_field()
         self.request_saliency()
-        if prediction is not None and self.model is not None:
-            predictor, image = self.model.predictor, prediction.input
+        if prediction is None:
+            self._vectors_throttle.cancel()
+        else:
+            self._vectors_throttle.request()
+
+    def _request_vectors(self) -> None:
+        if self.prediction is not None and self.model is not None:
+            predictor, image = self.model.predictor, self.prediction.input
             self._run("vectors", lambda: vector_activations(predictor, image), self._on_vectors)
 
     def _on_vectors(self, vectors: dict[str, np.ndarray]) -> None:

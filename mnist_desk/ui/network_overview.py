@@ -16,7 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from mnist_desk.colormap import viridis
@@ -25,9 +36,14 @@ from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo, shape_text
 from mnist_desk.ui.image_tiles import grey_to_qimage, rgb_to_qimage
 from mnist_desk.ui.stage_captions import activation_name, stage_kind, window_caption
+from mnist_desk.ui.throttle import Throttle
 
 TILES = 3  # feature maps drawn per stack: enough to read as "many", few enough to see each
 MIN_CAPTION_POINTS = 8.0
+# While the user draws, results arrive with every mouse move; the overview shows
+# the newest at most this often. It is a glance at the whole network, and a full
+# redraw costs 2-8 ms of the GUI thread (more on a busy CPU), which the bars need more.
+REFRESH_MS = 100
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,9 @@ class NetworkOverview(QWidget):
         self._probabilities: np.ndarray | None = None
         self._trusted = True  # False: the network sees no digit; its best guess is not highlighted
         self._selected = ""
+        self._fonts: dict[bool, QFont] = {}  # caption fonts (bold or not) for the current width
+        self._pending: tuple[Prediction | None, dict[str, np.ndarray] | None] | None = None
+        self._refresh = Throttle(REFRESH_MS, self._show_pending, self)
 
     # --- model ----------------------------------------------------------------
 
@@ -84,6 +103,8 @@ class NetworkOverview(QWidget):
         self._columns = columns_for(stages)
         self._images = {}
         self._probabilities = None
+        self._pending = None
+        self._fonts = {}
         if self._selected not in self.stage_names():
             self._selected = ""
         self.update()
@@ -91,7 +112,17 @@ class NetworkOverview(QWidget):
     def set_prediction(self, prediction: Prediction | None, vectors: dict[str, np.ndarray] | None = None) -> None:
         """Show one prediction; ``vectors`` holds the vector stages' outputs
         (:func:`mnist_desk.explain.vector_activations`), which ``Prediction``
-        does not carry. A stage with no values is drawn as an empty outline."""
+        does not carry. A stage with no values is drawn as an empty outline.
+
+        The first result after a pause is shown at once; those that follow within
+        :data:`REFRESH_MS` wait for its end, and only the newest is drawn."""
+        self._pending = (prediction, vectors)
+        self._refresh.request()
+
+    def _show_pending(self) -> None:
+        if self._pending is None:
+            return
+        (prediction, vectors), self._pending = self._pending, None
         self._images = {}
         self._probabilities = None
         if prediction is not None:
@@ -123,12 +154,14 @@ class NetworkOverview(QWidget):
         return [(self._label(c), shape_text(c.shape)) for c in self._columns]
 
     def has_values(self, name: str) -> bool:
+        self._show_pending()
         if name == SOFTMAX:
             return self._probabilities is not None
         return name in self._images
 
     def tile_images(self, name: str) -> list[QImage]:
         """The images drawn for a column: its strongest maps front to back, or its strip (empty: no values)."""
+        self._show_pending()
         return list(self._images.get(name, []))
 
     def painted_texts(self) -> list[str]:
@@ -157,6 +190,15 @@ class NetworkOverview(QWidget):
     # --- geometry -----------------------------------------------------------------
 
     def _caption_font(self, bold: bool = False) -> QFont:
+        if bold not in self._fonts:  # measured once per width, font and model: painting asks often
+            self._fonts[bold] = self._fit_caption_font(bold)
+        return self._fonts[bold]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        self._fonts = {}
+        super().resizeEvent(event)
+
+    def _fit_caption_font(self, bold: bool) -> QFont:
         font = QFont(self.font())
         width = self.width() / max(len(self._columns), 1)
         # Big enough for a projector, shrunk only when the widest shape would not fit.
@@ -213,6 +255,7 @@ class NetworkOverview(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._fonts = {}
             self.update()
         super().changeEvent(event)
 
@@ -248,7 +291,6 @@ class NetworkOverview(QWidget):
             painter.setPen(palette.windowText().color())
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder())
             return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         caption_h = self._caption_height()
         for index, column in enumerate(self._columns):
             rect = self.column_rect(index)
@@ -341,11 +383,14 @@ class NetworkOverview(QWidget):
         y = glyph.center().y()
         if x1 - x0 < 6:
             return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)  # only the arrows: tiles are pixels, and cheaper
         painter.setPen(QPen(self.palette().mid().color(), 1.5))
         painter.drawLine(QPointF(x0 + 2, y), QPointF(x1 - 2, y))
         head = min(5.0, (x1 - x0) / 3)
         painter.drawLine(QPointF(x1 - 2, y), QPointF(x1 - 2 - head, y - head))
         painter.drawLine(QPointF(x1 - 2, y), QPointF(x1 - 2 - head, y + head))
+        painter.restore()
 
 
 __all__ = ["Column", "NetworkOverview", "columns_for", "strongest_channels"]
