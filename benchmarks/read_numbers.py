@@ -28,46 +28,18 @@ import numpy as np
 from PIL import Image
 
 from mnist_desk.inference import Predictor
-from mnist_desk.reading import crop_scorer, read_segments
-from mnist_desk.segment import Segment, group_strokes
+from mnist_desk.reading import read_strokes
+from mnist_desk.strokes import PenStroke
 from training.numbers import ComposedNumber, random_number
-from training.pen_render import SUPERSAMPLE, draw_strokes
 from training.pendigits import TEST_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
 
 EVAL_SEED = 55_2026
 
 
-def stroke_boxes(number: ComposedNumber) -> list[tuple[int, int, int, int]]:
-    half = number.pen / 2
-    return [(int(s[:, 0].min() - half), int(s[:, 1].min() - half), int(s[:, 0].max() + half) + 1,
-             int(s[:, 1].max() + half) + 1) for s in number.strokes]  # fmt: skip
-
-
-def draw_members(number: ComposedNumber, members: list[int]) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """The chosen strokes alone, as the window would render them: (ink crop, its box)."""
-    boxes = stroke_boxes(number)
-    x0, y0 = min(boxes[i][0] for i in members), min(boxes[i][1] for i in members)
-    x1, y1 = max(boxes[i][2] for i in members), max(boxes[i][3] for i in members)
-    big = Image.new("L", ((x1 - x0) * SUPERSAMPLE, (y1 - y0) * SUPERSAMPLE), 255)
-    draw_strokes(big, [number.strokes[i] - [x0, y0] for i in members], number.pen, False, SUPERSAMPLE)
-    picture = np.asarray(big.resize((x1 - x0, y1 - y0), Image.Resampling.BOX))
-    return (255 - picture.astype(np.float32)) / 255, (x0, y0, x1, y1)
-
-
-def read_strokes(predictor: Predictor, number: ComposedNumber) -> tuple[str | None, int]:
-    """(the number read, how many digits were found) from the strokes."""
-    score = crop_scorer(predictor)
-
-    def crop(members: list[int]) -> np.ndarray:
-        ink, _ = draw_members(number, members)
-        return (255 - np.pad(ink, 4) * 255).astype(np.uint8)
-
-    groups = group_strokes(stroke_boxes(number), crop, score)
-    segments = []
-    for g in groups:
-        ink, box = draw_members(number, g)
-        segments.append(Segment(box, ink, tuple(g)))
-    return read_segments(predictor, segments).text, len(segments)
+def read_by_strokes(predictor: Predictor, number: ComposedNumber) -> tuple[str | None, int]:
+    """(the number read, how many digits were found) from the strokes, as the window reads them."""
+    reading = read_strokes(predictor, [PenStroke(s, number.pen) for s in number.strokes])
+    return reading.text, len(reading.digits)
 
 
 def main() -> int:
@@ -105,7 +77,7 @@ def main() -> int:
             if read != number.text and args.save_errors:
                 args.save_errors.mkdir(parents=True, exist_ok=True)
                 Image.fromarray(number.image).save(args.save_errors / f"{path.stem}_as{read}.png")
-            by_strokes, count = read_strokes(predictor, number)
+            by_strokes, count = read_by_strokes(predictor, number)
             results["strokes"][len(number.text)].append((by_strokes == number.text, count == len(number.text)))
     for way, per_length in results.items():
         every = [r for rs in per_length.values() for r in rs]

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from mnist_desk.preprocess import EmptyImageError, ink_map, preprocess
-from mnist_desk.segment import Box, Segment, as_drawing, segment_ink
+from mnist_desk.segment import Box, Segment, as_drawing, group_strokes, segment_ink
+from mnist_desk.strokes import PenStroke, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
 UNREADABLE = -10.0
@@ -103,3 +104,25 @@ def read_number(predictor: Any, image: Any) -> NumberReading:
                                     int(np.ceil(d.box[3] * sy))))
         for d in reading.digits
     ])  # fmt: skip
+
+
+def read_strokes(predictor: Any, strokes: list[PenStroke]) -> NumberReading:
+    """Every digit of a number written as ``strokes`` (the window's canvas), left to right.
+
+    Which strokes make one digit is decided from their boxes, and where that
+    is unclear, by reading the candidates (:func:`mnist_desk.segment.group_strokes`);
+    each digit is then drawn alone, without its neighbours' ink. Boxes are in
+    the strokes' pixels.
+    """
+    if not strokes:
+        return NumberReading([])
+
+    def crop(members: list[int]) -> np.ndarray:
+        return render_strokes([strokes[i] for i in members])[0]
+
+    groups = group_strokes([s.box() for s in strokes], crop, crop_scorer(predictor))
+    segments = []
+    for group in groups:
+        drawing, box = render_strokes([strokes[i] for i in group], margin=0)
+        segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group)))
+    return read_segments(predictor, segments)

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from mnist_desk.preprocess import preprocess
+from mnist_desk.strokes import catmull_rom
 from training.data import Digits
 
 CANVAS = 280
@@ -78,22 +79,6 @@ STYLES: dict[int, list[list[Stroke]]] = {
         [[(0.8, 0.25), (0.5, 0.02), (0.18, 0.2), (0.3, 0.45), (0.78, 0.35), (0.8, 0.05), (0.8, 1.0)]],  # one stroke, straight stem
     ],
 }  # fmt: skip
-
-
-def catmull_rom(points: np.ndarray, per_segment: int = 12) -> np.ndarray:
-    if len(points) < 3:
-        return np.linspace(points[0], points[-1], per_segment)
-    padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
-    t = np.linspace(0, 1, per_segment, endpoint=False)[:, None]
-    out = []
-    for i in range(1, len(padded) - 2):
-        p0, p1, p2, p3 = padded[i - 1 : i + 3]
-        out.append(
-            0.5
-            * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3)
-        )
-    out.append(points[-1:])
-    return np.vstack(out)
 
 
 def draw_digit(digit: int, rng: np.random.Generator, style: int | None = None, canvas: int = CANVAS) -> Image.Image:

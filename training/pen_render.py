@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
+from mnist_desk.strokes import SUPERSAMPLE, draw_strokes
 from training.data import Digits
-from training.drawn import catmull_rom
 from training.pendigits import PenDigit
 
 CANVAS = 280
-SUPERSAMPLE = 2
 # Training drawings are rendered smaller: the 28x28 result is nearly the same, 4x cheaper.
 TRAINING_CANVAS = 112
 # Bump when the renderer or the styles change, so cached training drawings are rebuilt.
@@ -93,21 +92,6 @@ def shape_strokes(strokes: Sequence[np.ndarray], style: PenStyle, canvas: float 
     lo, span = lo * fit, span * fit
     offset = -lo + np.array([style.x, style.y]) * np.maximum(canvas - span, 0)
     return [s + offset for s in shaped]
-
-
-def draw_strokes(image: Image.Image, strokes: Sequence[np.ndarray], pen: float, smooth: bool, scale: float) -> None:
-    """Draw strokes (in image pixels / ``scale``) dark onto ``image`` with a round pen."""
-    draw = ImageDraw.Draw(image)
-    width = max(1, int(round(pen * scale)))
-    radius = pen * scale / 2
-    for stroke in strokes:
-        path = catmull_rom(stroke, per_segment=4) if smooth and len(stroke) >= 3 else stroke
-        coords = [(float(x) * scale, float(y) * scale) for x, y in path]
-        if len(coords) > 1:
-            draw.line(coords, fill=0, width=width, joint="curve")
-        # Round caps (and the whole mark for a one-point stroke: a dot).
-        for px, py in (coords[0], coords[-1]):
-            draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=0)
 
 
 def render(strokes: Sequence[np.ndarray], style: PenStyle, canvas: int = CANVAS) -> np.ndarray:

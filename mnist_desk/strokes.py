@@ -1,0 +1,80 @@
+"""Strokes as data, drawn the way the canvas draws them: Qt-free.
+
+A number written on the canvas is read stroke by stroke (mnist_desk/reading.py):
+which strokes make one digit is decided from their boxes, and each digit is
+then drawn alone, without its neighbours' ink, for the network to read. This
+module draws them: round pen, round joins and caps, supersampled, dark on
+white. training/pen_render.py draws its pen digits with the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+SUPERSAMPLE = 2
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class PenStroke:
+    """One stroke: its points (n, 2) as (x, y) pixels, y down, and the pen's width."""
+
+    points: np.ndarray
+    width: float
+
+    def box(self) -> Box:
+        """(x0, y0, x1, y1) of its ink, the pen's width included; right and bottom exclusive."""
+        half = self.width / 2
+        lo, hi = self.points.min(0) - half, self.points.max(0) + half
+        return int(np.floor(lo[0])), int(np.floor(lo[1])), int(np.ceil(hi[0])) + 1, int(np.ceil(hi[1])) + 1
+
+
+def catmull_rom(points: np.ndarray, per_segment: int = 12) -> np.ndarray:
+    """A smooth curve through ``points`` (Catmull-Rom), as a mouse or a pen would trace it."""
+    if len(points) < 3:
+        return np.linspace(points[0], points[-1], per_segment)
+    padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
+    t = np.linspace(0, 1, per_segment, endpoint=False)[:, None]
+    out = []
+    for i in range(1, len(padded) - 2):
+        p0, p1, p2, p3 = padded[i - 1 : i + 3]
+        out.append(
+            0.5
+            * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3)
+        )
+    out.append(points[-1:])
+    return np.vstack(out)
+
+
+def draw_strokes(image: Image.Image, strokes: Sequence[np.ndarray], pen: float, smooth: bool, scale: float) -> None:
+    """Draw strokes (in image pixels / ``scale``) dark onto ``image`` with a round pen."""
+    draw = ImageDraw.Draw(image)
+    width = max(1, int(round(pen * scale)))
+    radius = pen * scale / 2
+    for stroke in strokes:
+        path = catmull_rom(stroke, per_segment=4) if smooth and len(stroke) >= 3 else stroke
+        coords = [(float(x) * scale, float(y) * scale) for x, y in path]
+        if len(coords) > 1:
+            draw.line(coords, fill=0, width=width, joint="curve")
+        # Round caps (and the whole mark for a one-point stroke: a dot).
+        for px, py in (coords[0], coords[-1]):
+            draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=0)
+
+
+def render_strokes(strokes: Sequence[PenStroke], margin: int = 4) -> tuple[np.ndarray, Box]:
+    """The strokes alone on white: (uint8 drawing, the box it covers in the strokes' pixels).
+
+    The drawing spans the strokes' joint box plus ``margin`` pixels of paper.
+    """
+    boxes = [s.box() for s in strokes]
+    x0, y0 = min(b[0] for b in boxes) - margin, min(b[1] for b in boxes) - margin
+    x1, y1 = max(b[2] for b in boxes) + margin, max(b[3] for b in boxes) + margin
+    big = Image.new("L", ((x1 - x0) * SUPERSAMPLE, (y1 - y0) * SUPERSAMPLE), 255)
+    for stroke in strokes:
+        draw_strokes(big, [stroke.points - [x0, y0]], stroke.width, False, SUPERSAMPLE)
+    drawing = np.asarray(big.resize((x1 - x0, y1 - y0), Image.Resampling.BOX))
+    return drawing, (x0 + margin, y0 + margin, x1 - margin, y1 - margin)
