@@ -124,6 +124,10 @@ class ArithmeticView(QWidget):
     def unit(self) -> tuple[str, int, int, int] | None:
         return self._unit
 
+    def prediction(self) -> Prediction | None:
+        """The result whose numbers are shown."""
+        return self._prediction
+
     def revealed(self) -> int:
         return self._revealed
 

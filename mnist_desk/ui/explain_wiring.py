@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from mnist_desk.explain_arithmetic import unit_arithmetic
 from mnist_desk.explain_fields import INPUT, SOFTMAX, vector_activations
@@ -46,6 +46,13 @@ from mnist_desk.ui.worker import InferenceWorker
 
 Unit = tuple[str, int, int, int]  # (stage, channel, row, column)
 VECTORS_MS = 100  # the overview redraws at most this often (network_overview.REFRESH_MS)
+# While the user draws, the arithmetic tab (a grid of numbers, recomputed on the
+# worker) follows at most this often; a click or a step answers at once.
+ARITHMETIC_MS = 100
+# The slow saliency method (occlusion, 56-130 ms here) runs once the pen has stayed
+# up this long: started at the very end of a stroke, it would hold up the first
+# results of the next one.
+PEN_UP_MS = 250
 
 
 def timed(job: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
@@ -92,6 +99,9 @@ class ExplainWiring(QObject):
         # Seconds each saliency map took on the worker, by method (the benchmark reads them).
         self.saliency_seconds: dict[str, list[float]] = {}
         self._vectors_throttle = Throttle(VECTORS_MS, self._request_vectors, self)
+        self._arithmetic_throttle = Throttle(ARITHMETIC_MS, self._feed_arithmetic, self)
+        self._pen_up = QTimer(self, singleShot=True, interval=PEN_UP_MS)
+        self._pen_up.timeout.connect(self._on_pen_up_timeout)
 
         worker.job_finished.connect(self.on_worker_job_finished)
         worker.job_failed.connect(self.on_worker_job_failed)
@@ -127,15 +137,25 @@ class ExplainWiring(QObject):
         # The previous vectors stay until this result's arrive (a few ms): the
         # overview's vector columns would otherwise blink on every mouse move.
         self.overview.set_prediction(prediction, self._vectors)
-        self.arithmetic.set_prediction(prediction)
-        if self.details.showing(PLAYGROUND):
+        # Only the tab that shows is fed (the others catch up when they show).
+        if self.details.showing(MAPS):
+            self.feature_maps.set_prediction(prediction)
+        elif self.details.showing(PLAYGROUND):
             self.playground.set_input(None if prediction is None else prediction.input)
+        elif prediction is None:
+            self._arithmetic_throttle.cancel()
+            self._feed_arithmetic()
+        else:
+            self._arithmetic_throttle.request()
         self._refresh_field()
         self.request_saliency()
         if prediction is None:
             self._vectors_throttle.cancel()
         else:
             self._vectors_throttle.request()
+
+    def _feed_arithmetic(self) -> None:
+        self.arithmetic.set_prediction(self.prediction)  # it asks again for the unit it shows
 
     def _request_vectors(self) -> None:
         if self.prediction is not None and self.model is not None:
@@ -189,10 +209,15 @@ class ExplainWiring(QObject):
             self.playground.set_input(None if self.prediction is None else self.prediction.input)
             self.overview.set_selected_stage(INPUT)
         elif self.details.showing(MAPS):
+            if self.feature_maps.prediction() is not self.prediction:
+                self.feature_maps.set_prediction(self.prediction)
             self.overview.set_selected_stage(self.feature_maps.current_layer())
-        elif self.arithmetic.unit() is not None:
-            self.overview.set_selected_stage(self.arithmetic.unit()[0])
-            self.on_arithmetic_unit_requested(*self.arithmetic.unit())
+        else:
+            if self.arithmetic.prediction() is not self.prediction:
+                self.arithmetic.set_prediction(self.prediction)
+            if self.arithmetic.unit() is not None:
+                self.overview.set_selected_stage(self.arithmetic.unit()[0])
+                self.on_arithmetic_unit_requested(*self.arithmetic.unit())
         self._refresh_field()
 
     # --- where a value comes from ------------------------------------------------------
@@ -254,17 +279,29 @@ class ExplainWiring(QObject):
 
     def on_canvas_stroke_finished(self) -> None:
         if self.controls.is_on() and self.controls.after_stroke():
-            self.request_saliency()
+            self._pen_up.start()
+
+    def _on_pen_up_timeout(self) -> None:
+        if not self.canvas.is_drawing():  # else the end of this stroke starts the wait again
+            self._run_saliency()
 
     def request_saliency(self) -> None:
-        """Compute the map for the result on screen; the slow method waits for the pen to lift."""
+        """Compute the map for the result on screen; the slow method waits for the pen to stay up."""
         prediction = self.prediction
         if not self.controls.is_on() or prediction is None or self.model is None:
+            self._pen_up.stop()
             self._jobs.pop("saliency", None)
             self._show_saliency(None)
             return
-        if self.controls.after_stroke() and self.canvas.is_drawing():
-            return  # the last map stays until the stroke ends
+        if self.controls.after_stroke():
+            self._pen_up.start()  # the last map stays meanwhile
+            return
+        self._run_saliency()
+
+    def _run_saliency(self) -> None:
+        prediction = self.prediction
+        if prediction is None or self.model is None:
+            return
         predictor, image, method = self.model.predictor, prediction.input, self.controls.method()
         target, versus = prediction.digit, self.controls.versus()
         self._run(

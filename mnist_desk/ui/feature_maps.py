@@ -207,6 +207,7 @@ class FeatureMapViewer(QWidget):
         self._stages: dict[str, StageInfo] = {}
         self._kernels: dict[str, np.ndarray] = {}
         self._activations: dict[str, np.ndarray] = {}
+        self._prediction: Prediction | None = None
         self._channel = 0
 
         self.layer_label = QLabel(objectName="layerLabel")
@@ -271,7 +272,7 @@ class FeatureMapViewer(QWidget):
         """A new model: its conv and pool stages, their kernels; old activations dropped."""
         self._stages = {stage.name: stage for stage in stages}
         self._kernels = kernels
-        self._activations = {}
+        self._activations, self._prediction = {}, None
         self.layer_selector.blockSignals(True)
         self.layer_selector.clear()
         self.layer_selector.addItems(list(self._stages))
@@ -281,8 +282,13 @@ class FeatureMapViewer(QWidget):
         self._refresh()
 
     def set_prediction(self, prediction: Prediction | None) -> None:
+        self._prediction = prediction
         self._activations = {} if prediction is None else prediction.activations
         self._refresh()
+
+    def prediction(self) -> Prediction | None:
+        """The result whose maps are shown."""
+        return self._prediction
 
     def layers(self) -> list[str]:
         return [self.layer_selector.itemText(i) for i in range(self.layer_selector.count())]

@@ -294,7 +294,6 @@ class MainWindow(QMainWindow):
         self.shown_request = sequence
         self.last_prediction = prediction
         self.results.show_prediction(prediction)
-        self.feature_maps.set_prediction(prediction)
         placement = None if transform is None or paper_map is None else Placement(transform, paper_map)
         self.explain.show_prediction(prediction, placement)
         if prediction is None:
