@@ -1,6 +1,6 @@
 """Screenshots of the real window's explain views, drawn on with real X mouse events.
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/window_screenshots.py --out docs/shots
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/window_screenshots.py --out /tmp/shots
 
 Needs Xvfb, xdotool and ImageMagick's ``import`` (Debian: xvfb, xdotool,
 imagemagick; fonts-noto-cjk for the Chinese window). Each shot is the window as
@@ -17,6 +17,12 @@ scribble, in English and Chinese:
 - ``reject``: the scribble with a reject threshold that calls it "not a digit"
   (the bundled model has none yet: the threshold is chosen here so that the
   scribble is rejected and a clear 7 is not).
+
+Plus the seven's arithmetic in a full-HD window. Looked at one by one; the six
+in the README are docs/explain-field-seven.png (maps-seven-en),
+explain-arithmetic-seven-fullhd.png, explain-arithmetic-four-zh.png,
+explain-why-four.png (why-four-en), explain-playground-seven-zh.png and
+explain-not-a-digit-scribble-zh.png (reject-scribble-zh).
 """
 
 from __future__ import annotations
@@ -168,7 +174,7 @@ def session(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/shots"), help="folder for the PNGs (docs/shots)")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/mnist-desk-shots"), help="folder for the PNGs")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])

@@ -11,7 +11,7 @@ underneath, the bars faded and stamped as not trusted.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
@@ -73,6 +73,18 @@ class PredictionPanel(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def _fade_disabled_text(self) -> None:
+        """The nearest digit under "Not a digit" is disabled text: faint, but halfway between
+        text and background (the styles' own disabled grey nearly vanishes on a projector)."""
+        palette = self.confidence_label.palette()
+        text, window = self.palette().windowText().color(), self.palette().window().color()
+        halfway = QColor(
+            (text.red() + window.red()) // 2, (text.green() + window.green()) // 2, (text.blue() + window.blue()) // 2
+        )
+        if palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText) != halfway:
+            palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, halfway)
+            self.confidence_label.setPalette(palette)
+
     def prediction(self) -> Prediction | None:
         return self._prediction
 
@@ -81,6 +93,7 @@ class PredictionPanel(QWidget):
         self._prediction = prediction
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
         rejected = prediction is not None and prediction.not_a_digit
+        self._fade_disabled_text()
         self.prediction_label.setFont(self._reject_font if rejected else self._answer_font)
         self.confidence_label.setEnabled(not rejected)  # greyed: the nearest digit is no answer
         self.probability_bars.set_distrust(self.tr("Not trusted: the network sees no digit here") if rejected else "")
