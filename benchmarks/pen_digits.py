@@ -61,11 +61,13 @@ def main() -> int:
     parser.add_argument("--writers", choices=["test", "validation"], default="test", help="which held-out writers")
     parser.add_argument("--checkpoint", type=Path, help="default: the bundled model")
     parser.add_argument("--save-errors", type=Path, help="copy misread drawings here")
+    parser.add_argument("--no-reject", action="store_true", help="always name a digit (no 'not a digit')")
     args = parser.parse_args()
     writers = TEST_WRITERS if args.writers == "test" else VALIDATION_WRITERS
     digits = by_writers(read_pendigits(), writers)
     rng = np.random.default_rng(EVAL_SEED)
     extra = ["--checkpoint", str(args.checkpoint)] if args.checkpoint else []
+    extra += ["--no-reject"] if args.no_reject else []
     with tempfile.TemporaryDirectory() as tmp:
         truth: dict[str, tuple[int, int]] = {}
         for i, digit in enumerate(digits):
@@ -79,6 +81,7 @@ def main() -> int:
             record = records[path]
             labels.append(label)
             writer_of.append(writer)
+            # -1: no digit named ("not a digit", or an error): counted as not read right.
             predicted.append(-1 if record.get("digit") is None else record["digit"])
             if record.get("probabilities") is not None:
                 probs.append(record["probabilities"])

@@ -109,18 +109,24 @@ def test_a_lone_dot_is_still_a_drawing():
 @pytest.fixture(scope="module")
 def writer_digits():
     pen = read_pendigits()
-    return [d for d in pen if d.writer == 1]
+    return [d for d in pen if d.writer == 9]  # a test writer: never trained on
 
 
 def test_composed_numbers_segment_into_their_digits(writer_digits):
+    from mnist_desk.inference import Predictor
+    from mnist_desk.reading import read_number
     from training.numbers import random_number
 
+    predictor = Predictor()
     rng = np.random.default_rng(4)
-    right = 0
+    by_geometry = by_reading = 0
     for _ in range(40):
         number = random_number(writer_digits, int(rng.integers(2, 6)), rng)
-        right += len(segment_ink(ink_of(number.image))) == len(number.text)
-    assert right >= 34  # geometry alone, touching digits included; the scorer does better
+        by_geometry += len(segment_ink(ink_of(number.image))) == len(number.text)
+        by_reading += len(read_number(predictor, number.image).digits) == len(number.text)
+    # Touching digits included. Geometry alone found 33 of 40 counts when this was
+    # written; reading the candidates (the way predict --number works) 37.
+    assert by_geometry >= 30 and by_reading >= 36 and by_reading > by_geometry
 
 
 def test_different_sizes_and_a_tilted_line(writer_digits):

@@ -1,0 +1,129 @@
+"""Reading numbers and saying 'not a digit', through the CLI's JSON and in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mnist_desk.cli import main
+from mnist_desk.inference import Predictor
+from mnist_desk.reading import read_number
+from training.negatives import negative_strokes
+from training.pen_render import PenStyle, draw_strokes, render, shape_strokes
+from training.pendigits import TEST_WRITERS, read_pendigits
+
+STYLE = PenStyle(height=180, aspect=1, slant=0, rotation=0, pen=12, smooth=False, x=0, y=0)
+
+
+@pytest.fixture(scope="module")
+def predictor() -> Predictor:
+    return Predictor()
+
+
+@pytest.fixture(scope="module")
+def clear_digits():
+    """One test writer's digits the bundled model reads right when drawn alone (by label)."""
+    predictor = Predictor()
+    chosen = {}
+    for digit in read_pendigits():
+        if digit.writer != TEST_WRITERS[0] or digit.label in chosen:
+            continue
+        from mnist_desk.preprocess import preprocess
+
+        probabilities, rejected = predictor.read(preprocess(render(digit.strokes, STYLE))[None])
+        if probabilities[0].argmax() == digit.label and probabilities[0].max() > 0.95 and not rejected[0]:
+            chosen[digit.label] = digit
+    assert len(chosen) == 10
+    return chosen
+
+
+def write_line(parts: list[list[np.ndarray]], gap: float = 60) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Strokes of several marks side by side: (picture, each mark's x range)."""
+    strokes, spans, x = [], [], 20.0
+    for mark in parts:
+        shaped = shape_strokes(mark, STYLE, canvas=4000)
+        pts = np.concatenate(shaped)
+        offset = np.array([x - pts[:, 0].min(), 150 - (pts[:, 1].min() + pts[:, 1].max()) / 2])
+        placed = [s + offset for s in shaped]
+        right = float(np.concatenate(placed)[:, 0].max())
+        spans.append((int(x), int(right)))
+        strokes += placed
+        x = right + gap
+    width = int(x) + 20
+    big = Image.new("L", (width * 2, 600), 255)
+    draw_strokes(big, strokes, 12, False, 2)
+    return np.asarray(big.resize((width, 300), Image.Resampling.BOX)), spans
+
+
+def test_a_number_is_read_digit_by_digit_with_boxes_left_to_right(predictor, clear_digits):
+    picture, spans = write_line([list(clear_digits[d].strokes) for d in (2, 0, 2, 6)])
+    reading = read_number(predictor, picture)
+    assert reading.text == "2026"
+    for digit, (x0, x1) in zip(reading.digits, spans, strict=True):
+        assert digit.box[0] <= x0 + 8 and digit.box[2] >= x1 - 8  # each box holds its digit ...
+        assert digit.box[2] <= x1 + 20  # ... and not its neighbour
+
+
+def test_predict_number_json_contract(tmp_path: Path, capsys, clear_digits):
+    picture, _ = write_line([list(clear_digits[d].strokes) for d in (4, 2)])
+    Image.fromarray(picture).save(tmp_path / "42.png")
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((100, 300), 255, np.uint8)).save(blank)
+    assert main(["predict", "--json", "--number", str(tmp_path / "42.png"), str(blank)]) == 1
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["number"] == "42" and [d["digit"] for d in first["digits"]] == [4, 2]
+    for entry in first["digits"]:
+        assert len(entry["box"]) == 4 and len(entry["probabilities"]) == 10 and entry["not_a_digit"] is False
+        x0, y0, x1, y1 = entry["box"]
+        assert 0 <= x0 < x1 <= picture.shape[1] and 0 <= y0 < y1 <= picture.shape[0]
+    assert second["number"] is None and second["digits"] == [] and "empty" in second["error"]
+
+
+def test_a_non_digit_inside_a_number_makes_it_null(tmp_path: Path, capsys, clear_digits):
+    star = negative_strokes("star", np.random.default_rng(0))
+    picture, _ = write_line([list(clear_digits[1].strokes), star, list(clear_digits[7].strokes)], gap=80)
+    Image.fromarray(picture).save(tmp_path / "1star7.png")
+    assert main(["predict", "--json", "--number", str(tmp_path / "1star7.png")]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["number"] is None
+    assert [d["not_a_digit"] for d in record["digits"]] == [False, True, False]
+    assert record["digits"][1]["digit"] is None and len(record["digits"][1]["probabilities"]) == 10
+
+
+@pytest.mark.parametrize("kind", ["star", "smiley", "letter-A", "hatching"])
+def test_a_shape_is_not_a_digit_and_that_is_an_answer(tmp_path: Path, capsys, kind):
+    drawing = render(negative_strokes(kind, np.random.default_rng(1)), STYLE)
+    Image.fromarray(drawing).save(tmp_path / "shape.png")
+    assert main(["predict", "--json", str(tmp_path / "shape.png")]) == 0  # an answer, not a failure
+    record = json.loads(capsys.readouterr().out)
+    assert record["not_a_digit"] is True and record["digit"] is None and len(record["probabilities"]) == 10
+    assert main(["predict", "--json", "--no-reject", str(tmp_path / "shape.png")]) == 0
+    forced = json.loads(capsys.readouterr().out)
+    assert forced["not_a_digit"] is False and forced["digit"] == int(np.argmax(forced["probabilities"]))
+
+
+def test_predict_with_examples_adapts_and_says_what_it_skipped(tmp_path: Path, capsys, clear_digits):
+    from training.drawn import draw_digit
+
+    examples = tmp_path / "examples"
+    mirrored = [np.asarray(draw_digit(9, np.random.default_rng(s)))[:, ::-1] for s in range(8)]
+    (examples / "9").mkdir(parents=True)
+    for i, drawing in enumerate(mirrored[:4]):
+        Image.fromarray(np.ascontiguousarray(drawing)).save(examples / "9" / f"{i}.png")
+    (examples / "9" / "broken.png").write_bytes(b"not a png")
+    files = []
+    for i, drawing in enumerate(mirrored[4:]):
+        files.append(tmp_path / f"q{i}.png")
+        Image.fromarray(np.ascontiguousarray(drawing)).save(files[-1])
+    assert main(["predict", "--json", *map(str, files)]) == 0
+    plain = [json.loads(line)["digit"] for line in capsys.readouterr().out.splitlines()]
+    assert main(["predict", "--json", "--examples", str(examples), *map(str, files)]) == 0
+    captured = capsys.readouterr()
+    adapted = [json.loads(line)["digit"] for line in captured.out.splitlines()]
+    assert "broken.png: skipped" in captured.err and "adapted to 4 examples" in captured.err
+    assert sum(d == 9 for d in adapted) > sum(d == 9 for d in plain)
+    assert sum(d == 9 for d in adapted) >= 3
