@@ -53,6 +53,10 @@ ARITHMETIC_MS = 100
 # up this long: started at the very end of a stroke, it would hold up the first
 # results of the next one.
 PEN_UP_MS = 250
+# The live saliency methods (2-9 ms each on the worker here) follow the drawing at
+# most this often: every map delays the next result by its own time, and while the
+# hand moves a few maps a second tell as much as sixty.
+SALIENCY_MS = 200
 
 
 def timed(job: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
@@ -95,11 +99,15 @@ class ExplainWiring(QObject):
         self.placement: Placement | None = None
         self._vectors: dict[str, np.ndarray] | None = None
         self._hovered: Unit | None = None
-        self._jobs: dict[str, tuple[int, Callable[[Any], None], Prediction | None]] = {}
+        self._jobs: dict[str, tuple[int, Callable[[Any], None], Prediction | None, int]] = {}
+        # Bumped when the canvas empties or the model changes: what was computed before
+        # belongs to a picture that is gone, however recent.
+        self._generation = 0
         # Seconds each saliency map took on the worker, by method (the benchmark reads them).
         self.saliency_seconds: dict[str, list[float]] = {}
         self._vectors_throttle = Throttle(VECTORS_MS, self._request_vectors, self)
         self._arithmetic_throttle = Throttle(ARITHMETIC_MS, self._feed_arithmetic, self)
+        self._saliency_throttle = Throttle(SALIENCY_MS, self._run_saliency, self)
         self._pen_up = QTimer(self, singleShot=True, interval=PEN_UP_MS)
         self._pen_up.timeout.connect(self._on_pen_up_timeout)
 
@@ -126,6 +134,7 @@ class ExplainWiring(QObject):
         self.arithmetic.set_architecture(stages)
         self.playground.set_conv1_weights(model.first_kernels)
         self._hovered, self._vectors = None, None
+        self._generation += 1
         self.feature_maps.mark_unit(None)
         self.show_prediction(None, None)
 
@@ -134,6 +143,7 @@ class ExplainWiring(QObject):
         self.prediction, self.placement = prediction, placement
         if prediction is None:
             self._vectors = None
+            self._generation += 1
         # The previous vectors stay until this result's arrive (a few ms): the
         # overview's vector columns would otherwise blink on every mouse move.
         self.overview.set_prediction(prediction, self._vectors)
@@ -169,13 +179,21 @@ class ExplainWiring(QObject):
     # --- worker jobs -----------------------------------------------------------------
 
     def _run(self, kind: str, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        """Run ``job`` for the result on screen; ``on_done`` only if that result is still shown."""
-        self._jobs[kind] = (self.worker.run_latest(kind, job), on_done, self.prediction)
+        """Run ``job`` for the result on screen; ``on_done`` only if it still matters then.
+
+        The arithmetic must match the result shown, number for number. A saliency
+        map or the overview's vectors may be one result behind (while the hand
+        moves, the next result is always a few ms away), as long as the canvas
+        was not emptied and the model not changed meanwhile.
+        """
+        self._jobs[kind] = (self.worker.run_latest(kind, job), on_done, self.prediction, self._generation)
 
     def _take(self, job_id: int) -> tuple[Callable[[Any], None], bool] | None:
-        for kind, (known, on_done, prediction) in list(self._jobs.items()):
+        for kind, (known, on_done, prediction, generation) in list(self._jobs.items()):
             if known == job_id:
                 del self._jobs[kind]
+                if kind in ("saliency", "vectors"):
+                    return on_done, generation == self._generation and self.prediction is not None
                 return on_done, prediction is self.prediction
         return None
 
@@ -290,35 +308,37 @@ class ExplainWiring(QObject):
         prediction = self.prediction
         if not self.controls.is_on() or prediction is None or self.model is None:
             self._pen_up.stop()
+            self._saliency_throttle.cancel()
             self._jobs.pop("saliency", None)
             self._show_saliency(None)
             return
         if self.controls.after_stroke():
             self._pen_up.start()  # the last map stays meanwhile
             return
-        self._run_saliency()
+        self._saliency_throttle.request()
 
     def _run_saliency(self) -> None:
         prediction = self.prediction
         if prediction is None or self.model is None:
             return
         predictor, image, method = self.model.predictor, prediction.input, self.controls.method()
-        target, versus = prediction.digit, self.controls.versus()
+        target, versus, placement = prediction.digit, self.controls.versus(), self.placement
         self._run(
             "saliency",
             timed(lambda: saliency(predictor, image, target, versus, method)),
-            lambda result: self._on_saliency(method, *result),
+            lambda result: self._on_saliency(method, *result, placement),
         )
 
-    def _on_saliency(self, method: str, values: np.ndarray, seconds: float) -> None:
+    def _on_saliency(self, method: str, values: np.ndarray, seconds: float, placement: Placement | None) -> None:
         self.saliency_seconds.setdefault(method, []).append(seconds)
         if self.controls.is_on():
-            self._show_saliency(values)
+            self._show_saliency(values, placement)
 
-    def _show_saliency(self, values: np.ndarray | None) -> None:
+    def _show_saliency(self, values: np.ndarray | None, placement: Placement | None = None) -> None:
+        """The map on the 28x28 view, and on the canvas where the input it was computed for lay."""
         image = None if values is None else saliency_qimage(values)
         self.input_view.set_overlay(image)
-        rect = None if image is None or self.placement is None else self.placement.input_on_paper()
+        rect = None if image is None or placement is None else placement.input_on_paper()
         self.canvas.overlay.set_saliency(image, rect)
         if image is not None:
             self.saliency_shown.emit()
