@@ -234,7 +234,10 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
         return []
     profile = np.convolve(ink.sum(0), np.ones(3) / 3, mode="same")
     edge = max(1, int(MIN_DIGIT_WIDTH * height))
-    parts = max(2, int(round(width / (0.75 * height)))) if width >= TOUCHING_ASPECT * height else 1
+    # Reading decides which cuts to keep (generous), so any blob as wide as a digit
+    # is offered an even split too; geometry alone cuts only clearly double-wide blobs.
+    wide = width >= (0.8 if generous else TOUCHING_ASPECT) * height
+    parts = max(2, int(round(width / (0.75 * height)))) if wide else 1
     even: list[int] = []
     start = 0
     for k in range(1, parts):
@@ -258,6 +261,31 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
     return sorted(cuts)
 
 
+def seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
+    """The path from top to bottom, near ``column``, that crosses the least ink.
+
+    Touching digits lean and overlap, so a straight cut slices one of them; the
+    path may drift one pixel sideways per row (within ``reach`` of the column)
+    to pass between them. Returns its column in every row.
+    """
+    h, w = ink.shape
+    lo, hi = max(0, column - reach), min(w, column + reach + 1)
+    # A little cost for straying, so that in blank rows the path stays put.
+    cost = ink[:, lo:hi] + 0.002 * np.abs(np.arange(lo, hi) - column)[None, :]
+    total = cost[0].copy()
+    step = np.zeros((h, hi - lo), dtype=np.int8)
+    for y in range(1, h):
+        options = np.stack([np.r_[np.inf, total[:-1]], total, np.r_[total[1:], np.inf]])
+        choice = options.argmin(0)
+        total = options[choice, np.arange(hi - lo)] + cost[y]
+        step[y] = choice - 1
+    path = np.empty(h, dtype=np.int64)
+    path[-1] = int(total.argmin())
+    for y in range(h - 1, 0, -1):
+        path[y - 1] = path[y] + step[y, path[y]]
+    return path + lo
+
+
 def ink_pieces(ink: np.ndarray, generous: bool = False) -> list[np.ndarray]:
     """Boolean masks of the ink's connected blobs, blobs of touching digits cut apart."""
     peak = float(ink.max()) if ink.size else 0.0
@@ -267,16 +295,20 @@ def ink_pieces(ink: np.ndarray, generous: bool = False) -> list[np.ndarray]:
     labels = _grow_into_faint_ink(labels, ink / peak)
     blobs = [labels == n for n in range(1, count + 1)]
     height = writing_height([_box_of(b) for b in blobs])
+    columns = np.arange(ink.shape[1])[None, :]
     pieces: list[np.ndarray] = []
     for blob in blobs:
         x0, _, x1, _ = _box_of(blob)
-        cuts = cut_columns(np.where(blob, ink, 0)[:, x0:x1], height, generous)
-        edges = [x0, *(x0 + c for c in cuts), x1]
-        for a, b in zip(edges[:-1], edges[1:], strict=True):
-            part = np.zeros_like(blob)
-            part[:, a:b] = blob[:, a:b]
+        own = np.where(blob, ink, 0)
+        cuts = cut_columns(own[:, x0:x1], height, generous)
+        reach = max(1, int(0.15 * height))
+        left_edge = np.full(ink.shape[0], x0)
+        for c in [*cuts, None]:
+            right_edge = np.full(ink.shape[0], x1) if c is None else seam(own, x0 + c, reach)
+            part = blob & (columns >= left_edge[:, None]) & (columns < right_edge[:, None])
             if part.any():
                 pieces.append(part)
+            left_edge = right_edge
     return pieces
 
 
