@@ -280,12 +280,16 @@ class Adapter:
         self._replay = replay
         self._features: tuple[torch.Tensor, torch.Tensor] | None = None
 
+    def prepare(self) -> None:
+        """Run the replay set through the network now (at model load, say), not at the first adapt."""
+        if self._features is None:
+            self._features = replay_features(self.predictor.model, self._replay or load_replay())
+
     def adapt(self, examples: LoadedExamples):
         """The predictor adapted to ``examples`` (the predictor itself when there are none)."""
         if not len(examples):
             return self.predictor.adapted(None)
-        if self._features is None:
-            self._features = replay_features(self.predictor.model, self._replay or load_replay())
+        self.prepare()
         adaptation = fit_head(
             self.predictor.model, examples.inputs, examples.labels, self._features, self.predictor.temperature
         )
