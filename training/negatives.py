@@ -20,13 +20,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from training.pen_render import CHUNK, RENDER_VERSION, TRAINING_CANVAS, parallel_chunks, random_style, render
+from training.pen_render import (
+    CHUNK,
+    RENDER_VERSION,
+    TRAINING_CANVAS,
+    cached_drawings,
+    parallel_chunks,
+    random_style,
+    render,
+    stacked,
+)
 
 Strokes = list[np.ndarray]
 
@@ -305,18 +313,9 @@ def rendered_negatives(
     exactly as the app does, reproducible from ``seed`` and cached."""
     key = hashlib.sha256(",".join(kinds).encode()).hexdigest()[:12]
     cache = None if cache_dir is None else cache_dir / f"neg-v{RENDER_VERSION}-{key}-{count}-{seed}-{canvas}.npz"
-    if cache is not None and cache.is_file():
-        try:
-            with np.load(cache) as saved:
-                return saved["images"]
-        except (OSError, ValueError, KeyError):
-            pass  # rebuilt below
-    tasks = [(tuple(kinds), i, min(CHUNK, count - i), seed, canvas) for i in range(0, count, CHUNK)]
-    chunks = parallel_chunks(_render_negative_chunk, tasks)
-    stacked = np.concatenate(chunks) if chunks else np.zeros((0, 28, 28), np.uint8)
-    if cache is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp.npz")
-        np.savez(tmp, images=stacked)
-        os.replace(tmp, cache)
-    return stacked
+
+    def make() -> np.ndarray:
+        tasks = [(tuple(kinds), i, min(CHUNK, count - i), seed, canvas) for i in range(0, count, CHUNK)]
+        return stacked(parallel_chunks(_render_negative_chunk, tasks))
+
+    return cached_drawings(cache, make)

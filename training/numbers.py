@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +25,11 @@ from training.pen_render import (
     SUPERSAMPLE,
     TRAINING_CANVAS,
     PenStyle,
+    cached_drawings,
     draw_strokes,
     parallel_chunks,
     shape_strokes,
+    stacked,
 )
 from training.pendigits import PenDigit
 
@@ -124,28 +125,19 @@ def rendered_pairs(
     app would read them: what a single-digit reading must call "not a digit" (it is a number)."""
     key = hashlib.sha256(repr([(d.label, d.writer, len(d.points())) for d in digits]).encode()).hexdigest()[:12]
     cache = None if cache_dir is None else cache_dir / f"pairs-v{RENDER_VERSION}-{key}-{count}-{seed}-{canvas}.npz"
-    if cache is not None and cache.is_file():
-        try:
-            with np.load(cache) as saved:
-                return saved["images"]
-        except (OSError, ValueError, KeyError):
-            pass  # rebuilt below
-    rng = np.random.default_rng(seed)
-    by_writer: dict[int, list[PenDigit]] = {}
-    for d in digits:
-        by_writer.setdefault(d.writer, []).append(d)
-    writers = sorted(by_writer)
-    pairs = []
-    for _ in range(count):
-        pool = by_writer[writers[int(rng.integers(len(writers)))]]
-        first, second = rng.choice(len(pool), 2, replace=False)
-        pairs.append((pool[int(first)], pool[int(second)]))
-    tasks = [(pairs[i : i + CHUNK], seed, i // CHUNK, canvas) for i in range(0, count, CHUNK)]
-    chunks = parallel_chunks(_render_pair_chunk, tasks)
-    stacked = np.concatenate(chunks) if chunks else np.zeros((0, 28, 28), np.uint8)
-    if cache is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp.npz")
-        np.savez(tmp, images=stacked)
-        os.replace(tmp, cache)
-    return stacked
+
+    def make() -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        by_writer: dict[int, list[PenDigit]] = {}
+        for d in digits:
+            by_writer.setdefault(d.writer, []).append(d)
+        writers = sorted(by_writer)
+        pairs = []
+        for _ in range(count):
+            pool = by_writer[writers[int(rng.integers(len(writers)))]]
+            first, second = rng.choice(len(pool), 2, replace=False)
+            pairs.append((pool[int(first)], pool[int(second)]))
+        tasks = [(pairs[i : i + CHUNK], seed, i // CHUNK, canvas) for i in range(0, count, CHUNK)]
+        return stacked(parallel_chunks(_render_pair_chunk, tasks))
+
+    return cached_drawings(cache, make)

@@ -107,6 +107,28 @@ def render(strokes: Sequence[np.ndarray], style: PenStyle, canvas: int = CANVAS)
     return np.asarray(big.resize((canvas, canvas), Image.Resampling.BOX))
 
 
+def cached_drawings(cache: Path | None, make: Callable[[], np.ndarray]) -> np.ndarray:
+    """``make()``'s (N, 28, 28) images, read from ``cache`` when it holds them, else made and
+    written there atomically (a damaged cache is made again)."""
+    if cache is not None and cache.is_file():
+        try:
+            with np.load(cache) as saved:
+                return saved["images"]
+        except (OSError, ValueError, KeyError):
+            pass  # made again below
+    images = make()
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp.npz")
+        np.savez(tmp, images=images)
+        os.replace(tmp, cache)
+    return images
+
+
+def stacked(chunks: Sequence[np.ndarray]) -> np.ndarray:
+    return np.concatenate(chunks) if len(chunks) else np.zeros((0, 28, 28), np.uint8)
+
+
 # Drawings are made in chunks of this many, each chunk with its own seed, so the
 # result is the same however many processes share the work.
 CHUNK = 500
@@ -143,21 +165,14 @@ def rendered_digits(
     exactly as the app does: a training set, reproducible from ``seed`` and cached."""
     key = hashlib.sha256(repr([(d.label, d.writer, len(d.points())) for d in digits]).encode()).hexdigest()[:12]
     name = f"pen-v{RENDER_VERSION}-{key}-{renders}-{seed}-{canvas}"
-    cache = None if cache_dir is None else cache_dir / f"{name}.npz"
-    if cache is not None and cache.is_file():
-        try:
-            with np.load(cache) as saved:
-                return Digits(saved["images"], saved["labels"], name)
-        except (OSError, ValueError, KeyError):
-            pass  # rebuilt below
     items = [d for d in digits for _ in range(renders)]
-    tasks = [([d.strokes for d in items[i : i + CHUNK]], seed, i // CHUNK, canvas) for i in range(0, len(items), CHUNK)]
-    chunks = parallel_chunks(_render_pen_chunk, tasks)
-    images = np.concatenate(chunks) if chunks else np.zeros((0, 28, 28), np.uint8)
+
+    def make() -> np.ndarray:
+        tasks = [
+            ([d.strokes for d in items[i : i + CHUNK]], seed, i // CHUNK, canvas) for i in range(0, len(items), CHUNK)
+        ]
+        return stacked(parallel_chunks(_render_pen_chunk, tasks))
+
+    images = cached_drawings(None if cache_dir is None else cache_dir / f"{name}.npz", make)
     labels = np.array([d.label for d in items], dtype=np.uint8)
-    if cache is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp.npz")
-        np.savez(tmp, images=images, labels=labels)
-        os.replace(tmp, cache)
     return Digits(images, labels, name)
