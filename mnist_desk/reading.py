@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 
 from mnist_desk.preprocess import EmptyImageError, ink_map, preprocess
-from mnist_desk.segment import Box, Segment, as_drawing, group_strokes, segment_ink
+from mnist_desk.segment import Box, Segment, as_drawing, group_strokes, segment_ink, splits_in_two, writing_height
 from mnist_desk.strokes import PenStroke, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
 UNREADABLE = -10.0
 NOT_A_DIGIT_COST = 3.0
+# Both halves of a cut must be read at least this sure for the cut to replace "not a digit".
+SPLIT_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,27 @@ def read_segments(predictor: Any, segments: list[Segment]) -> NumberReading:
     return NumberReading(digits)
 
 
+def _split_what_is_not_a_digit(predictor: Any, segments: list[Segment], reading: NumberReading) -> NumberReading:
+    """Cut in two each part the network calls "not a digit", when both halves read as digits."""
+    height = writing_height([s.box for s in segments])
+    digits: list[DigitReading] = []
+    for segment, digit in zip(segments, reading.digits, strict=True):
+        best, best_score = None, -np.inf
+        if digit.not_a_digit:
+            for left, right in splits_in_two(segment, height):
+                halves = read_segments(predictor, [left, right]).digits
+                score = min(float(h.probabilities.max()) for h in halves)
+                if not any(h.not_a_digit for h in halves) and score > max(best_score, SPLIT_CONFIDENCE):
+                    best, best_score = halves, score
+        digits += best if best is not None else [digit]
+    return NumberReading(digits)
+
+
 def read_number(predictor: Any, image: Any) -> NumberReading:
     """Every digit of a number written across ``image`` (PIL or numpy), left to right."""
     ink = ink_map(image)
-    reading = read_segments(predictor, segment_ink(ink, crop_scorer(predictor)))
+    segments = segment_ink(ink, crop_scorer(predictor))
+    reading = _split_what_is_not_a_digit(predictor, segments, read_segments(predictor, segments))
     width, height = (image.shape[1], image.shape[0]) if isinstance(image, np.ndarray) else image.size
     if (width, height) == (ink.shape[1], ink.shape[0]):
         return reading

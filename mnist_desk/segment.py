@@ -360,6 +360,36 @@ def _segment(group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence
     return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)))
 
 
+def splits_in_two(segment: Segment, height: float) -> list[tuple[Segment, Segment]]:
+    """Ways to cut one segment into a left and a right digit, along seams of least ink.
+
+    For a blob the grouping kept whole although the network would not call it
+    a digit: two narrow digits written touching (11, 14) are no wider than
+    one, so no width rule would have offered the cut.
+    """
+    ink = segment.ink
+    h, w = ink.shape
+    edge = max(2, int(MIN_DIGIT_WIDTH * 0.6 * max(height, 1)))
+    candidates = []
+    columns = np.arange(w)[None, :]
+    for fraction in (0.3, 0.4, 0.5, 0.6, 0.7):
+        column = int(w * fraction)
+        if column < edge or column > w - edge:
+            continue
+        path = seam(ink, column, max(1, int(0.12 * max(height, h))))
+        left, right = np.where(columns < path[:, None], ink, 0.0), np.where(columns >= path[:, None], ink, 0.0)
+        parts = []
+        for part in (left, right):
+            if part.max() <= 0:
+                break
+            x0, y0, x1, y1 = _box_of(part > 0)
+            box = (segment.box[0] + x0, segment.box[1] + y0, segment.box[0] + x1, segment.box[1] + y1)
+            parts.append(Segment(box, part[y0:y1, x0:x1].astype(np.float32), segment.pieces))
+        if len(parts) == 2:
+            candidates.append((parts[0], parts[1]))
+    return candidates
+
+
 def as_drawing(segment: Segment, margin: int = 4) -> np.ndarray:
     """A segment's ink as a small dark-on-light uint8 drawing, the form ``preprocess`` reads."""
     ink = np.pad(segment.ink, margin)
