@@ -10,6 +10,10 @@ An opened image file becomes the paper. Until the user draws on it, the
 window classifies the file's own pixels (exactly what ``predict`` reads);
 strokes drawn on it are in the image's own ink colour, on its own background,
 and from then on the picture as shown is classified.
+
+Two papers: the square one for a digit, and a wide one for a number (number
+mode). Each keeps its own picture and history, so switching back and forth
+loses nothing.
 """
 
 from __future__ import annotations
@@ -17,16 +21,28 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QInputEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QTabletEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QInputEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTabletEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from mnist_desk.ui.canvas_overlay import CanvasOverlay
 from mnist_desk.ui.event_clock import EventClock, now_ms
 from mnist_desk.ui.opened_image import OpenedImage, fitted_box
-from mnist_desk.ui.paper import RESOLUTION, Paper, Sheet, Stroke, unpremultiply
+from mnist_desk.ui.paper import RESOLUTION, WIDE, Paper, Sheet, Stroke, unpremultiply
 from mnist_desk.ui.placement import PaperMap
 
 MIN_BRUSH, MAX_BRUSH = 4, 80
+MIN_SQUARE, MIN_WIDE = (200, 200), (360, 144)  # the smallest widget for each paper
 # Transparency is shown over a neutral checkerboard: white and black ink both show on it.
 CHECKER = (QColor(118, 118, 118), QColor(138, 138, 138))
 CHECKER_CELL = 8
@@ -40,17 +56,24 @@ class DrawingCanvas(QWidget):
     history_changed = Signal()
     # Emitted when the pen is lifted at the end of a stroke.
     stroke_finished = Signal()
+    # A digit key 0-9 pressed while the canvas has focus: "this drawing is a 7".
+    digit_key_pressed = Signal(int)
+    # A digit's tag (number mode) clicked: its index, left to right.
+    digit_tag_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("canvas")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(200, 200)
+        self.setMinimumSize(*MIN_SQUARE)
         self.setCursor(Qt.CursorShape.CrossCursor)
+        # Clicking (drawing) gives the canvas the focus, so the digit keys label what is on it.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.brush_size = 36.0  # paper pixels: ~18 px on a 280 px canvas, a felt pen
         self.eraser = False
-        self._paper = Paper()
+        self._papers = {False: Paper(), True: Paper(*WIDE)}
+        self._paper = self._papers[False]
         self._current: Stroke | None = None
         self._clock = EventClock()
         # When the input that made the latest change happened (ms on event_clock.now_ms):
@@ -60,6 +83,32 @@ class DrawingCanvas(QWidget):
         self.overlay = CanvasOverlay(self)
 
     # --- state --------------------------------------------------------------
+
+    def is_wide(self) -> bool:
+        """True in number mode: the wide paper is shown."""
+        return self._paper is self._papers[True]
+
+    def set_wide(self, wide: bool) -> None:
+        """Show the wide paper (number mode) or the square one; each keeps its own picture and history."""
+        if wide == self.is_wide():
+            return
+        self.end_stroke()
+        self._paper = self._papers[wide]
+        self.overlay.clear()
+        # The wide paper needs more width and less height than the square one.
+        self.setMinimumSize(*(MIN_WIDE if wide else MIN_SQUARE))
+        self._changed()
+
+    def paper_size(self) -> tuple[int, int]:
+        """(width, height) of the paper in paper pixels."""
+        return self._paper.width, self._paper.height
+
+    def strokes(self) -> list[Stroke]:
+        """The strokes on the current sheet, oldest first (the one being drawn included)."""
+        return self._paper.strokes()
+
+    def has_eraser_strokes(self) -> bool:
+        return self._paper.has_eraser_strokes()
 
     def is_blank(self) -> bool:
         return self._paper.is_blank() and self._current is None
@@ -79,39 +128,49 @@ class DrawingCanvas(QWidget):
         fmt = QImage.Format.Format_ARGB32 if self._paper.transparent() else QImage.Format.Format_RGB32
         return self._paper.qimage().convertToFormat(fmt)
 
-    def to_array(self, side: int = RESOLUTION) -> np.ndarray:
-        """The paper as (side, side) uint8 greyscale: what the network's preprocessing reads of a drawing.
+    def _factor(self, side: int) -> int:
+        if side < 1 or RESOLUTION % side:
+            raise ValueError(f"side must divide {RESOLUTION}, got {side}")
+        return RESOLUTION // side
 
-        The window asks for 280 px: preprocessing then costs a third of the full
-        560 px paper, and the 28x28 result is the same (0.002 mean difference).
+    def to_array(self, side: int = RESOLUTION) -> np.ndarray:
+        """The paper as uint8 greyscale ``side`` pixels high: what the network's preprocessing reads of a drawing.
+
+        (side, side) on the square paper. The window asks for 280 px:
+        preprocessing then costs a third of the full 560 px paper, and the
+        28x28 result is the same (0.002 mean difference).
         """
-        return self._paper.grey(side)
+        return self._paper.grey(self._factor(side))
+
+    def _untouched_sheet(self) -> bool:
+        return self._paper.sheet() is not None and not self._paper.strokes() and self._current is None
 
     def inference_input(self, side: int) -> Image.Image | np.ndarray:
-        """What to classify: the file itself while an opened image is untouched, else the picture."""
+        """What to classify: the file itself while an opened image is untouched, else the picture ``side`` px high."""
         sheet = self._paper.sheet()
         if sheet is None:
             return self.to_array(side)
-        if not self._paper.strokes() and self._current is None:
+        if self._untouched_sheet():
             return sheet.source
-        rgba = self._paper.rgba(side)
+        rgba = self._paper.rgba(self._factor(side))
         return unpremultiply(rgba) if sheet.transparent else rgba[..., :3].copy()
 
     def inference_paper_map(self, side: int) -> PaperMap:
         """Where the pixels of :meth:`inference_input` (same ``side``) lie on the paper."""
         sheet = self._paper.sheet()
-        if sheet is not None and not self._paper.strokes() and self._current is None:
+        if sheet is not None and self._untouched_sheet():
             height, width = sheet.source.height, sheet.source.width
-            top, left, h, w = fitted_box(width, height, RESOLUTION)
+            top, left, h, w = fitted_box(width, height, self._paper.width, self._paper.height)
             return PaperMap((h / height, w / width), (float(top), float(left)))
-        return PaperMap((RESOLUTION / side, RESOLUTION / side))
+        factor = self._factor(side)
+        return PaperMap((factor, factor))
 
     def is_drawing(self) -> bool:
         """True while a stroke is being drawn (the pen is down)."""
         return self._current is not None
 
     def paper_rect(self) -> QRectF:
-        """The paper's square on the widget."""
+        """Where the paper lies on the widget."""
         return self._paper_rect()
 
     def set_brush_size(self, size: float) -> None:
@@ -152,18 +211,20 @@ class DrawingCanvas(QWidget):
     # --- input --------------------------------------------------------------
 
     def _paper_rect(self) -> QRectF:
-        side = min(self.width(), self.height())
-        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        width, height = self._paper.width, self._paper.height
+        scale = min(self.width() / width, self.height() / height)
+        w, h = width * scale, height * scale
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
 
     def widget_point(self, x: float, y: float) -> QPointF:
         """Where on the widget a point of the paper lies, with x and y as fractions
-        (0-1) of the paper's side: for scripted drawing in tests and benchmarks."""
+        (0-1) of the paper's width and height: for scripted drawing in tests and benchmarks."""
         rect = self._paper_rect()
         return QPointF(rect.x() + x * rect.width(), rect.y() + y * rect.height())
 
     def _to_paper(self, pos: QPointF) -> QPointF:
         rect = self._paper_rect()
-        scale = RESOLUTION / rect.width()
+        scale = self._paper.width / rect.width()
         return QPointF((pos.x() - rect.x()) * scale, (pos.y() - rect.y()) * scale)
 
     def begin_stroke(self, pos: QPointF, pressure: float = 1.0) -> None:
@@ -180,7 +241,8 @@ class DrawingCanvas(QWidget):
         stroke.pressures.append(max(0.15, min(pressure, 1.0)))
         x0, y0, x1, y1 = self._paper.paint_from(stroke, start)
         # Repaint only what changed: scaling the whole paper on every mouse move costs milliseconds.
-        rect, scale = self._paper_rect(), self._paper_rect().width() / RESOLUTION
+        rect = self._paper_rect()
+        scale = rect.width() / self._paper.width
         dirty = QRectF(rect.x() + x0 * scale, rect.y() + y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale)
         self.update(dirty.toAlignedRect().adjusted(-2, -2, 2, 2))
         self.image_changed.emit()
@@ -194,8 +256,21 @@ class DrawingCanvas(QWidget):
     def _stamp(self, event: QInputEvent) -> None:
         self.changed_at = self._clock.event_time(event.timestamp())
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        text = event.text()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if plain and len(text) == 1 and text.isdigit() and text.isascii():
+            self.digit_key_pressed.emit(int(text))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
+            tag = self.overlay.tag_at(event.position(), self._paper_rect())
+            if tag is not None:  # a digit's tag is a button, not paper to draw on
+                self.digit_tag_clicked.emit(tag)
+                return
             self._stamp(event)
             self.begin_stroke(event.position())
 

@@ -8,13 +8,14 @@ Qt-free modules) under "Show Details…" for a bug report.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from mnist_desk import __version__
-from mnist_desk.ui.files import shown
+from mnist_desk.ui.files import dialog_folder, remember_folder, shown
 from mnist_desk.ui.shortcuts import shortcut_rows
 
 
@@ -105,6 +106,21 @@ def shortcuts_box(parent: QWidget | None) -> QMessageBox:
     return box
 
 
+def choose_file(parent: QWidget | None, kind: str, title: str, filters: list[str], save: str = "") -> Path | None:
+    """Ask for a file to open, or with ``save`` (a suggested name) one to save to; its folder is remembered.
+
+    ``kind`` ("images", "models", "drawings") keeps one last folder per kind of file.
+    """
+    dialog = file_dialog(parent, title, dialog_folder(kind), filters, save=bool(save))
+    if save:
+        dialog.selectFile(save)
+    if not dialog.exec() or not dialog.selectedFiles():
+        return None
+    path = Path(dialog.selectedFiles()[0])
+    remember_folder(kind, path)
+    return path
+
+
 def file_dialog(parent: QWidget | None, title: str, folder: str, filters: list[str], save: bool = False) -> QFileDialog:
     """An open or save dialog starting in ``folder``."""
     dialog = QFileDialog(parent, title, folder, ";;".join(filters))
@@ -123,6 +139,7 @@ def file_dialog(parent: QWidget | None, title: str, folder: str, filters: list[s
 __all__ = [
     "about_box",
     "checkpoint_error_reason",
+    "choose_file",
     "file_dialog",
     "image_error_reason",
     "message_box",

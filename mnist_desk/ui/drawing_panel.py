@@ -1,5 +1,6 @@
-"""DrawingPanel: the canvas and its tools (brush size, eraser, undo, redo, clear),
-and under them the "Why this answer?" choices for the overlay on the canvas."""
+"""DrawingPanel: the canvas and its tools (brush size, eraser, undo, redo, clear,
+number mode), and under them the "Why this answer?" choices for the overlay on
+the canvas."""
 
 from __future__ import annotations
 
@@ -36,11 +37,13 @@ class DrawingPanel(QWidget):
         self.redo_button.clicked.connect(self.canvas.redo)
         self.clear_button = QPushButton(objectName="clearButton")
         self.clear_button.clicked.connect(self.canvas.clear)
+        # Checked: a wide canvas read as a number (the window wires it to View -> Number mode).
+        self.number_button = QToolButton(objectName="numberButton", checkable=True)
 
         tools = QHBoxLayout()
         tools.addWidget(self.brush_label)
         tools.addWidget(self.brush_slider, 1)
-        for button in (self.eraser_button, self.undo_button, self.redo_button, self.clear_button):
+        for button in (self.eraser_button, self.undo_button, self.redo_button, self.clear_button, self.number_button):
             tools.addWidget(button)
         self.saliency = SaliencyControls()
         layout = QVBoxLayout(self)
@@ -61,6 +64,8 @@ class DrawingPanel(QWidget):
         self.redo_button.setToolTip(self.tr("Redo (Ctrl+Shift+Z)"))
         self.clear_button.setText(self.tr("Clear"))
         self.clear_button.setToolTip(self.tr("Clear the canvas (Delete); undo brings it back"))
+        self.number_button.setText(self.tr("Number"))
+        self.number_button.setToolTip(self.tr("Write a number of several digits on a wide canvas (Ctrl+N)"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

@@ -4,6 +4,7 @@ beyond that wiring; each widget, dialog and helper lives in its own module."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 from pathlib import Path
 
@@ -20,13 +21,15 @@ from mnist_desk.ui.detail_tabs import DetailTabs
 from mnist_desk.ui.drawing_panel import DrawingPanel
 from mnist_desk.ui.event_clock import now_ms
 from mnist_desk.ui.explain_wiring import ExplainWiring
-from mnist_desk.ui.files import dialog_folder, not_a_file_reason, path_from_url, remember_folder, shown, with_png_suffix
+from mnist_desk.ui.files import not_a_file_reason, path_from_url, shown, with_png_suffix
 from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model_file
 from mnist_desk.ui.network_overview import NetworkOverview
+from mnist_desk.ui.number_mode import NumberMode
+from mnist_desk.ui.number_reading import NumberResult
 from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
-from mnist_desk.ui.paper import RESOLUTION
 from mnist_desk.ui.placement import PaperMap, Placement
 from mnist_desk.ui.prediction_panel import PredictionPanel
+from mnist_desk.ui.teaching import Teaching, examples_root
 from mnist_desk.ui.window_menus import WindowMenus
 from mnist_desk.ui.worker import InferenceWorker
 
@@ -43,7 +46,10 @@ class MainWindow(QMainWindow):
     image_load_finished = Signal(bool)
     model_load_finished = Signal(bool)
 
-    def __init__(self, predictor: Predictor | None = None, lang: str | None = None) -> None:
+    def __init__(
+        self, predictor: Predictor | None = None, lang: str | None = None, examples: Path | str | None = None
+    ) -> None:
+        """``examples``: the user's examples folder (default: ``$MNIST_DESK_EXAMPLES``, else the user data folder)."""
         super().__init__()
         # Before any widget exists, so that every text is built in the right language.
         self.language_choice = language.resolve(lang)
@@ -70,6 +76,12 @@ class MainWindow(QMainWindow):
         self._latency: tuple[float, float] | None = None  # (inference, input to shown) in ms
         self.last_prediction: Prediction | None = None
         self._build_widgets()
+        # A correction keeps the drawing on screen (in number mode, the selected digit).
+        example = lambda: None if self.last_prediction is None else self.numbers.example(INFERENCE_SIDE)  # noqa: E731
+        self.teaching = Teaching(self, self.model.predictor, example, examples_root(examples))
+        self.teaching.predictor_ready.connect(self.on_teaching_predictor_ready)
+        self.probability_bars.digit_clicked.connect(self.teaching.teach)  # "this drawing is a 7"
+        self.canvas.digit_key_pressed.connect(self.teaching.teach)
         slots = {
             "openImage": self.on_open_image_triggered,
             "openModel": self.on_open_model_triggered,
@@ -81,6 +93,10 @@ class MainWindow(QMainWindow):
             "smallerBrush": lambda: self.drawing.step_brush(-4),
             "largerBrush": lambda: self.drawing.step_brush(4),
             "toggleEraser": self.eraser_button.toggle,
+            "useExamples": lambda: self.teaching.set_enabled(self.menus.actions["useExamples"].isChecked()),
+            "forgetExamples": self.teaching.forget,
+            "undoForget": self.teaching.undo_forget,
+            "numberMode": lambda: self.numbers.set_on(self.menus.actions["numberMode"].isChecked()),
             "showOverview": lambda: self.overview.setVisible(self.menus.actions["showOverview"].isChecked()),
             "shortcuts": self.on_shortcuts_triggered,
             "about": self.on_about_triggered,
@@ -89,11 +105,16 @@ class MainWindow(QMainWindow):
         self.menus = WindowMenus(self, slots)
         self.menus.check_language(language.saved_choice())
         self.menus.actions["showOverview"].setChecked(True)
+        self.menus.actions["useExamples"].setChecked(self.teaching.enabled)
+        self.teaching.set_undo_action(self.menus.actions["undoForget"])
+        self.numbers.switches = (self.menus.actions["numberMode"], self.drawing.number_button)
+        self.drawing.number_button.toggled.connect(self.numbers.set_on)
         self.undo_action, self.redo_action = self.menus.actions["undo"], self.menus.actions["redo"]
         self.retranslate()
         self._apply_model()
         self.resize(QSize(1280, 760))
         self.on_canvas_history_changed()
+        self.teaching.start()
         if not translated:
             self.statusBar().showMessage(f"{language.qm_path(self.language_choice.language)} is missing", 10000)
 
@@ -122,7 +143,7 @@ class MainWindow(QMainWindow):
         )
         self.explain.error_occurred.connect(self.on_worker_error_occurred)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         splitter.setChildrenCollapsible(False)  # a collapsed column would hide a view entirely
         for widget, stretch in ((self.drawing, 4), (self.results, 3), (self.details, 6)):
             splitter.addWidget(widget)
@@ -134,6 +155,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.overview)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self.numbers = NumberMode(self.canvas, self.results, self.explain, splitter, self)
+        self.numbers.reread_requested.connect(lambda: self._request_inference(fresh_start=False))
+        self.numbers.switched.connect(lambda: self._request_inference(fresh_start=True))
 
         self.model_status = QLabel(objectName="modelStatus")
         self.device_status = QLabel(objectName="deviceStatus")
@@ -144,6 +168,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         """Set every text the window owns in the current language (the widgets do their own)."""
         self.menus.retranslate()
+        self.teaching.retranslate()
         self.model_status.setText(self.tr("Model: {model}").format(model=self.model_text()))
         self.device_status.setText(self.tr("Device: {device}").format(device=self.model.predictor.device_name))
         self._show_latency()
@@ -182,6 +207,7 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, loaded: LoadedModel) -> None:
         self.model = loaded
         self.worker.set_predictor(loaded.predictor)
+        self.teaching.set_plain(loaded.predictor)  # the examples are adapted to the new model
         self._apply_model()
         self.statusBar().showMessage(self.tr("Loaded {name}").format(name=shown(loaded.predictor.path.name)), 5000)
         self.model_load_finished.emit(True)
@@ -201,13 +227,17 @@ class MainWindow(QMainWindow):
             self._on_image_failed(path, reason, None)
             return
         self.statusBar().showMessage(self.tr("Opening {name}…").format(name=shown(path.name)))
+        width, height = self.canvas.paper_size()
         self._run_job(
-            lambda: fit_to_paper(load_image(path), RESOLUTION),
+            lambda: fit_to_paper(load_image(path), width, height),
             lambda opened: self._on_image_loaded(path, opened),
             lambda exc: self._on_image_failed(path, "", exc),
         )
 
     def _on_image_loaded(self, path: Path, opened: OpenedImage) -> None:
+        width, height = self.canvas.paper_size()
+        if opened.pixels.shape[:2] != (height, width):  # the mode changed while it loaded
+            opened = fit_to_paper(opened.source, width, height)
         self.canvas.load_image(opened)
         self._oldest_showable = self._latest_request  # the previous picture's answers are void
         self.statusBar().showMessage(self.tr("Opened {name}").format(name=shown(path.name)), 5000)
@@ -270,16 +300,19 @@ class MainWindow(QMainWindow):
         # A blank canvas goes through the worker too (as None), in order with the
         # drawings, and makes a fresh start: a result still in flight for the last
         # stroke cannot land after "clear".
-        image = None if self.canvas.is_blank() else self.canvas.inference_input(INFERENCE_SIDE)
+        if self.numbers.on:
+            image = self.numbers.request()
+        else:
+            image = None if self.canvas.is_blank() else self.canvas.inference_input(INFERENCE_SIDE)
         self._latest_request = self.worker.submit(image)
         self._input_times[self._latest_request] = now_ms() if input_time is None else input_time
-        if image is not None:
+        if image is not None and not self.numbers.on:
             self._paper_maps[self._latest_request] = self.canvas.inference_paper_map(INFERENCE_SIDE)
         if fresh_start:
             self._oldest_showable = self._latest_request
 
     def on_worker_prediction_ready(
-        self, sequence: int, prediction: Prediction | None, transform: Transform | None = None
+        self, sequence: int, prediction: Prediction | NumberResult | None, transform: Transform | None = None
     ) -> None:
         input_time, paper_map = self._input_times.get(sequence), self._paper_maps.get(sequence)
         for done in [s for s in self._input_times if s <= sequence]:
@@ -288,18 +321,25 @@ class MainWindow(QMainWindow):
             del self._paper_maps[done]
         if sequence <= self.shown_request or sequence < self._oldest_showable:
             return
+        if prediction is not None and isinstance(prediction, NumberResult) != self.numbers.on:
+            return  # read before the mode changed
         # A result one mouse move behind the newest is still shown: while drawing
         # continuously the worker is always a move behind, and waiting for an exact
         # match would freeze the bars until the hand stops.
         self.shown_request = sequence
+        seconds = None if prediction is None else prediction.seconds
+        if self.numbers.on:
+            self.numbers.show(prediction)
+            prediction = None if prediction is None else prediction.prediction
+        else:
+            self.results.show_prediction(prediction)
+            placement = None if transform is None or paper_map is None else Placement(transform, paper_map)
+            self.explain.show_prediction(prediction, placement)
         self.last_prediction = prediction
-        self.results.show_prediction(prediction)
-        placement = None if transform is None or paper_map is None else Placement(transform, paper_map)
-        self.explain.show_prediction(prediction, placement)
-        if prediction is None:
+        if seconds is None:
             self._latency = None
         elif input_time is not None:
-            self._latency = (prediction.seconds * 1000, now_ms() - input_time)
+            self._latency = (seconds * 1000, now_ms() - input_time)
         self._show_latency()
         self.prediction_shown.emit(sequence)
 
@@ -314,37 +354,37 @@ class MainWindow(QMainWindow):
             )
         )
 
+    # --- teaching and numbers ------------------------------------------------------------
+
+    def on_teaching_predictor_ready(self, predictor: Predictor) -> None:
+        """Use the network adapted to the examples (or the plain one) and read the drawing again."""
+        self.model = dataclasses.replace(self.model, predictor=predictor)
+        self.worker.set_predictor(predictor)
+        self.explain.model = self.model  # the explain views run the network the bars show
+        self._request_inference(fresh_start=True)
+
     def on_worker_error_occurred(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("Inference failed: {message}").format(message=shown(message)), 10000)
 
     # --- menus ------------------------------------------------------------------------
 
-    def _choose_file(self, kind: str, title: str, filters: list[str], save: str = "") -> Path | None:
-        """Ask for a file to open, or with ``save`` (a suggested name) one to save to."""
-        dialog = dialogs.file_dialog(self, title, dialog_folder(kind), filters, save=bool(save))
-        if save:
-            dialog.selectFile(save)
-        if not dialog.exec() or not dialog.selectedFiles():
-            return None
-        path = Path(dialog.selectedFiles()[0])
-        remember_folder(kind, path)
-        return path
-
     def on_open_image_triggered(self) -> None:
         filters = [self.tr("Images ({patterns})").format(patterns=IMAGE_PATTERNS), self.tr("All files (*)")]
-        path = self._choose_file("images", self.tr("Open an image of a digit"), filters)
+        path = dialogs.choose_file(self, "images", self.tr("Open an image of a digit"), filters)
         if path is not None:
             self.open_image(path)
 
     def on_open_model_triggered(self) -> None:
         filters = [self.tr("Model checkpoints (*.pt *.pth)"), self.tr("All files (*)")]
-        path = self._choose_file("models", self.tr("Open a model checkpoint"), filters)
+        path = dialogs.choose_file(self, "models", self.tr("Open a model checkpoint"), filters)
         if path is not None:
             self.load_model(path)
 
     def on_save_drawing_triggered(self) -> None:
         name = self.tr("digit") + ".png"
-        path = self._choose_file("drawings", self.tr("Save the drawing"), [self.tr("PNG image (*.png)")], save=name)
+        path = dialogs.choose_file(
+            self, "drawings", self.tr("Save the drawing"), [self.tr("PNG image (*.png)")], save=name
+        )
         if path is not None:
             self.save_drawing(path)
 
@@ -385,4 +425,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.worker.stop()
+        self.teaching.close()
         super().closeEvent(event)

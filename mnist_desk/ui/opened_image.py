@@ -66,30 +66,36 @@ def _border(rgb: np.ndarray) -> np.ndarray:
     return np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
 
 
-def fitted_box(width: int, height: int, side: int) -> tuple[int, int, int, int]:
-    """Where a ``width`` x ``height`` image lies on the ``side`` x ``side`` paper: (top, left, height, width)."""
-    scale = side / max(width, height)
+def fitted_box(width: int, height: int, side: int, paper_height: int | None = None) -> tuple[int, int, int, int]:
+    """Where a ``width`` x ``height`` image lies on the paper: (top, left, height, width).
+
+    The paper is ``side`` x ``side``, or ``side`` wide and ``paper_height`` high.
+    """
+    paper_height = side if paper_height is None else paper_height
+    scale = min(side / width, paper_height / height)
     w, h = max(1, round(width * scale)), max(1, round(height * scale))
-    return (side - h) // 2, (side - w) // 2, h, w
+    return (paper_height - h) // 2, (side - w) // 2, h, w
 
 
-def _fit(image: Image.Image, side: int) -> Image.Image:
-    scale = side / max(image.width, image.height)
-    _, _, h, w = fitted_box(image.width, image.height, side)
+def _fit(image: Image.Image, side: int, paper_height: int) -> Image.Image:
+    scale = min(side / image.width, paper_height / image.height)
+    _, _, h, w = fitted_box(image.width, image.height, side, paper_height)
     size = (w, h)
     resample = Image.Resampling.NEAREST if scale >= PIXELATED_SCALE else Image.Resampling.LANCZOS
     return image.resize(size, resample, reducing_gap=3.0 if scale < 1 else None)
 
 
-def fit_to_paper(image: Image.Image, side: int) -> OpenedImage:
-    """Scale ``image`` to fit a ``side`` x ``side`` paper, on its own background.
+def fit_to_paper(image: Image.Image, side: int, paper_height: int | None = None) -> OpenedImage:
+    """Scale ``image`` to fit a ``side`` x ``side`` paper (or ``side`` x ``paper_height``), on its own background.
 
     Parameters
     ----------
     image
         As returned by :func:`mnist_desk.preprocess.load_image`.
     side
-        The paper's side in pixels.
+        The paper's width in pixels.
+    paper_height
+        Its height; None for a square paper.
 
     Returns
     -------
@@ -98,6 +104,7 @@ def fit_to_paper(image: Image.Image, side: int) -> OpenedImage:
     """
     if image.width == 0 or image.height == 0:
         raise ValueError("the image has no pixels")
+    paper_height = side if paper_height is None else paper_height
     transparent = uses_alpha(image)
     if transparent:
         rgba = np.asarray(image.convert("RGBA"))
@@ -106,7 +113,7 @@ def fit_to_paper(image: Image.Image, side: int) -> OpenedImage:
         paper: Rgba = (0, 0, 0, 0)
         ink: Rgba = (int(colour[0]), int(colour[1]), int(colour[2]), 255)
         # Premultiplied before scaling, so transparent pixels do not bleed their colour.
-        fitted = np.asarray(_fit(image.convert("RGBa"), side))
+        fitted = np.asarray(_fit(image.convert("RGBa"), side, paper_height))
     else:
         # preprocess reads the image through convert("L"), which ignores any
         # alpha; the window shows the same opaque pixels.
@@ -116,10 +123,10 @@ def fit_to_paper(image: Image.Image, side: int) -> OpenedImage:
         paper = (int(background[0]), int(background[1]), int(background[2]), 255)
         dark_ink = float(np.median(_border(grey))) / 255.0 >= 0.5
         ink = (0, 0, 0, 255) if dark_ink else (255, 255, 255, 255)
-        fitted = np.asarray(_fit(Image.fromarray(rgb), side).convert("RGBA"))
-    pixels = np.empty((side, side, 4), np.uint8)
+        fitted = np.asarray(_fit(Image.fromarray(rgb), side, paper_height).convert("RGBA"))
+    pixels = np.empty((paper_height, side, 4), np.uint8)
     pixels[:] = paper
-    top, left, h, w = fitted_box(image.width, image.height, side)
+    top, left, h, w = fitted_box(image.width, image.height, side, paper_height)
     pixels[top : top + h, left : left + w] = fitted
     return OpenedImage(image, pixels, paper, ink, transparent)
 

@@ -26,6 +26,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from mnist_desk.ui.opened_image import OpenedImage
 
 RESOLUTION = 560  # paper pixels; twice the 280 px canvas our figures are measured on
+# Number mode's paper: as high as the square one (a brush size means the same on
+# both), 2.5 times as wide, so that five digits written side by side fit.
+WIDE = (1400, RESOLUTION)
 SUPERSAMPLE = 4
 # Extra eraser width in paper pixels (half on each side): takes the sub-pixel
 # slivers of ink that a hand tracing a stroke with the same brush leaves behind.
@@ -55,9 +58,8 @@ class Sheet:
 Entry = Stroke | Sheet
 
 
-def _mask() -> QImage:
-    side = RESOLUTION * SUPERSAMPLE
-    mask = QImage(side, side, QImage.Format.Format_Grayscale8)
+def _mask(width: int, height: int) -> QImage:
+    mask = QImage(width * SUPERSAMPLE, height * SUPERSAMPLE, QImage.Format.Format_Grayscale8)
     mask.fill(0)
     return mask
 
@@ -76,7 +78,7 @@ def block_sum(array: np.ndarray, factor: int) -> np.ndarray:
     return out
 
 
-def _bounds(parts: list[tuple[Stroke, int]]) -> tuple[int, int, int, int]:
+def _bounds(parts: list[tuple[Stroke, int]], width: int, height: int) -> tuple[int, int, int, int]:
     """The paper rectangle (x0, y0, x1, y1) that the strokes' points from each start index can touch."""
     xs, ys, reach = [], [], 0.0
     for stroke, start in parts:
@@ -86,27 +88,31 @@ def _bounds(parts: list[tuple[Stroke, int]]) -> tuple[int, int, int, int]:
     if not xs:
         return 0, 0, 0, 0
     x0, y0 = int(max(min(xs) - reach, 0)), int(max(min(ys) - reach, 0))
-    x1, y1 = int(min(max(xs) + reach + 1, RESOLUTION)), int(min(max(ys) + reach + 1, RESOLUTION))
+    x1, y1 = int(min(max(xs) + reach + 1, width)), int(min(max(ys) + reach + 1, height))
     return x0, y0, max(x0, x1), max(y0, y1)
 
 
 def _view(mask: QImage) -> np.ndarray:
-    side = mask.width()
-    return np.frombuffer(mask.constBits(), np.uint8).reshape(side, mask.bytesPerLine())[:, :side]
+    return np.frombuffer(mask.constBits(), np.uint8).reshape(mask.height(), mask.bytesPerLine())[:, : mask.width()]
 
 
 class Paper:
-    """The picture as premultiplied RGBA pixels, and the history that made it."""
+    """The picture as premultiplied RGBA pixels, and the history that made it.
 
-    def __init__(self) -> None:
+    Square (``RESOLUTION`` pixels a side) for one digit; number mode's paper is
+    wider (:data:`WIDE`).
+    """
+
+    def __init__(self, width: int = RESOLUTION, height: int = RESOLUTION) -> None:
+        self.width, self.height = width, height
         self._history: list[Entry] = []
         self._redo: list[Entry] = []
-        self._ink = _mask()  # 255 where ink covers the (supersampled) paper
+        self._ink = _mask(width, height)  # 255 where ink covers the (supersampled) paper
         self._erased: QImage | None = None  # 255 where an eraser uncovered an opened image's paper
-        self.pixels = np.empty((RESOLUTION, RESOLUTION, 4), np.uint8)  # premultiplied RGBA
+        self.pixels = np.empty((height, width, 4), np.uint8)  # premultiplied RGBA
         # The same picture in Qt's native format: drawing an RGBA8888 image costs a
         # conversion on every repaint (5 ms at 560 px), this one none.
-        self._display = QImage(RESOLUTION, RESOLUTION, QImage.Format.Format_ARGB32_Premultiplied)
+        self._display = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
         self.render()
 
     # --- state ------------------------------------------------------------------
@@ -129,6 +135,9 @@ class Paper:
 
     def is_blank(self) -> bool:
         return self.sheet() is None and not self.strokes()
+
+    def has_eraser_strokes(self) -> bool:
+        return any(stroke.eraser for stroke in self.strokes())
 
     def can_undo(self) -> bool:
         return bool(self._history)
@@ -169,11 +178,11 @@ class Paper:
         """Render the current sheet and its strokes from scratch (undo, redo, clear, open)."""
         self._ink.fill(0)
         sheet = self.sheet()
-        self._erased = _mask() if sheet is not None else None
+        self._erased = _mask(self.width, self.height) if sheet is not None else None
         # The bare sheet first, by copying; then only the strokes' bounding box is
         # composited (a full composite costs ~20 ms: a stall on every undo).
         self.pixels[:] = PAPER if sheet is None else sheet.pixels
-        display = np.frombuffer(self._display.bits(), np.uint8).reshape(RESOLUTION, RESOLUTION, 4)
+        display = self._display_pixels()
         display[:] = self.pixels[..., ARGB32_ORDER]
         strokes = self.strokes()
         if strokes:
@@ -181,7 +190,7 @@ class Paper:
             for stroke in strokes:
                 self._paint_segments(painter, stroke, 0, self._erased)
             painter.end()
-            self._composite(*_bounds([(stroke, 0) for stroke in strokes]))
+            self._composite(*_bounds([(stroke, 0) for stroke in strokes], self.width, self.height))
 
     def paint_from(self, stroke: Stroke, start: int) -> tuple[int, int, int, int]:
         """Add the segments of ``stroke`` from point ``start`` on to the picture (while drawing).
@@ -194,7 +203,7 @@ class Paper:
         painter = self._begin(self._ink)
         self._paint_segments(painter, stroke, start, self._erased)
         painter.end()
-        rect = _bounds([(stroke, max(start - 1, 0))])
+        rect = _bounds([(stroke, max(start - 1, 0))], self.width, self.height)
         self._composite(*rect)
         return rect
 
@@ -255,8 +264,11 @@ class Paper:
             under = erased * np.array(sheet.paper, np.float32) + (1 - erased) * base
             out = ink * np.array(sheet.ink, np.float32) + (1 - ink) * under
             self.pixels[region] = np.rint(out).astype(np.uint8)
-        display = np.frombuffer(self._display.bits(), np.uint8).reshape(RESOLUTION, RESOLUTION, 4)
-        display[region] = self.pixels[region][..., ARGB32_ORDER]
+        self._display_pixels()[region] = self.pixels[region][..., ARGB32_ORDER]
+
+    def _display_pixels(self) -> np.ndarray:
+        lines = np.frombuffer(self._display.bits(), np.uint8).reshape(self.height, self._display.bytesPerLine())
+        return lines[:, : self.width * 4].reshape(self.height, self.width, 4)
 
     # --- output ------------------------------------------------------------------------
 
@@ -264,24 +276,23 @@ class Paper:
         """The picture as a QImage (shared: draw it, or copy it to keep it)."""
         return self._display
 
-    def rgba(self, side: int = RESOLUTION) -> np.ndarray:
-        """(side, side, 4) premultiplied RGBA, averaged down from the paper (side divides it)."""
-        return self._reduced(self.pixels, side)
+    def rgba(self, factor: int = 1) -> np.ndarray:
+        """(height, width, 4) / ``factor`` premultiplied RGBA, averaged down from the paper."""
+        return self._reduced(self.pixels, factor)
 
-    def grey(self, side: int = RESOLUTION) -> np.ndarray:
-        """(side, side) uint8 luminance of the picture (over black where transparent)."""
+    def grey(self, factor: int = 1) -> np.ndarray:
+        """(height, width) / ``factor`` uint8 luminance of the picture (over black where transparent)."""
         if self.sheet() is None:
             grey = self.pixels[..., 0]  # black on white: every channel holds the grey
         else:
             rgb = self.pixels[..., :3].astype(np.uint32)
             grey = ((rgb[..., 0] * 19595 + rgb[..., 1] * 38470 + rgb[..., 2] * 7471 + 0x8000) >> 16).astype(np.uint8)
-        return self._reduced(grey, side)
+        return self._reduced(grey, factor)
 
-    @staticmethod
-    def _reduced(array: np.ndarray, side: int) -> np.ndarray:
-        if RESOLUTION % side:
-            raise ValueError(f"side must divide {RESOLUTION}, got {side}")
-        f = RESOLUTION // side
+    def _reduced(self, array: np.ndarray, factor: int) -> np.ndarray:
+        if factor < 1 or self.width % factor or self.height % factor:
+            raise ValueError(f"the reduction must divide {self.width}x{self.height}, got {factor}")
+        f = factor
         if f == 1:
             return array.copy()
         return ((block_sum(array, f) + f * f // 2) // (f * f)).astype(np.uint8)

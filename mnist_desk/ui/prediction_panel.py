@@ -6,18 +6,26 @@ Three looks: a sure answer ("7", "99.6 % sure"); an unsure one, greyed with a
 question mark ("7?", "Not sure: 64 %"); and "Not a digit" when the network
 rejects the drawing (``Prediction.not_a_digit``): the nearest digit faint
 underneath, the bars faded and stamped as not trusted.
+
+In number mode (:meth:`PredictionPanel.set_number_mode`) the large answer is
+the whole number ("2026", or "Not a number" when a part is not a digit), a
+:class:`DigitStrip` under it shows each digit's own small bars, and the full
+bars and the 28x28 view show the digit selected there.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
 from mnist_desk.ui.caption import Caption
+from mnist_desk.ui.digit_strip import DigitStrip, StripDigit
 from mnist_desk.ui.image_tiles import grey_to_qimage
 from mnist_desk.ui.marked_view import MarkedPixelView
+from mnist_desk.ui.number_reading import NumberResult
 from mnist_desk.ui.probability_bars import CONFIDENT, ProbabilityBars
 
 # The middle column's captions never get narrower than this.
@@ -45,28 +53,35 @@ class PredictionPanel(QWidget):
         self.prediction_label.setMinimumHeight(72)
         self.confidence_label = Caption("confidenceLabel", CAPTION_WIDTH)
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.digit_strip = DigitStrip()
+        self.digit_strip.setVisible(False)
         self.probability_bars = ProbabilityBars()
         self.input_caption = Caption("inputCaption", CAPTION_WIDTH)
         self.input_view = MarkedPixelView("inputView", grid=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prediction_label)
         layout.addWidget(self.confidence_label)
+        layout.addWidget(self.digit_strip)
         layout.addWidget(self.probability_bars, 2)
         layout.addWidget(self.input_caption)
         layout.addWidget(self.input_view, 2)
         self._prediction: Prediction | None = None
+        self._number_mode = False
+        self._number: NumberResult | None = None
         self.retranslate()
         self.show_prediction(None)
 
     def retranslate(self) -> None:
-        self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.input_view.setToolTip(
             self.tr(
                 "The 28×28 image the network reads: your drawing cropped, scaled to 20×20 and "
                 "centred by its centre of mass, as MNIST was made"
             )
         )
-        self.show_prediction(self._prediction)
+        if self._number_mode:
+            self.show_number(self._number)
+        else:
+            self.show_prediction(self._prediction)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:
@@ -88,9 +103,70 @@ class PredictionPanel(QWidget):
     def prediction(self) -> Prediction | None:
         return self._prediction
 
+    def set_number_mode(self, on: bool) -> None:
+        """Show numbers (the whole number, each digit's bars) or single digits, as today."""
+        self._number_mode = on
+        self._number = None
+        self.digit_strip.setVisible(on)
+        self.digit_strip.set_digits([], None)
+        self.prediction_label.setFont(self._answer_font)
+        self.retranslate()
+
+    def number(self) -> NumberResult | None:
+        return self._number
+
+    def show_number(self, result: NumberResult | None) -> None:
+        """Show a number read from the canvas (None or no digits: nothing written)."""
+        self._number = result
+        self.show_prediction(None if result is None else result.prediction)
+        digits = [] if result is None else result.digits
+        strip = [
+            StripDigit(str(d.nearest) if not d.not_a_digit else "?", d.probabilities, d.not_a_digit) for d in digits
+        ]
+        self.digit_strip.set_digits(strip, None if result is None else result.selected)
+        if not digits:
+            self.prediction_label.setText("—")
+            self.prediction_label.setEnabled(True)
+            self.confidence_label.setEnabled(True)
+            self.confidence_label.setText(self.tr("Write a number across the canvas"))
+            self.input_view.set_image(None, self.tr("Nothing written yet"))
+            return
+        self.input_caption.setText(
+            self.tr("Digit {index} of {count} as the network sees it (28×28):").format(
+                index=result.selected + 1, count=len(digits)
+            )
+        )
+        self.confidence_label.setEnabled(True)
+        if result.text is None:
+            self.prediction_label.setFont(self._reject_font)
+            self.prediction_label.setText(self.tr("Not a number"))
+            self.prediction_label.setEnabled(True)
+            self.confidence_label.setText(self.tr("The part framed in red is not a digit"))
+            return
+        # The whole number is right only if every digit is: the product of their confidences.
+        confidence = float(np.prod([d.probabilities.max() for d in digits]))
+        sure = confidence >= CONFIDENT
+        self._fit_answer(result.text if sure else f"{result.text}?")
+        self.prediction_label.setEnabled(sure)
+        if sure:
+            self.confidence_label.setText(self.tr("{percent} sure").format(percent=percent(confidence)))
+        else:
+            self.confidence_label.setText(self.tr("Not sure: {percent}").format(percent=percent(confidence)))
+
+    def _fit_answer(self, text: str) -> None:
+        """The answer in the large font, smaller when a long number would not fit the column."""
+        font = QFont(self._answer_font)
+        room = max(self.prediction_label.width() - 8, 40)
+        width = QFontMetricsF(font).horizontalAdvance(text)
+        if width > room:
+            font.setPointSizeF(max(font.pointSizeF() * room / width, 10.0))
+        self.prediction_label.setFont(font)
+        self.prediction_label.setText(text)
+
     def show_prediction(self, prediction: Prediction | None) -> None:
         """Show a result, or None: nothing to classify."""
         self._prediction = prediction
+        self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
         rejected = prediction is not None and prediction.not_a_digit
         self._fade_disabled_text()

@@ -5,13 +5,16 @@ A low-confidence answer paints its top bar in the palette's mid tone rather
 than the highlight: the widget itself says "not sure". Probabilities that are
 not to be trusted at all (the network sees no digit) are all drawn in that
 grey, faded, with a caption across them.
+
+The bars are also how the user corrects the network: clicking a digit's bar
+says "this drawing is that digit" (:attr:`ProbabilityBars.digit_clicked`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 # Below this the top class is shown as a guess, not an answer. The bundled
@@ -25,6 +28,9 @@ def percent_texts(probabilities: np.ndarray) -> list[str]:
 
 
 class ProbabilityBars(QWidget):
+    # A digit's bar (its row) was clicked while a result is shown: "it is this digit".
+    digit_clicked = Signal(int)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("probabilityBars")
@@ -52,8 +58,40 @@ class ProbabilityBars(QWidget):
     def set_probabilities(self, probabilities: np.ndarray | None) -> None:
         """Show ten probabilities, or None for "nothing to classify" (all bars empty)."""
         self._probabilities = None if probabilities is None else np.asarray(probabilities, dtype=np.float64)
-        self.setToolTip("" if probabilities is None else "\n".join(f"{d}: {t}" for d, t in enumerate(self.texts())))
+        # A pointing hand says the rows can be clicked (only while there is something to correct).
+        self.setCursor(Qt.CursorShape.ArrowCursor if probabilities is None else Qt.CursorShape.PointingHandCursor)
+        self._set_tooltip()
         self.update()
+
+    def _set_tooltip(self) -> None:
+        if self._probabilities is None:
+            self.setToolTip("")
+            return
+        rows = "\n".join(f"{d}: {t}" for d, t in enumerate(self.texts()))
+        self.setToolTip(rows + "\n\n" + self.tr("Wrong? Click the right digit to teach the network your handwriting"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self._set_tooltip()
+        super().changeEvent(event)
+
+    def digit_at(self, y: float) -> int | None:
+        """The digit whose row is at height ``y`` (widget coordinates), or None outside the rows."""
+        row = int(y // (self.height() / 10)) if self.height() > 0 else -1
+        return row if 0 <= row <= 9 else None
+
+    def row_rect(self, digit: int) -> QRectF:
+        """Where ``digit``'s row lies (for clicking it in tests and screenshots)."""
+        row_h = self.height() / 10
+        return QRectF(0, digit * row_h, self.width(), row_h)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        digit = self.digit_at(event.position().y())
+        if event.button() == Qt.MouseButton.LeftButton and digit is not None and self._probabilities is not None:
+            self.digit_clicked.emit(digit)
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     def texts(self) -> list[str]:
         """The percentage shown beside each bar ("" when empty)."""

@@ -15,6 +15,11 @@ SHORTCUTS = [
     ("Delete / Escape", QT_TRANSLATE_NOOP("Shortcuts", "Clear the canvas")),
     ("[ / ]", QT_TRANSLATE_NOOP("Shortcuts", "Smaller / larger brush")),
     ("E", QT_TRANSLATE_NOOP("Shortcuts", "Toggle the eraser")),
+    (
+        "0 … 9",
+        QT_TRANSLATE_NOOP("Shortcuts", "On the canvas: the drawing is this digit (kept as an example to learn from)"),
+    ),
+    ("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "Number mode: write a number of several digits")),
     ("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open an image (or drop one on the window)")),
     ("Ctrl+M", QT_TRANSLATE_NOOP("Shortcuts", "Open another model checkpoint")),
     ("Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "Save the drawing as PNG")),

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from mnist_desk.ui import language
 
 Key = QKeySequence.StandardKey | str
-CHECKABLE = {"showOverview"}  # actions that are switched on and off
+CHECKABLE = {"showOverview", "useExamples", "numberMode"}  # actions that are switched on and off
 
 
 class WindowMenus(QObject):
@@ -39,6 +39,11 @@ class WindowMenus(QObject):
             ("edit", "smallerBrush", ["["]),
             ("edit", "largerBrush", ["]"]),
             ("edit", "toggleEraser", ["E"]),
+            ("edit", "-", []),
+            ("edit", "useExamples", []),
+            ("edit", "forgetExamples", []),
+            ("edit", "undoForget", []),
+            ("view", "numberMode", ["Ctrl+N"]),
             ("view", "showOverview", ["Ctrl+Shift+O"]),
             ("help", "shortcuts", [QKeySequence.StandardKey.HelpContents]),
             ("help", "about", []),
@@ -89,6 +94,10 @@ class WindowMenus(QObject):
             "smallerBrush": self.tr("Smaller brush"),
             "largerBrush": self.tr("Larger brush"),
             "toggleEraser": self.tr("Eraser on/off"),
+            "useExamples": self.tr("Use my &examples"),
+            "forgetExamples": self.tr("&Forget my examples…"),
+            "undoForget": self.tr("Undo forget"),
+            "numberMode": self.tr("&Number mode"),
             "showOverview": self.tr("Network &overview"),
             "shortcuts": self.tr("&Keyboard shortcuts"),
             "about": self.tr("&About mnist-desk"),

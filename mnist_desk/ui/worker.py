@@ -4,7 +4,10 @@ The GUI thread calls :meth:`InferenceWorker.submit` on every mouse move. The
 request replaces any pending one (Qt's mandelbrot example), so a burst of
 moves never builds a backlog: the worker finishes what it is doing, then
 runs only the newest image. Results come back as signals, carrying the
-request's sequence number so the window can tell stale from fresh.
+request's sequence number so the window can tell stale from fresh. A request
+may also be an object with a ``run(predictor)`` method (number mode's
+:class:`~mnist_desk.ui.number_reading.NumberRequest`): its return value comes
+back in the same signal, in order with the pictures.
 
 The same thread runs the slow one-off jobs the window must not wait for:
 loading a checkpoint, decoding and scaling an image file. They run in order,
@@ -46,7 +49,7 @@ class InferenceWorker(QObject):
     _wake = Signal()
     _warm = Signal()
 
-    def __init__(self, predictor: Predictor) -> None:
+    def __init__(self, predictor: Predictor, name: str = "InferenceThread", warm_up: bool = True) -> None:
         super().__init__()
         self._lock = threading.Lock()
         self._predictor = predictor
@@ -56,12 +59,13 @@ class InferenceWorker(QObject):
         self._latest: dict[str, tuple[int, Callable[[], Any]]] = {}  # kind -> its newest job
         self._job_ids = 0
         self._thread = QThread()
-        self._thread.setObjectName("InferenceThread")
+        self._thread.setObjectName(name)
         self.moveToThread(self._thread)
         self._wake.connect(self._drain)
         self._warm.connect(self._warm_up)
         self._thread.start()
-        self._warm.emit()
+        if warm_up:
+            self._warm.emit()
 
     @property
     def predictor(self) -> Predictor:
@@ -74,11 +78,12 @@ class InferenceWorker(QObject):
             self._predictor = predictor
         self._warm.emit()
 
-    def submit(self, image: np.ndarray | None) -> int:
+    def submit(self, image: Any) -> int:
         """Queue ``image`` (replacing any queued one); returns its sequence number.
 
         ``None`` means "nothing to classify" and comes back as a None prediction,
         in order with the rest, so a result still in flight cannot overwrite it.
+        An object with a ``run(predictor)`` method is run instead of classified.
         """
         with self._lock:
             self._sequence += 1
@@ -165,11 +170,13 @@ class InferenceWorker(QObject):
             self.prediction_ready.emit(sequence, prediction, transform)
 
     @staticmethod
-    def _predict(predictor: Predictor, image: Any) -> tuple[Prediction | None, Transform | None]:
+    def _predict(predictor: Predictor, image: Any) -> tuple[Prediction | Any, Transform | None]:
         """``Predictor.predict``, keeping the preprocessing's transform (the window maps
         receptive fields and saliency back onto the canvas with it)."""
         if image is None:
             return None, None
+        if hasattr(image, "run"):
+            return image.run(predictor), None
         started = time.perf_counter()
         image28, transform = preprocess_with_transform(image)
         prediction = predictor.predict_input(image28)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.main_window import MainWindow
 from mnist_desk.ui.settings import user_settings
+from mnist_desk.ui.teaching import ENV_VAR
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -20,6 +21,14 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Point the user's settings (language, last folders) at a temporary folder: never the real ones."""
     folder = tmp_path_factory.mktemp("qt-settings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def examples_folder(tmp_path, monkeypatch) -> Path:
+    """Every window keeps the user's examples in a fresh temporary folder: never the real one."""
+    folder = tmp_path / "examples"
+    monkeypatch.setenv(ENV_VAR, str(folder))
     return folder
 
 

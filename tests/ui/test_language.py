@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QAction
@@ -14,7 +15,7 @@ from mnist_desk.model import ARCHITECTURES
 from mnist_desk.ui import language
 from mnist_desk.ui.main_window import MainWindow
 from mnist_desk.ui.settings import user_settings
-from ui_helpers import draw_digit_on, wait_for_latest
+from ui_helpers import digit_template, drag, draw_digit_on, number_strokes, wait_for_latest
 
 # --- the order: argument, environment, saved choice, system locale -----------------
 
@@ -164,7 +165,15 @@ def chinese_window(qtbot, predictor):
 def dynamic_values(window) -> list[str]:
     predictor = window.model.predictor
     stages = [stage.name for stage in window.model.stages]  # layer names stay as the model names them
-    return [predictor.path.name, predictor.device_name, str(predictor.meta.get("device")), *ARCHITECTURES, *stages]
+    folder = str(window.teaching.store.root)  # where the examples are kept, as the system names it
+    return [
+        predictor.path.name,
+        predictor.device_name,
+        str(predictor.meta.get("device")),
+        *ARCHITECTURES,
+        *stages,
+        folder,
+    ]
 
 
 def test_no_english_left_in_the_chinese_window(qtbot, chinese_window):
@@ -187,7 +196,9 @@ def test_no_english_left_in_the_chinese_dialogs(qtbot, chinese_window, dialogs_s
     window.open_image(tmp_path / "missing.png")
     (tmp_path / "folder.png").mkdir()
     window.open_image(tmp_path / "folder.png")
-    assert len(dialogs_shown) == 4
+    window.teaching.store.add(np.full((28, 28), 255, np.uint8), 3)
+    window.menus.actions["forgetExamples"].trigger()  # asks first
+    assert len(dialogs_shown) == 5
     for box in dialogs_shown:
         assert_no_english(box, dynamic_values(window) + ["missing.png", "folder.png"])
     for action in ("openImage", "openModel", "saveDrawing"):
@@ -229,4 +240,36 @@ def test_no_english_left_with_the_explain_views_open(qtbot, chinese_window):
     rejected = dataclasses.replace(window.last_prediction, not_a_digit=True)
     window.on_worker_prediction_ready(window.latest_request + 1, rejected)
     assert window.prediction_label.text() == "不是数字"
+    assert_no_english(window, dynamic_values(window))
+
+
+def test_no_english_left_in_number_mode_and_after_teaching(qtbot, chinese_window, dialogs_shown):
+    """A correction and its messages, switching examples off, forgetting; the number, its strip, "not a number"."""
+    window = chinese_window
+
+    def message_english() -> list[str]:
+        return english_words(window.statusBar().currentMessage(), dynamic_values(window))
+
+    draw_digit_on(window.canvas, 4)
+    wait_for_latest(qtbot, window)
+    with qtbot.waitSignal(window.teaching.adapted, timeout=60_000):
+        window.canvas.digit_key_pressed.emit(4)  # "it is a 4": kept, and the network adapts
+        assert window.teaching.adapting and window.statusBar().currentMessage()
+        assert not message_english()
+        assert_no_english(window, dynamic_values(window))
+    assert window.statusBar().currentMessage() and not message_english()
+    assert_no_english(window, dynamic_values(window))
+    window.menus.actions["useExamples"].trigger()  # off
+    assert_no_english(window, dynamic_values(window))
+    window.menus.actions["forgetExamples"].trigger()
+    assert window.teaching.undo_button.isVisible() and not message_english()
+    assert_no_english(window, dynamic_values(window))
+    window.menus.actions["numberMode"].trigger()
+    wait_for_latest(qtbot, window)
+    assert_no_english(window, dynamic_values(window))  # the empty wide canvas
+    star = [[(0.5, 0.0), (0.79, 0.95), (0.02, 0.36), (0.98, 0.36), (0.21, 0.95), (0.5, 0.0)]]
+    for stroke in number_strokes([digit_template(4), star, digit_template(2)], window.canvas.paper_size()):
+        drag(window.canvas, stroke)
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == "不是一个数"
     assert_no_english(window, dynamic_values(window))

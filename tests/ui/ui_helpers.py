@@ -48,6 +48,44 @@ def draw_digit_on(canvas, digit: int, style: int = 0) -> None:
         drag(canvas, stroke)
 
 
+def mirrored(strokes: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """The strokes mirrored left to right (a 9 written backwards)."""
+    return [[(1 - x, y) for x, y in stroke] for stroke in strokes]
+
+
+Template = list[list[tuple[float, float]]]  # strokes in a unit box, x 0-1 left to right, y 0-1 down
+
+
+def number_strokes(digits: list[Template], paper: tuple[int, int], height: float = 0.6) -> Template:
+    """Digits written side by side across the paper as mouse paths (fractions of the paper's width and height).
+
+    Each digit is ``height`` of the paper high and 0.6 of that wide, the next one starting
+    a third of a digit's width after it: the spacing of a neat hand.
+    """
+    width_px, height_px = paper
+    tall = height * height_px
+    wide = 0.6 * tall
+    step = wide * 1.35
+    left = (width_px - (step * (len(digits) - 1) + wide)) / 2
+    top = (1 - height) / 2 * height_px
+    strokes = []
+    for i, template in enumerate(digits):
+        for stroke in template:
+            pts = catmull_rom(np.array(stroke, dtype=float), per_segment=8) if len(stroke) > 2 else np.array(stroke)
+            strokes.append([((left + i * step + x * wide) / width_px, (top + y * tall) / height_px) for x, y in pts])
+    return strokes
+
+
+def digit_template(digit: int, style: int = 0) -> Template:
+    return [list(stroke) for stroke in STYLES[digit][style]]
+
+
+def draw_number_on(canvas, text: str) -> None:
+    """Write ``text`` (digits) across the canvas's paper, neatly, stroke by stroke."""
+    for stroke in number_strokes([digit_template(int(c)) for c in text], canvas.paper_size()):
+        drag(canvas, stroke)
+
+
 def wait_for_latest(qtbot, window) -> None:
     """Wait until the views show the result for the newest canvas state."""
     qtbot.waitUntil(lambda: window.shown_request == window.latest_request, timeout=10_000)

@@ -298,6 +298,13 @@
     </message>
 </context>
 <context>
+    <name>DigitStrip</name>
+    <message>
+        <source>Each digit of the number and its probabilities; click one to see it in detail</source>
+        <translation>这个数的每一位数字及其概率；点击一位数字可查看详情</translation>
+    </message>
+</context>
+<context>
     <name>DrawingPanel</name>
     <message>
         <source>Brush</source>
@@ -338,6 +345,14 @@
     <message>
         <source>Clear the canvas (Delete); undo brings it back</source>
         <translation>清空画布（Delete），可以撤销</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>多位数</translation>
+    </message>
+    <message>
+        <source>Write a number of several digits on a wide canvas (Ctrl+N)</source>
+        <translation>在宽画布上写一个多位数（Ctrl+N）</translation>
     </message>
 </context>
 <context>
@@ -652,6 +667,26 @@
         <translation>网络读取的 28×28 图像：把你的字迹裁剪出来，缩放到 20×20，再按质心居中，与 MNIST 的制作方法相同</translation>
     </message>
     <message>
+        <source>Write a number across the canvas</source>
+        <translation>在画布上横着写一个数</translation>
+    </message>
+    <message>
+        <source>Nothing written yet</source>
+        <translation>还没有写</translation>
+    </message>
+    <message>
+        <source>Digit {index} of {count} as the network sees it (28×28):</source>
+        <translation>第 {index} 位数字（共 {count} 位），网络看到的图像（28×28）：</translation>
+    </message>
+    <message>
+        <source>Not a number</source>
+        <translation>不是一个数</translation>
+    </message>
+    <message>
+        <source>The part framed in red is not a digit</source>
+        <translation>红框里的部分不是数字</translation>
+    </message>
+    <message>
         <source>Not trusted: the network sees no digit here</source>
         <translation>不可信：网络在这里看不出数字</translation>
     </message>
@@ -678,6 +713,13 @@
     <message>
         <source>Not sure: {percent}</source>
         <translation>不确定：{percent}</translation>
+    </message>
+</context>
+<context>
+    <name>ProbabilityBars</name>
+    <message>
+        <source>Wrong? Click the right digit to teach the network your handwriting</source>
+        <translation>认错了？点击正确的数字，教网络认识你的笔迹</translation>
     </message>
 </context>
 <context>
@@ -744,6 +786,14 @@
     <message>
         <source>Toggle the eraser</source>
         <translation>切换橡皮擦</translation>
+    </message>
+    <message>
+        <source>On the canvas: the drawing is this digit (kept as an example to learn from)</source>
+        <translation>在画布上：说明画的是这个数字（保存为样例，供网络学习）</translation>
+    </message>
+    <message>
+        <source>Number mode: write a number of several digits</source>
+        <translation>多位数模式：写一个多位数</translation>
     </message>
     <message>
         <source>Open an image (or drop one on the window)</source>
@@ -898,6 +948,109 @@ the average of each {window} window</source>
     </message>
 </context>
 <context>
+    <name>Teaching</name>
+    <message>
+        <source>My examples: off</source>
+        <translation>我的样例：已关闭</translation>
+    </message>
+    <message>
+        <source>My examples: adapting…</source>
+        <translation>我的样例：正在适应…</translation>
+    </message>
+    <message>
+        <source>My examples: {count} in use</source>
+        <translation>我的样例：使用 {count} 个</translation>
+    </message>
+    <message>
+        <source>My examples: none</source>
+        <translation>我的样例：无</translation>
+    </message>
+    <message>
+        <source>Examples of your handwriting, in {folder}. When an answer is wrong, click the right digit&apos;s bar (or press its key on the canvas): the drawing is kept there and the network adapts to it.</source>
+        <translation>你的笔迹样例，保存在 {folder}。答案不对时，点击正确数字的条形（或在画布上按该数字键）：画作会保存在那里，网络随之适应。</translation>
+    </message>
+    <message>
+        <source>Skipped:</source>
+        <translation>已跳过：</translation>
+    </message>
+    <message>
+        <source>Undo forget</source>
+        <translation>撤销忘记</translation>
+    </message>
+    <message>
+        <source>Bring back the examples you just forgot</source>
+        <translation>找回刚刚忘记的样例</translation>
+    </message>
+    <message>
+        <source>Skipped {count} files in the examples folder that are not examples</source>
+        <translation>样例文件夹中有 {count} 个文件不是样例，已跳过</translation>
+    </message>
+    <message>
+        <source>Using {count} of my examples (adapted in {seconds} s)</source>
+        <translation>正在使用我的 {count} 个样例（适应用时 {seconds} 秒）</translation>
+    </message>
+    <message>
+        <source>Could not adapt to my examples: {reason}</source>
+        <translation>无法适应我的样例：{reason}</translation>
+    </message>
+    <message>
+        <source>Draw a digit first, then say which digit it is</source>
+        <translation>请先画一个数字，再说出它是哪个数字</translation>
+    </message>
+    <message>
+        <source>Could not keep the example: {reason}</source>
+        <translation>无法保存样例：{reason}</translation>
+    </message>
+    <message>
+        <source>Kept as an example of {digit} (my examples are switched off)</source>
+        <translation>已保存为数字 {digit} 的样例（我的样例已关闭）</translation>
+    </message>
+    <message>
+        <source>Kept as an example of {digit} — adapting…</source>
+        <translation>已保存为数字 {digit} 的样例——正在适应…</translation>
+    </message>
+    <message>
+        <source>There are no examples to forget</source>
+        <translation>没有可忘记的样例</translation>
+    </message>
+    <message>
+        <source>Forget my examples</source>
+        <translation>忘记我的样例</translation>
+    </message>
+    <message>
+        <source>Forget all {count} examples of your handwriting?</source>
+        <translation>忘记你全部 {count} 个笔迹样例吗？</translation>
+    </message>
+    <message>
+        <source>The network goes back to how it was trained. Until you close the window, Undo brings them back.</source>
+        <translation>网络将恢复为训练时的样子。关闭窗口之前，“撤销忘记”可以找回它们。</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>忘记</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Could not forget the examples: {reason}</source>
+        <translation>无法忘记样例：{reason}</translation>
+    </message>
+    <message>
+        <source>Forgot {count} examples</source>
+        <translation>已忘记 {count} 个样例</translation>
+    </message>
+    <message>
+        <source>Could not bring the examples back: {reason}</source>
+        <translation>无法找回样例：{reason}</translation>
+    </message>
+    <message>
+        <source>My examples are back — adapting…</source>
+        <translation>样例已找回——正在适应…</translation>
+    </message>
+</context>
+<context>
     <name>WindowMenus</name>
     <message>
         <source>&amp;File</source>
@@ -958,6 +1111,22 @@ the average of each {window} window</source>
     <message>
         <source>Eraser on/off</source>
         <translation>橡皮擦开/关</translation>
+    </message>
+    <message>
+        <source>Use my &amp;examples</source>
+        <translation>使用我的样例(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Forget my examples…</source>
+        <translation>忘记我的样例(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Undo forget</source>
+        <translation>撤销忘记</translation>
+    </message>
+    <message>
+        <source>&amp;Number mode</source>
+        <translation>多位数模式(&amp;N)</translation>
     </message>
     <message>
         <source>Network &amp;overview</source>

@@ -1,0 +1,160 @@
+"""NumberMode: a wide canvas whose number is read digit by digit.
+
+Switched on from the canvas's tool row or View -> Number mode. The canvas
+shows its wide paper, the drawing column gets more of the window's width, and
+every canvas change is read as a number on the worker
+(:class:`~mnist_desk.ui.number_reading.NumberRequest`, latest wins, as for
+single digits). The result is shown as the whole number with each digit's
+small bars, a box around each digit on the canvas, and one digit in detail:
+the full bars, the 28x28 view and the explain views show the digit the pen is
+writing, or the one the user clicked (its tag on the canvas, or its cell
+among the small bars) until the next stroke starts.
+
+Strokes are read as the canvas keeps them, at half the paper's resolution
+(the 280 px high canvas our figures are measured on). Their arrays are kept
+between requests, so a mouse move converts only the stroke being drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QSplitter
+
+from mnist_desk.strokes import PenStroke
+from mnist_desk.ui.canvas import DrawingCanvas
+from mnist_desk.ui.canvas_overlay import DigitBox
+from mnist_desk.ui.explain_wiring import ExplainWiring
+from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResult
+from mnist_desk.ui.paper import RESOLUTION, Stroke
+from mnist_desk.ui.placement import PaperMap, Placement
+from mnist_desk.ui.prediction_panel import PredictionPanel
+from mnist_desk.ui.teaching import digit_example, grey_example
+
+READ_SIDE = RESOLUTION // 2  # the paper is read 280 px high
+DRAWING_SHARE = 0.5  # of the splitter's width, for the wide canvas
+
+
+class NumberMode(QObject):
+    # The number should be read again (another digit was selected).
+    reread_requested = Signal()
+    # The mode changed: the canvas shows the other paper, to be read afresh.
+    switched = Signal()
+
+    def __init__(
+        self,
+        canvas: DrawingCanvas,
+        results: PredictionPanel,
+        explain: ExplainWiring,
+        splitter: QSplitter,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.canvas, self.results, self.explain, self.splitter = canvas, results, explain, splitter
+        self.on = False
+        self.reader = NumberReader()  # used on the worker thread only
+        self.result: NumberResult | None = None
+        self._pinned: int | None = None  # the digit the user clicked, until the next stroke
+        self._arrays: dict[int, tuple[Stroke, int, PenStroke]] = {}
+        self._single_sizes: list[int] | None = None
+        # The menu action and the tool button that switch the mode, kept in step (set by the window).
+        self.switches: tuple[QAction | QAbstractButton, ...] = ()
+        canvas.digit_tag_clicked.connect(self.select)
+        results.digit_strip.digit_clicked.connect(self.select)
+
+    def set_on(self, on: bool) -> None:
+        """Switch number mode; each mode keeps its own drawing."""
+        if on == self.on:
+            return
+        self.on = on
+        for switch in self.switches:  # a switch toggled by this comes back here and finds nothing to do
+            switch.setChecked(on)
+        self.result, self._pinned = None, None
+        self.canvas.set_wide(on)
+        self.results.set_number_mode(on)
+        sizes = self.splitter.sizes()
+        if on:
+            self._single_sizes = sizes
+            total = sum(sizes)
+            drawing = max(sizes[0], int(total * DRAWING_SHARE))
+            rest = max(sum(sizes[1:]), 1)
+            self.splitter.setSizes([drawing] + [round(s * (total - drawing) / rest) for s in sizes[1:]])
+        elif self._single_sizes is not None:
+            self.splitter.setSizes(self._single_sizes)
+        self.switched.emit()
+
+    def select(self, index: int) -> None:
+        """Show digit ``index`` in detail (it stays selected until the next stroke)."""
+        if self.on:
+            self._pinned = index
+            self.reread_requested.emit()
+
+    # --- requests --------------------------------------------------------------------------
+
+    def _pen_stroke(self, stroke: Stroke) -> PenStroke:
+        known = self._arrays.get(id(stroke))
+        if known is not None and known[0] is stroke and known[1] == len(stroke.points):
+            return known[2]
+        points = np.array([(p.x(), p.y()) for p in stroke.points], dtype=np.float64) * (READ_SIDE / RESOLUTION)
+        width = stroke.width * float(np.mean(stroke.pressures)) * (READ_SIDE / RESOLUTION)
+        pen = PenStroke(points, width)
+        self._arrays[id(stroke)] = (stroke, len(stroke.points), pen)
+        return pen
+
+    def request(self) -> NumberRequest | None:
+        """What the worker should read for the canvas as it is now (None: nothing written)."""
+        canvas = self.canvas
+        if canvas.is_blank():
+            self._pinned = None
+            return None
+        if canvas.is_drawing():
+            self._pinned = None  # a new stroke: follow the digit being written
+        width, height = canvas.paper_size()
+        if canvas.sheet() is None and not canvas.has_eraser_strokes():
+            strokes = [s for s in canvas.strokes() if s.points]
+            pens = tuple(self._pen_stroke(s) for s in strokes)
+            alive = {id(s) for s in strokes}
+            self._arrays = {k: v for k, v in self._arrays.items() if k in alive}
+            scale = RESOLUTION / READ_SIDE
+            newest = pens[-1].box() if pens else None
+            return NumberRequest(
+                self.reader, pens, None, PaperMap((scale, scale)), (height, width), self._pinned, newest
+            )
+        # An eraser or an opened image: the strokes no longer say what is on the paper; its pixels do.
+        picture = canvas.inference_input(READ_SIDE)
+        paper_map = canvas.inference_paper_map(READ_SIDE)
+        return NumberRequest(self.reader, None, picture, paper_map, (height, width), self._pinned, None)
+
+    # --- results -----------------------------------------------------------------------------
+
+    def show(self, result: NumberResult | None) -> None:
+        """Show a number read from the canvas (None: the canvas is blank)."""
+        self.result = result
+        self.results.show_number(result)
+        boxes = []
+        if result is not None:
+            for index, (digit, rect) in enumerate(zip(result.digits, result.boxes, strict=True)):
+                label = "?" if digit.not_a_digit else str(digit.nearest)
+                boxes.append(DigitBox(rect, label, digit.not_a_digit, index == result.selected))
+        self.canvas.overlay.set_digit_boxes(boxes)
+        transform = None if result is None else result.transform
+        placement = None if transform is None else Placement(transform, PaperMap((1.0, 1.0)))
+        self.explain.show_prediction(None if result is None else result.prediction, placement)
+
+    def example(self, side: int) -> np.ndarray | None:
+        """What a correction keeps: the canvas as the network reads it (``side`` px), or in
+        number mode the selected digit's box of it; None when there is nothing."""
+        if self.canvas.is_blank():
+            return None
+        if not self.on:
+            return grey_example(self.canvas.inference_input(side))
+        result = self.result
+        if result is None or result.selected is None:
+            return None
+        # The picture the number was read from: its boxes are in its pixels.
+        picture = grey_example(self.canvas.inference_input(READ_SIDE))
+        return digit_example(picture, result.digits[result.selected].box)
+
+
+__all__ = ["READ_SIDE", "NumberMode"]

@@ -1,0 +1,361 @@
+"""Teaching: the user's corrections become examples, and the network adapts to them.
+
+When the answer is wrong the user says the right digit (a click on its bar,
+or its key on the canvas). The drawing is kept with
+:class:`~mnist_desk.examples.ExampleStore` and the network is refitted to all
+the examples with :class:`~mnist_desk.examples.Adapter`, then the window
+swaps to the adapted predictor (:attr:`Teaching.predictor_ready`) and reads
+the drawing again.
+
+Adapting takes seconds, so it runs on a thread of its own, not the inference
+worker's: the bars keep following the pen meanwhile. It works on its own copy
+of the network, made on that thread, because adapting hooks the network's
+last layer to collect features, and a forward pass of the inference worker
+through the same module would be collected too. Each adaptation carries a
+generation number; one that finishes after the examples changed again
+(another correction, forgetting, switching them off, another model) is
+dropped.
+
+The status bar shows how many examples are in use (a permanent label whose
+tooltip lists skipped files) and, after Edit -> Forget my examples, an Undo
+button until the window closes; the examples moved aside are deleted then.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
+
+from mnist_desk.examples import Adapter, ExampleStore
+from mnist_desk.inference import Predictor
+from mnist_desk.ui.files import shown
+from mnist_desk.ui.opened_image import uses_alpha
+from mnist_desk.ui.settings import user_settings
+from mnist_desk.ui.worker import InferenceWorker
+
+# Where the examples live, if not in the user data folder (tests, screenshots, a shared classroom folder).
+ENV_VAR = "MNIST_DESK_EXAMPLES"
+USE_KEY = "examples/use"
+MESSAGE_MS = 8000
+
+
+def examples_root(explicit: Path | str | None = None) -> Path | None:
+    """The examples folder: ``explicit``, else ``$MNIST_DESK_EXAMPLES``, else None (the user data folder)."""
+    if explicit is not None:
+        return Path(explicit)
+    value = os.environ.get(ENV_VAR, "").strip()
+    return Path(value) if value else None
+
+
+def examples_in_use() -> bool:
+    """Edit -> Use my examples, as saved (on unless switched off)."""
+    return str(user_settings().value(USE_KEY, "true")).lower() != "false"
+
+
+def save_examples_in_use(on: bool) -> None:
+    settings = user_settings()
+    settings.setValue(USE_KEY, "true" if on else "false")
+    settings.sync()
+
+
+def grey_example(picture: Image.Image | np.ndarray) -> np.ndarray:
+    """What the canvas handed to the network, as the greyscale picture an example is kept as.
+
+    A transparent picture's ink is its alpha channel (as ``preprocess`` reads it):
+    it becomes dark ink on white.
+    """
+    if isinstance(picture, Image.Image):
+        if uses_alpha(picture):
+            return 255 - np.asarray(picture.convert("RGBA"))[..., 3]
+        return np.asarray(picture.convert("L"))
+    if picture.ndim == 2:
+        return picture
+    if picture.shape[2] == 4:
+        return 255 - picture[..., 3]
+    return np.asarray(Image.fromarray(picture).convert("L"))
+
+
+def digit_example(grey: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """One digit of a number as an example: the pixels of its box, alone on the picture's own paper.
+
+    ``grey`` is the picture the number was read from, ``box`` (x0, y0, x1, y1) the
+    digit's box in it. The box holds all of the digit's ink; what lies outside it
+    (the neighbours) is left out, and the digit gets a margin of paper around it.
+    """
+    x0, y0, x1, y1 = (int(v) for v in box)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, grey.shape[1]), min(y1, grey.shape[0])
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    side = int(max(x1 - x0, y1 - y0) * 1.4) + 8
+    example = np.full((side, side), int(np.median(border)), np.uint8)
+    top, left = (side - (y1 - y0)) // 2, (side - (x1 - x0)) // 2
+    example[top : top + y1 - y0, left : left + x1 - x0] = grey[y0:y1, x0:x1]
+    return example
+
+
+@dataclass
+class _Base:
+    """The network as loaded, and its adapter (made on the adapting thread, from a copy)."""
+
+    plain: Predictor
+    adapter: Adapter | None = None
+
+
+@dataclass(frozen=True)
+class Adapted:
+    """An adaptation's outcome: the predictor to use (None: the plain one), and what it was made of."""
+
+    predictor: Predictor | None
+    count: int
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def adapt_job(store: ExampleStore, base: _Base) -> Adapted:
+    """Load the examples and adapt to them (on the adapting thread)."""
+    started = time.perf_counter()
+    examples = store.load()
+    if not len(examples):
+        return Adapted(None, 0, examples.skipped, time.perf_counter() - started)
+    if base.adapter is None:
+        base.adapter = Adapter(copy.deepcopy(base.plain))
+    adapted = base.adapter.adapt(examples)
+    return Adapted(adapted, len(examples), examples.skipped, time.perf_counter() - started)
+
+
+class Teaching(QObject):
+    # The predictor the window should use now: adapted to the examples, or the plain one.
+    predictor_ready = Signal(object)
+    # An adaptation finished and its predictor was handed over (tests wait on it): the seconds it took.
+    adapted = Signal(float)
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        plain: Predictor,
+        drawing: Callable[[], np.ndarray | None],
+        root: Path | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.setObjectName("teaching")
+        self._window, self._drawing = window, drawing
+        self.store = ExampleStore(root)
+        self._base = _Base(plain)
+        self._worker = InferenceWorker(plain, name="AdaptingThread", warm_up=False)
+        self._worker.job_finished.connect(self.on_worker_job_finished)
+        self._worker.job_failed.connect(self.on_worker_job_failed)
+        self._job: tuple[int, int, bool] | None = None  # (job id, generation, announce) of the newest adaptation
+        self._generation = 0
+        self._asides: list[Path] = []  # examples forgotten this session, newest last (undo restores it)
+        self.enabled = examples_in_use()
+        self.in_use = 0  # examples the predictor in use was adapted to
+        self.adapting = False
+        self.skipped: list[str] = []
+        self.seconds: list[float] = []  # how long each adaptation took (wall time on its thread)
+        self.count_label = QLabel(objectName="examplesStatus")
+        self.undo_button = QPushButton(objectName="undoForgetButton", visible=False)
+        self.undo_button.clicked.connect(self.undo_forget)
+        window.statusBar().addPermanentWidget(self.undo_button)
+        window.statusBar().addPermanentWidget(self.count_label)
+        self.undo_action: Any = None  # Edit -> Undo forget (set by the window's menus)
+        self.retranslate()
+
+    # --- texts --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        if not self.enabled:
+            text = self.tr("My examples: off")
+        elif self.adapting:
+            text = self.tr("My examples: adapting…")
+        elif self.in_use:
+            text = self.tr("My examples: {count} in use").format(count=self.in_use)
+        else:
+            text = self.tr("My examples: none")
+        self.count_label.setText(text)
+        tip = self.tr(
+            "Examples of your handwriting, in {folder}. When an answer is wrong, click the right digit's bar "
+            "(or press its key on the canvas): the drawing is kept there and the network adapts to it."
+        ).format(folder=shown(self.store.root))
+        if self.skipped:
+            tip += "\n\n" + self.tr("Skipped:") + "\n" + "\n".join(shown(line) for line in self.skipped)
+        self.count_label.setToolTip(tip)
+        self.undo_button.setText(self.tr("Undo forget"))
+        self.undo_button.setToolTip(self.tr("Bring back the examples you just forgot"))
+
+    def _say(self, text: str, timeout: int = MESSAGE_MS) -> None:
+        self._window.statusBar().showMessage(text, timeout)
+
+    # --- adapting ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """At start-up: adapt to the examples already kept, in the background."""
+        if self.enabled and self.store.count():
+            self._adapt(announce=False)
+        else:
+            self.retranslate()
+
+    def set_plain(self, plain: Predictor) -> None:
+        """Another model was loaded: the examples are adapted to it (the old adaptation is void)."""
+        self._base = _Base(plain)
+        self._generation += 1
+        self.in_use = 0
+        self.adapting = False
+        if self.enabled and self.store.count():
+            self._adapt(announce=True)
+        self.retranslate()
+
+    def _adapt(self, announce: bool) -> None:
+        self._generation += 1
+        store, base = self.store, self._base
+        job_id = self._worker.run_latest("adapt", lambda: adapt_job(store, base))
+        self._job = (job_id, self._generation, announce)
+        self.adapting = True
+        self.retranslate()
+
+    def on_worker_job_finished(self, job_id: int, result: Adapted) -> None:
+        if self._job is None or self._job[0] != job_id:
+            return  # replaced by a newer adaptation
+        _, generation, announce = self._job
+        self._job = None
+        if generation != self._generation or not self.enabled:
+            return  # the examples changed since it started
+        self.adapting = False
+        self.skipped = list(result.skipped)
+        self.in_use = result.count
+        self.seconds.append(result.seconds)
+        self.retranslate()
+        self.predictor_ready.emit(result.predictor or self._base.plain)
+        if self.skipped:
+            self._say(self.tr("Skipped {count} files in the examples folder that are not examples").format(
+                count=len(self.skipped)
+            ), 2 * MESSAGE_MS)  # fmt: skip
+        elif announce and result.count:
+            self._say(
+                self.tr("Using {count} of my examples (adapted in {seconds} s)").format(
+                    count=result.count, seconds=f"{result.seconds:.1f}"
+                )
+            )
+        self.adapted.emit(result.seconds)
+
+    def on_worker_job_failed(self, job_id: int, exc: Exception) -> None:
+        if self._job is None or self._job[0] != job_id:
+            return
+        self._job = None
+        self.adapting = False
+        self.retranslate()
+        self._say(self.tr("Could not adapt to my examples: {reason}").format(reason=shown(f"{exc}")), 2 * MESSAGE_MS)
+
+    # --- the user's actions ------------------------------------------------------------------
+
+    def teach(self, digit: int) -> Path | None:
+        """Keep what is on the canvas as an example of ``digit`` and adapt; the file written, or None."""
+        drawing = self._drawing()
+        if drawing is None:
+            self._say(self.tr("Draw a digit first, then say which digit it is"))
+            return None
+        try:
+            path = self.store.add(drawing, digit)
+        except OSError as exc:
+            self._say(self.tr("Could not keep the example: {reason}").format(reason=shown(exc.strerror or str(exc))))
+            return None
+        if not self.enabled:
+            self._say(self.tr("Kept as an example of {digit} (my examples are switched off)").format(digit=digit))
+            return path
+        self._say(self.tr("Kept as an example of {digit} — adapting…").format(digit=digit), 0)
+        self._adapt(announce=True)
+        return path
+
+    def set_enabled(self, on: bool) -> None:
+        """Edit -> Use my examples: the adapted network, or the network as trained."""
+        if on == self.enabled:
+            return
+        self.enabled = on
+        save_examples_in_use(on)
+        self._generation += 1
+        self.in_use, self.adapting = 0, False
+        if on and self.store.count():
+            self._adapt(announce=True)
+        else:
+            self.predictor_ready.emit(self._base.plain)
+        self.retranslate()
+
+    def forget(self) -> bool:
+        """Edit -> Forget my examples…: after asking, move them aside (undo brings them back). True if forgotten."""
+        count = self.store.count()
+        if not count:
+            self._say(self.tr("There are no examples to forget"))
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Forget my examples"),
+            self.tr("Forget all {count} examples of your handwriting?").format(count=count),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        box.setObjectName("forgetBox")
+        box.setInformativeText(
+            self.tr("The network goes back to how it was trained. Until you close the window, Undo brings them back.")
+        )
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Forget"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        if box.exec() != QMessageBox.StandardButton.Ok:
+            return False
+        try:
+            aside = self.store.forget()
+        except OSError as exc:
+            self._say(self.tr("Could not forget the examples: {reason}").format(reason=shown(exc.strerror or str(exc))))
+            return False
+        if aside is not None:
+            self._asides.append(aside)
+        self._generation += 1
+        self.in_use, self.adapting, self.skipped = 0, False, []
+        self.predictor_ready.emit(self._base.plain)
+        self._show_undo()
+        self.retranslate()
+        self._say(self.tr("Forgot {count} examples").format(count=count))
+        return True
+
+    def undo_forget(self) -> None:
+        """Bring back the examples forgotten last (and keep any added since)."""
+        if not self._asides:
+            return
+        try:
+            self.store.restore(self._asides[-1])
+        except OSError as exc:
+            self._say(self.tr("Could not bring the examples back: {reason}").format(reason=shown(str(exc))))
+            return
+        self._asides.pop()
+        self._show_undo()
+        self._say(self.tr("My examples are back — adapting…"), 0)
+        if self.enabled:
+            self._adapt(announce=True)
+        self.retranslate()
+
+    def set_undo_action(self, action: Any) -> None:
+        """Edit -> Undo forget: enabled while there is something to bring back."""
+        self.undo_action = action
+        self._show_undo()
+
+    def _show_undo(self) -> None:
+        self.undo_button.setVisible(bool(self._asides))
+        if self.undo_action is not None:
+            self.undo_action.setEnabled(bool(self._asides))
+
+    def close(self) -> None:
+        """The window closes: stop adapting, and delete what was forgotten and not brought back."""
+        self._worker.stop()
+        for aside in self._asides:
+            ExampleStore.purge(aside)
+        self._asides.clear()
+
+
+__all__ = ["ENV_VAR", "Adapted", "Teaching", "examples_root", "digit_example", "grey_example"]

@@ -1,0 +1,202 @@
+"""Number mode: a number written across the wide canvas is read digit by digit, with
+a box around each digit, each digit's own bars, and one digit in detail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QEvent, QPointF, Qt
+
+from mnist_desk.strokes import PenStroke, render_strokes
+from mnist_desk.ui.canvas_overlay import NOT_A_DIGIT
+from ui_helpers import (
+    _send,
+    digit_template,
+    drag,
+    draw_digit_on,
+    draw_number_on,
+    number_strokes,
+    open_image_in,
+    wait_for_latest,
+)
+
+# A five written as most people write it: the body, then the bar, lifted a little away from it.
+TWO_STROKE_FIVE = [
+    [(0.25, 0.12), (0.2, 0.45), (0.55, 0.38), (0.85, 0.6), (0.8, 0.9), (0.45, 1.0), (0.1, 0.88)],
+    [(0.36, 0.0), (0.9, -0.02)],
+]
+STAR = [[(0.5, 0.0), (0.79, 0.95), (0.02, 0.36), (0.98, 0.36), (0.21, 0.95), (0.5, 0.0)]]
+
+
+@pytest.fixture
+def numbers(qtbot, window):
+    window.menus.actions["numberMode"].trigger()
+    wait_for_latest(qtbot, window)
+    assert window.numbers.on and window.canvas.is_wide()
+    return window
+
+
+def write(qtbot, window, templates) -> None:
+    for stroke in number_strokes(templates, window.canvas.paper_size()):
+        drag(window.canvas, stroke)
+    wait_for_latest(qtbot, window)
+
+
+def box_lefts(window) -> list[float]:
+    return [box.rect[1] for box in window.canvas.overlay.digit_boxes()]
+
+
+@pytest.mark.parametrize("text", ["42", "2026", "3"])
+def test_a_number_written_across_the_canvas_is_read(qtbot, numbers, text):
+    window = numbers
+    draw_number_on(window.canvas, text)
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == text
+    boxes = window.canvas.overlay.digit_boxes()
+    assert [box.label for box in boxes] == list(text)
+    assert box_lefts(window) == sorted(box_lefts(window))  # left to right
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert a.rect[3] <= b.rect[1]  # each box ends before the next begins: neatly written digits
+    assert not any(box.not_a_digit for box in boxes)
+    assert [d.label for d in window.results.digit_strip.digits()] == list(text)
+    assert window.numbers.result.from_strokes
+
+
+def test_each_box_frames_its_own_ink_on_the_paper(qtbot, numbers):
+    window = numbers
+    draw_number_on(window.canvas, "42")
+    wait_for_latest(qtbot, window)
+    paper = window.canvas.to_array()  # 560 px high, 1400 wide
+    assert paper.shape == (560, 1400)
+    ink = paper < 128
+    covered = np.zeros_like(ink)
+    for box in window.canvas.overlay.digit_boxes():
+        top, left, bottom, right = (int(round(v)) for v in box.rect)
+        assert ink[top:bottom, left:right].any()
+        covered[max(top - 4, 0) : bottom + 4, max(left - 4, 0) : right + 4] = True
+    assert not (ink & ~covered).any()  # no ink outside the boxes
+
+
+def test_a_two_stroke_five_stays_one_digit(qtbot, numbers):
+    window = numbers
+    write(qtbot, window, [digit_template(3), TWO_STROKE_FIVE])
+    assert window.prediction_label.text() == "35"
+    assert len(window.canvas.overlay.digit_boxes()) == 2
+
+
+def test_a_star_among_digits_makes_the_number_null(qtbot, numbers):
+    window = numbers
+    write(qtbot, window, [digit_template(4), STAR, digit_template(2)])
+    assert window.prediction_label.text() == "Not a number"
+    assert window.numbers.result.text is None
+    boxes = window.canvas.overlay.digit_boxes()
+    assert [box.not_a_digit for box in boxes] == [False, True, False]
+    assert [box.label for box in boxes] == ["4", "?", "2"]
+    assert window.results.digit_strip.digits()[1].not_a_digit
+    assert window.canvas.palette().highlight().color() != NOT_A_DIGIT  # it stands out from the digits
+
+
+def test_switching_modes_keeps_single_digit_behaviour(qtbot, window):
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    single = window.probability_bars.probabilities()
+    picture = window.canvas.to_array()
+    assert window.prediction_label.text() == "7"
+    window.drawing.number_button.click()  # the tool row's switch, in step with the menu
+    wait_for_latest(qtbot, window)
+    assert window.menus.actions["numberMode"].isChecked()
+    assert window.canvas.is_blank() and window.prediction_label.text() == "—"
+    assert window.results.digit_strip.isVisible()
+    draw_number_on(window.canvas, "42")
+    wait_for_latest(qtbot, window)
+    window.menus.actions["numberMode"].trigger()
+    wait_for_latest(qtbot, window)
+    assert not window.drawing.number_button.isChecked() and not window.canvas.is_wide()
+    assert np.array_equal(window.canvas.to_array(), picture)  # each mode keeps its own drawing
+    assert window.prediction_label.text() == "7"
+    np.testing.assert_allclose(window.probability_bars.probabilities(), single, atol=1e-6)
+    assert not window.results.digit_strip.isVisible()
+    assert window.canvas.overlay.digit_boxes() == []
+    window.menus.actions["numberMode"].trigger()
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == "42"  # and the number is still there
+
+
+def click_tag(window, index: int) -> None:
+    canvas = window.canvas
+    tag = canvas.overlay.tag_rects(canvas.paper_rect())[index]
+    _send(canvas, QEvent.Type.MouseButtonPress, tag.center(), Qt.MouseButton.LeftButton)
+    _send(canvas, QEvent.Type.MouseButtonRelease, tag.center(), Qt.MouseButton.NoButton)
+
+
+def test_clicking_a_digit_shows_it_in_detail(qtbot, numbers):
+    window = numbers
+    draw_number_on(window.canvas, "42")
+    wait_for_latest(qtbot, window)
+    result = window.numbers.result
+    assert result.selected == 1  # the digit written last
+    strokes_before = len(window.canvas.strokes())
+    click_tag(window, 0)
+    qtbot.waitUntil(lambda: window.numbers.result.selected == 0, timeout=10_000)
+    assert len(window.canvas.strokes()) == strokes_before  # a tag is a button, not paper
+    four = window.numbers.result.digits[0]
+    shown = window.feature_maps.prediction()
+    assert shown is window.last_prediction and np.array_equal(shown.input, four.input)
+    assert shown.digit == 4 and window.probability_bars.probabilities().argmax() == 4
+    assert window.canvas.overlay.digit_boxes()[0].selected
+    assert window.results.input_caption.text().startswith("Digit 1 of 2")
+    maps = shown.activations["conv1"].copy()
+    cell = window.results.digit_strip.cell_rect(1).center()  # the other digit, among the small bars
+    strip = window.results.digit_strip
+    _send(strip, QEvent.Type.MouseButtonPress, QPointF(cell), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.numbers.result.selected == 1, timeout=10_000)
+    assert window.feature_maps.prediction().digit == 2
+    assert not np.array_equal(window.feature_maps.prediction().activations["conv1"], maps)
+    # The receptive field of a unit of the selected digit lies on that digit's box.
+    window.explain.on_unit_hovered("conv1", 0, 14, 14)
+    field = window.canvas.overlay.field()
+    top, left, bottom, right = window.canvas.overlay.digit_boxes()[1].rect
+    assert left - 20 < (field[1] + field[3]) / 2 < right + 20
+    assert top - 20 < (field[0] + field[2]) / 2 < bottom + 20
+
+
+def test_after_erasing_the_number_is_read_from_its_pixels(qtbot, numbers):
+    window = numbers
+    draw_number_on(window.canvas, "427")
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == "427"
+    left, right = window.canvas.overlay.digit_boxes()[2].rect[1::2]
+    window.eraser_button.click()
+    window.canvas.set_brush_size(80)
+    width, height = window.canvas.paper_size()
+    for y in np.arange(0.1, 0.95, 0.05):  # wipe the 7 away, row by row
+        drag(window.canvas, [((left - 20) / width, y), ((right + 20) / width, y)])
+    wait_for_latest(qtbot, window)
+    assert not window.numbers.result.from_strokes
+    assert window.prediction_label.text() == "42"
+
+
+def test_an_opened_image_of_a_number_is_read(qtbot, numbers, tmp_path):
+    window = numbers
+    strokes = []
+    for stroke in number_strokes([digit_template(int(c)) for c in "2026"], (700, 280)):
+        strokes.append(PenStroke(np.array(stroke) * [700, 280], 18.0))
+    drawing, _ = render_strokes(strokes, margin=30)
+    Image.fromarray(drawing).save(tmp_path / "2026.png")
+    assert open_image_in(qtbot, window, tmp_path / "2026.png")
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == "2026"
+    assert not window.numbers.result.from_strokes
+    lefts = box_lefts(window)
+    assert lefts == sorted(lefts) and len(lefts) == 4
+    for box in window.canvas.overlay.digit_boxes():  # boxes on the paper, where the file was fitted
+        top, left, bottom, right = box.rect
+        assert 0 <= left < right <= 1400 and 0 <= top < bottom <= 560
+
+
+def test_an_empty_wide_canvas_says_what_to_do(numbers):
+    window = numbers
+    assert window.prediction_label.text() == "—"
+    assert window.confidence_label.text() == "Write a number across the canvas"
+    assert window.results.digit_strip.digits() == []

@@ -1,0 +1,251 @@
+"""Learning from the user's corrections: a bar clicked or a digit key pressed keeps the
+drawing as an example, the network adapts in the background, and the bars show the
+adapted answer; switching examples off, forgetting them (and undoing that), bad files."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+
+from mnist_desk.examples import ExampleStore
+from mnist_desk.preprocess import preprocess
+from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
+from mnist_desk.ui.teaching import examples_in_use
+from ui_helpers import _send, digit_strokes, drag, draw_digit_on, draw_number_on, mirrored, wait_for_latest
+
+ADAPTING_S = 120_000  # ms: adapting takes seconds here, more on a busy machine
+
+
+def pngs(folder, digit: int) -> list:
+    return sorted((folder / str(digit)).glob("*.png"))
+
+
+def click_bar(window, digit: int) -> None:
+    bars = window.probability_bars
+    centre = QPointF(bars.row_rect(digit).center())
+    _send(bars, QEvent.Type.MouseButtonPress, centre, Qt.MouseButton.LeftButton)
+    _send(bars, QEvent.Type.MouseButtonRelease, centre, Qt.MouseButton.NoButton)
+
+
+def draw(qtbot, window, strokes) -> None:
+    window.canvas.clear()
+    for stroke in strokes:
+        drag(window.canvas, stroke)
+    wait_for_latest(qtbot, window)
+
+
+def backwards_nine(style: int) -> list:
+    """A 9 written mirrored: the bundled network calls it "not a digit", nearest 8."""
+    return mirrored(digit_strokes(9, style))
+
+
+def test_clicking_a_bar_keeps_the_drawing_as_an_example(qtbot, window, examples_folder):
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == "7"
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 1)
+        assert window.statusBar().currentMessage() == "Kept as an example of 1 — adapting…"
+        assert window.teaching.count_label.text() == "My examples: adapting…"
+    (kept,) = pngs(examples_folder, 1)
+    # The canvas as the network reads it: 280 px greyscale.
+    assert np.array_equal(np.asarray(Image.open(kept)), window.canvas.to_array(INFERENCE_SIDE))
+    assert window.teaching.count_label.text() == "My examples: 1 in use"
+    assert window.statusBar().currentMessage().startswith("Using 1 of my examples (adapted in ")
+    assert window.worker.predictor.adaptation is not None and window.model.predictor is window.worker.predictor
+
+
+def test_a_digit_key_on_the_canvas_keeps_an_example(qtbot, window, examples_folder):
+    draw_digit_on(window.canvas, 4)
+    wait_for_latest(qtbot, window)
+    window.canvas.setFocus()
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        qtbot.keyClick(window.canvas, Qt.Key.Key_4)
+    assert len(pngs(examples_folder, 4)) == 1
+    qtbot.keyClick(window.canvas, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # not a plain digit key
+    assert not pngs(examples_folder, 5)
+
+
+def test_nothing_drawn_keeps_nothing(qtbot, window, examples_folder):
+    window.canvas.digit_key_pressed.emit(3)
+    assert "Draw a digit first" in window.statusBar().currentMessage()
+    assert not examples_folder.exists() or not any(examples_folder.rglob("*.png"))
+
+
+@pytest.fixture
+def taught(qtbot, window, examples_folder):
+    """Two backwards 9s taught as 9s (by clicking the 9's bar), adapted."""
+    for style in (0, 1):
+        draw(qtbot, window, backwards_nine(style))
+        assert window.last_prediction.digit == 8
+        click_bar(window, 9)
+    qtbot.waitUntil(lambda: window.teaching.in_use == 2 and not window.teaching.adapting, timeout=ADAPTING_S)
+    wait_for_latest(qtbot, window)
+    return window
+
+
+def test_the_adapted_network_reads_what_the_plain_one_misread(qtbot, taught, examples_folder):
+    window = taught
+    assert len(pngs(examples_folder, 9)) == 2
+    draw(qtbot, window, backwards_nine(2))  # another backwards 9, not one of the examples
+    assert window.prediction_label.text() == "9", window.probability_bars.texts()
+    assert window.worker.predictor.adaptation.examples == 2
+    assert window.teaching.count_label.text() == "My examples: 2 in use"
+    # The explain views run the network the bars show.
+    assert window.explain.model.predictor is window.worker.predictor
+    draw(qtbot, window, digit_strokes(8))  # and an 8 is still an 8
+    assert window.prediction_label.text() == "8"
+
+
+def test_use_my_examples_switches_them_off_and_on(qtbot, taught):
+    window = taught
+    draw(qtbot, window, backwards_nine(2))
+    assert window.prediction_label.text() == "9"
+    window.menus.actions["useExamples"].trigger()  # off
+    wait_for_latest(qtbot, window)
+    assert not examples_in_use()  # remembered
+    assert window.worker.predictor.adaptation is None
+    assert window.last_prediction.digit == 8
+    assert window.teaching.count_label.text() == "My examples: off"
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        window.menus.actions["useExamples"].trigger()  # on again
+    wait_for_latest(qtbot, window)
+    assert examples_in_use() and window.prediction_label.text() == "9"
+
+
+def test_forgetting_moves_the_examples_aside_and_undo_brings_them_back(qtbot, taught, examples_folder, dialogs_shown):
+    window = taught
+    draw(qtbot, window, backwards_nine(2))
+    window.menus.actions["forgetExamples"].trigger()
+    assert len(dialogs_shown) == 1 and "Forget all 2 examples" in dialogs_shown[0].text()
+    wait_for_latest(qtbot, window)
+    assert not examples_folder.exists()
+    (aside,) = examples_folder.parent.glob("examples-forgotten-*")
+    assert window.worker.predictor.adaptation is None and window.last_prediction.digit == 8
+    assert window.teaching.count_label.text() == "My examples: none"
+    assert window.teaching.undo_button.isVisible() and window.menus.actions["undoForget"].isEnabled()
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        window.teaching.undo_button.click()
+    wait_for_latest(qtbot, window)
+    assert len(pngs(examples_folder, 9)) == 2 and not aside.exists()
+    assert window.prediction_label.text() == "9"
+    assert not window.teaching.undo_button.isVisible() and not window.menus.actions["undoForget"].isEnabled()
+
+
+def test_cancelling_forget_keeps_everything(qtbot, window, examples_folder, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    ExampleStore(examples_folder).add(np.full((28, 28), 255, np.uint8), 1)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: int(QMessageBox.StandardButton.Cancel))
+    window.menus.actions["forgetExamples"].trigger()
+    assert len(pngs(examples_folder, 1)) == 1 and not window.teaching.undo_button.isVisible()
+
+
+def test_what_is_forgotten_is_deleted_when_the_window_closes(qtbot, predictor, examples_folder, dialogs_shown):
+    store = ExampleStore(examples_folder)
+    store.add(np.asarray(Image.new("L", (28, 28), 255)), 2)
+    window = MainWindow(predictor, lang="en")
+    qtbot.addWidget(window)
+    window.show()
+    window.menus.actions["forgetExamples"].trigger()
+    (aside,) = examples_folder.parent.glob("examples-forgotten-*")
+    window.close()
+    assert not aside.exists() and not examples_folder.exists()
+
+
+def test_adapting_never_blocks_the_gui_thread(qtbot, window):
+    """A 1 ms timer keeps ticking while the network adapts: adapting runs on its own thread."""
+    draw(qtbot, window, backwards_nine(0))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 9)
+        # Drawing goes on meanwhile (these scripted events are handled in one go, so the
+        # clock starts after them), and the bars follow it with the plain network.
+        draw(qtbot, window, digit_strokes(3))
+        assert window.prediction_label.text() == "3" and window.teaching.adapting
+        started = time.perf_counter()
+        timer.start()
+    took = time.perf_counter() - started
+    timer.stop()
+    gaps = np.diff([started, *ticks]) * 1000
+    assert took > 0.2  # long enough to tell (seconds here)
+    # Run on the GUI thread, adapting would stall it for all of that time.
+    assert gaps.max() < min(250.0, took * 1000 / 4), f"longest stall {gaps.max():.0f} ms of {took * 1000:.0f} ms"
+    wait_for_latest(qtbot, window)
+    assert window.worker.predictor.adaptation is not None and window.prediction_label.text() == "3"
+
+
+def test_a_corrupt_file_gives_a_message_and_no_crash(qtbot, predictor, examples_folder):
+    store = ExampleStore(examples_folder)
+    store.add(np.full((280, 280), 255, np.uint8), 3)  # a blank drawing: nothing to learn from
+    rng = np.random.default_rng(0)
+    seven = np.full((280, 280), 255, np.uint8)
+    seven[60:80, 70:210] = 0
+    seven[80:230, 170:190] = 0
+    store.add(seven, 7)
+    (examples_folder / "7" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + rng.bytes(50))
+    (examples_folder / "holiday").mkdir()
+    window = MainWindow(predictor, lang="en")  # adapts to what is there at start-up
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+            pass
+        message = window.statusBar().currentMessage()
+        assert message == "Skipped 3 files in the examples folder that are not examples", message
+        tooltip = window.teaching.count_label.toolTip()
+        assert "broken.png" in tooltip and "holiday" in tooltip and "Skipped:" in tooltip
+        assert window.teaching.count_label.text() == "My examples: 1 in use"
+        draw_digit_on(window.canvas, 7)
+        wait_for_latest(qtbot, window)
+        assert window.prediction_label.text() == "7"
+    finally:
+        window.close()
+
+
+def test_examples_kept_earlier_are_adapted_to_at_start(qtbot, predictor, examples_folder):
+    first = MainWindow(predictor, lang="en")
+    qtbot.addWidget(first)
+    first.show()
+    draw(qtbot, first, backwards_nine(0))
+    click_bar(first, 9)
+    draw(qtbot, first, backwards_nine(1))
+    with qtbot.waitSignal(first.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(first, 9)
+    first.close()
+    window = MainWindow(predictor, lang="en")
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.teaching.count_label.text() == "My examples: adapting…"
+        with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+            pass
+        assert window.worker.predictor.adaptation.examples == 2
+        draw(qtbot, window, backwards_nine(2))
+        assert window.prediction_label.text() == "9"
+    finally:
+        window.close()
+
+
+def test_a_correction_in_number_mode_keeps_the_selected_digit(qtbot, window, examples_folder):
+    window.menus.actions["numberMode"].trigger()
+    draw_number_on(window.canvas, "42")
+    wait_for_latest(qtbot, window)
+    assert window.numbers.result.selected == 1  # the 2, written last
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 2)
+    (kept,) = pngs(examples_folder, 2)
+    example = np.asarray(Image.open(kept))
+    assert example.shape[0] == example.shape[1] and example.min() < 64 and example[0, 0] == 255
+    # The 2 alone, as the network read it: read again, it is the 2's 28x28 input.
+    four, two = (d.input for d in window.numbers.result.digits)
+    again = preprocess(example)
+    assert np.abs(again - two).mean() < 0.02 < np.abs(again - four).mean()
