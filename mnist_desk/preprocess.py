@@ -16,14 +16,16 @@ Whatever the input, the answer is a 28x28 array or one of three errors:
 from __future__ import annotations
 
 import math
-import os
-import stat
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
+
+# The file side lives in image_file; load_image and ImageError are part of this module's API too.
+from mnist_desk.image_file import WORK_SIDE, ImageError, load_image, readable
+
+__all__ = ["EmptyImageError", "ImageError", "TooSmallError", "Transform", "centre_of_mass", "ink_map", "load_image",
+           "preprocess", "preprocess_with_transform", "square_filter", "stroke_width"]  # fmt: skip
 
 SIDE = 28
 BOX = 20
@@ -39,17 +41,6 @@ MIN_CONTRAST = 0.12  # below this the "ink" is sensor noise or a blank page
 # Ink smaller than this (its longer side, in pixels) and under a quarter of the
 # image is a dot or a speck: scaled up to 20 px it would be a blob of no digit.
 MIN_INK_PX = 8
-# Decoded pixels we accept from a file: 40 megapixels of RGBA are 160 MB.
-# JPEGs beyond it are decoded reduced (the decoder's own 1/2..1/8 scaling).
-MAX_PIXELS = 40_000_000
-# Images are reduced (box filter) until their longer side is at most this before
-# the ink is looked for: the digit ends up 20 px tall, and every later step is
-# a full-size array operation.
-WORK_SIDE = 2048
-
-
-class ImageError(ValueError):
-    """The file is not a readable image (or is too large to read)."""
 
 
 class EmptyImageError(ValueError):
@@ -58,117 +49,6 @@ class EmptyImageError(ValueError):
 
 class TooSmallError(EmptyImageError):
     """The ink is a dot or speck, too small to read as a digit."""
-
-
-def _open_regular_file(path: Path) -> int:
-    """Open for reading without blocking; refuse FIFOs, devices and folders.
-
-    Opening a FIFO for reading blocks until a writer appears (forever, for a
-    stray ``x.png`` FIFO); O_NONBLOCK returns at once and fstat tells us.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise ImageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImageError(f"{path}: a folder, not an image file") from None
-    except OSError as exc:
-        raise ImageError(f"{path}: cannot open ({exc.strerror or exc})") from exc
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
-        raise ImageError(f"{path}: not a regular file ({kind}); only image files can be read")
-    return fd
-
-
-def _too_large(path: Path, width: int, height: int) -> ImageError:
-    return ImageError(
-        f"{path}: too large to read: {width} x {height} pixels ({width * height / 1e6:.0f} megapixels, "
-        f"the limit is {MAX_PIXELS / 1e6:.0f}); scale it down first"
-    )
-
-
-def load_image(path: Path | str) -> Image.Image:
-    """Read an image file, bounded in memory.
-
-    The size is checked from the header before anything is decoded: a JPEG
-    larger than :data:`MAX_PIXELS` is decoded at 1/2, 1/4 or 1/8 scale, any
-    other format that large is refused. The result is in a mode that
-    :func:`ink_map` reads directly (16-bit greys become 8-bit, palettes
-    RGB(A)) and at most :data:`WORK_SIDE` pixels on its longer side.
-
-    Raises
-    ------
-    ImageError
-        If the path is not a regular file, not an image, damaged, or too large.
-    """
-    path = Path(path)
-    with os.fdopen(_open_regular_file(path), "rb") as f:
-        try:
-            with warnings.catch_warnings():
-                # Pillow warns above 89 megapixels; our own, lower limit is applied below.
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                img = Image.open(f)
-            with img:
-                width, height = img.size
-                if width * height > MAX_PIXELS:
-                    if img.format != "JPEG":
-                        raise _too_large(path, width, height)
-                    factor = next((k for k in (2, 4, 8) if width * height / k**2 <= MAX_PIXELS), None)
-                    if factor is None:
-                        raise _too_large(path, width, height)
-                    img.draft(None, (math.ceil(width / factor), math.ceil(height / factor)))
-                    if img.size[0] * img.size[1] > MAX_PIXELS:
-                        raise _too_large(path, width, height)
-                img.load()
-                readable = _readable(img)
-                return readable.copy() if readable is img else readable
-        except Image.DecompressionBombError:
-            raise ImageError(
-                f"{path}: too large to read (over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels)"
-            ) from None
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-            # ImageError is a ValueError: pass our own messages on unchanged.
-            if isinstance(exc, ImageError):
-                raise
-            raise ImageError(f"{path}: not a readable image ({exc})") from exc
-
-
-def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:
-    """I;16, I and F images -> 8-bit L, scaled by the range the values use.
-
-    Pillow's own conversion clips at 255, so a 16-bit white page (65535)
-    and light ink (20000) would both become 255: an empty image.
-    """
-    values = np.asarray(image, dtype=np.float64)
-    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
-    top = float(values.max()) if values.size else 0.0
-    if image.mode.startswith("I;16"):
-        full = 65535.0
-    elif image.mode == "F" and top <= 1.0:
-        full = 1.0
-    else:
-        full = 255.0 if top <= 255 else 65535.0 if top <= 65535 else top
-    grey = np.clip(values / full * 255.0, 0, 255)
-    return Image.fromarray(np.round(grey).astype(np.uint8), "L")
-
-
-def _readable(image: Image.Image) -> Image.Image:
-    """A mode ink_map reads (L, LA, RGB, RGBA) at most WORK_SIDE on the longer side."""
-    if image.mode.startswith("I") or image.mode == "F":
-        image = _sixteen_bit_to_l(image)
-    elif image.mode in ("P", "PA"):
-        image = image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB")
-    elif image.mode == "1":
-        image = image.convert("L")
-    elif image.mode not in ("L", "LA", "RGB", "RGBA"):
-        image = image.convert("RGB")  # CMYK, YCbCr, LAB, HSV ...
-    longest = max(image.size)
-    if longest > WORK_SIDE:
-        image = image.reduce(math.ceil(longest / WORK_SIDE))
-    return image
 
 
 def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -183,7 +63,7 @@ def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
         image = _array_to_image(image)
     if image.width == 0 or image.height == 0:
         raise EmptyImageError("the image has no pixels")
-    image = _readable(image)
+    image = readable(image)
     if image.mode in ("RGBA", "LA"):
         alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
         if alpha.min() < 0.5:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image, ImageDraw, ImageFilter
 
-import mnist_desk.preprocess as preprocess_module
+import mnist_desk.image_file as image_file
 from mnist_desk.preprocess import (
     EmptyImageError,
     ImageError,
@@ -304,7 +304,7 @@ def test_a_huge_png_is_too_large_before_it_is_decoded(tmp_path, side):
 
 
 def test_a_large_jpeg_is_decoded_reduced(tmp_path, monkeypatch):
-    monkeypatch.setattr(preprocess_module, "MAX_PIXELS", 200_000)
+    monkeypatch.setattr(image_file, "MAX_PIXELS", 200_000)
     img = Image.new("L", (1000, 800), 255)
     ImageDraw.Draw(img).rectangle((450, 150, 520, 650), fill=0)
     img.save(tmp_path / "big.jpg", quality=95)
@@ -317,7 +317,7 @@ def test_a_large_jpeg_is_decoded_reduced(tmp_path, monkeypatch):
 
 
 def test_images_are_returned_at_most_work_side(tmp_path, monkeypatch):
-    monkeypatch.setattr(preprocess_module, "WORK_SIDE", 256)
+    monkeypatch.setattr(image_file, "WORK_SIDE", 256)
     _disc_image(1000, (500, 500), 200).save(tmp_path / "disc.png")
     assert max(load_image(tmp_path / "disc.png").size) <= 256
 
