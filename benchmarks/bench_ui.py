@@ -12,11 +12,17 @@ Prints:
   * with ``--overlay METHOD``: "Why this answer?" on with that method, how long
     each map took on the worker and how many results got one;
   * with ``--arithmetic``: a conv1 unit's arithmetic open (recomputed for every
-    result, its receptive field outlined on the canvas) while drawing.
+    result, its receptive field outlined on the canvas) while drawing;
+  * with ``--number N``: number mode, numbers of N digits written across the
+    wide canvas (clear digit templates, each stroke 40 mouse moves), cleared
+    after each number; every move is read as a number (from the strokes), the
+    boxes and each digit's bars drawn, the digit being written shown in detail.
+    Prints how many digits the canvas held and how many crops the network read.
 
-The network overview is always on (it is part of the window).
+The network overview is always on (it is part of the window). The user's
+examples are read from an empty temporary folder (no adapting).
 
-    python benchmarks/bench_ui.py [--seconds 20] [--overlay gradcam] [--arithmetic] [--threads 1]
+    python benchmarks/bench_ui.py [--seconds 20] [--overlay gradcam] [--arithmetic] [--number 4] [--threads 1]
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 PROCESS_START = time.perf_counter()
@@ -35,6 +42,28 @@ from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
+def number_plan(paper: tuple[int, int], digits: int, rng: np.random.Generator) -> list[tuple[str, float, float]]:
+    """Numbers of ``digits`` clear digits written across the paper, one mouse event a slot, cleared after each."""
+    from training.drawn import STYLES
+    from ui_helpers import digit_template, number_strokes
+
+    plan: list[tuple[str, float, float]] = []
+    for _ in range(20):
+        templates = []
+        for digit in rng.integers(0, 10, digits):
+            templates.append(digit_template(int(digit), int(rng.integers(len(STYLES[int(digit)])))))
+        for stroke in number_strokes(templates, paper):
+            points = np.array(stroke)
+            along = np.concatenate([[0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
+            t = np.linspace(0, along[-1], 40)  # a stroke is 40 moves: about two thirds of a second
+            xs, ys = np.interp(t, along, points[:, 0]), np.interp(t, along, points[:, 1])
+            plan.append(("press", xs[0], ys[0]))
+            plan += [("move", x, y) for x, y in zip(xs[1:], ys[1:], strict=True)]
+            plan.append(("release", xs[-1], ys[-1]))
+        plan.append(("clear", 0.0, 0.0))
+    return plan
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to keep drawing")
@@ -44,7 +73,9 @@ def main() -> int:
     )
     parser.add_argument("--arithmetic", action="store_true", help="keep a conv1 unit's arithmetic open")
     parser.add_argument("--threads", type=int, default=0, help="torch intra-op threads (0: torch's default)")
+    parser.add_argument("--number", type=int, default=0, help="number mode, numbers of this many digits (0: off)")
     args = parser.parse_args()
+    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="bench-ui-examples-")
 
     import torch
 
@@ -65,6 +96,11 @@ def main() -> int:
         window.drawing.saliency.toggle.setChecked(True)
     if args.arithmetic:
         window.explain.on_unit_clicked("conv1", 5, 14, 14)
+    if args.number:
+        window.menus.actions["numberMode"].trigger()
+        app.processEvents()
+    plan = number_plan(window.canvas.paper_size(), args.number, np.random.default_rng(0)) if args.number else None
+    digits_on_canvas: list[int] = []
     saliency_shown = [0]
     window.explain.saliency_shown.connect(lambda: saliency_shown.__setitem__(0, saliency_shown[0] + 1))
     shown_count = [0]
@@ -117,6 +153,9 @@ def main() -> int:
             )
             QTimer.singleShot(0, finish)
             return
+        if plan is not None:
+            play(plan[state["moves"] % len(plan)], due)
+            return
         if state["in_stroke"] == 0:
             state["x"], state["y"] = rng.uniform(0.25, 0.75, 2)
             if rng.random() < 0.3:
@@ -138,6 +177,23 @@ def main() -> int:
             )
             state["in_stroke"] = 0
 
+    def play(step: tuple[str, float, float], due: float) -> None:
+        """One slot of the number plan: clear, press, move or release."""
+        kind, x, y = step
+        state["moves"] += 1
+        if kind == "clear":
+            window.clear_button.click()
+            return
+        point = canvas.widget_point(x, y)
+        if kind == "release":
+            _send(canvas, QEvent.Type.MouseButtonRelease, point, Qt.MouseButton.NoButton, due)
+            return
+        _send(canvas, QEvent.Type.MouseButtonPress if kind == "press" else QEvent.Type.MouseMove, point, held, due)
+        if kind == "move":
+            happened[window.latest_request] = due
+            result = window.numbers.result
+            digits_on_canvas.append(0 if result is None else len(result.digits))
+
     def finish() -> None:
         if window.shown_request != window.latest_request:
             QTimer.singleShot(5, finish)
@@ -152,7 +208,7 @@ def main() -> int:
     mouse.start()
     app.exec()
     window.close()
-    moves = state["moves"]
+    moves = len(happened) + len(latencies) if plan is not None else state["moves"]
 
     lat = np.array(latencies)
     gaps = np.diff(np.array(ticks)) * 1000
@@ -162,6 +218,14 @@ def main() -> int:
     print(f"longest GUI-thread stall: {gaps.max():.1f} ms (p99 gap {np.percentile(gaps, 99):.1f} ms)")
     print(f"start -> usable window with first result: {startup:.2f} s")
     print(f"torch threads: {torch.get_num_threads()}; load average {os.getloadavg()[0]:.2f}")
+    if plan is not None:
+        reader = window.numbers.reader.reader(window.worker.predictor)
+        shown = np.array(digits_on_canvas)
+        print(
+            f"number mode, {args.number} digits a number: digits on the canvas while drawing median "
+            f"{np.median(shown):.0f}, max {shown.max()}; crops read {reader.asked}, "
+            f"through the network {reader.computed} (the rest remembered)"
+        )
     if args.overlay != "off":
         took = np.array(window.explain.saliency_seconds.get(args.overlay, [0.0])) * 1000
         print(

@@ -11,8 +11,11 @@ writing, or the one the user clicked (its tag on the canvas, or its cell
 among the small bars) until the next stroke starts.
 
 Strokes are read as the canvas keeps them, at half the paper's resolution
-(the 280 px high canvas our figures are measured on). Their arrays are kept
-between requests, so a mouse move converts only the stroke being drawn.
+(the 280 px high canvas our figures are measured on), simplified to what that
+resolution can show. Their arrays are kept between requests, so a mouse move
+converts only the stroke being drawn. While the pen is down only the digit
+under it is read again; when it is lifted the number is read in full
+(:class:`~mnist_desk.ui.number_reading.NumberReader`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from mnist_desk.strokes import PenStroke
 from mnist_desk.ui.canvas import DrawingCanvas
 from mnist_desk.ui.canvas_overlay import DigitBox
 from mnist_desk.ui.explain_wiring import ExplainWiring
-from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResult
+from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResult, simplify
 from mnist_desk.ui.paper import RESOLUTION, Stroke
 from mnist_desk.ui.placement import PaperMap, Placement
 from mnist_desk.ui.prediction_panel import PredictionPanel
@@ -61,6 +64,8 @@ class NumberMode(QObject):
         # The menu action and the tool button that switch the mode, kept in step (set by the window).
         self.switches: tuple[QAction | QAbstractButton, ...] = ()
         canvas.digit_tag_clicked.connect(self.select)
+        # The pen is up: read the number in full (while drawing, only the digit under the pen was read).
+        canvas.stroke_finished.connect(self._on_stroke_finished)
         results.digit_strip.digit_clicked.connect(self.select)
 
     def set_on(self, on: bool) -> None:
@@ -84,6 +89,10 @@ class NumberMode(QObject):
             self.splitter.setSizes(self._single_sizes)
         self.switched.emit()
 
+    def _on_stroke_finished(self) -> None:
+        if self.on:
+            self.reread_requested.emit()
+
     def select(self, index: int) -> None:
         """Show digit ``index`` in detail (it stays selected until the next stroke)."""
         if self.on:
@@ -96,7 +105,9 @@ class NumberMode(QObject):
         known = self._arrays.get(id(stroke))
         if known is not None and known[0] is stroke and known[1] == len(stroke.points):
             return known[2]
-        points = np.array([(p.x(), p.y()) for p in stroke.points], dtype=np.float64) * (READ_SIDE / RESOLUTION)
+        points = simplify(
+            np.array([(p.x(), p.y()) for p in stroke.points], dtype=np.float64) * (READ_SIDE / RESOLUTION)
+        )
         width = stroke.width * float(np.mean(stroke.pressures)) * (READ_SIDE / RESOLUTION)
         pen = PenStroke(points, width)
         self._arrays[id(stroke)] = (stroke, len(stroke.points), pen)
@@ -108,7 +119,8 @@ class NumberMode(QObject):
         if canvas.is_blank():
             self._pinned = None
             return None
-        if canvas.is_drawing():
+        drawing = canvas.is_drawing()
+        if drawing:
             self._pinned = None  # a new stroke: follow the digit being written
         width, height = canvas.paper_size()
         if canvas.sheet() is None and not canvas.has_eraser_strokes():
@@ -119,7 +131,7 @@ class NumberMode(QObject):
             scale = RESOLUTION / READ_SIDE
             newest = pens[-1].box() if pens else None
             return NumberRequest(
-                self.reader, pens, None, PaperMap((scale, scale)), (height, width), self._pinned, newest
+                self.reader, pens, None, PaperMap((scale, scale)), (height, width), self._pinned, newest, drawing
             )
         # An eraser or an opened image: the strokes no longer say what is on the paper; its pixels do.
         picture = canvas.inference_input(READ_SIDE)

@@ -10,11 +10,20 @@ eraser was used, or an image was opened), and answers with a
 full :class:`~mnist_desk.inference.Prediction` of one digit (the one the
 views show in detail).
 
-Why a :class:`CachedReader`: reading a number scores many candidate crops
-(which strokes make one digit?) with the network, and while a digit is being
-written only the candidates that hold the stroke under the pen change. The
-network's answers for the others are remembered, keyed by the exact 28x28
-input, so a mouse move costs the network only the crops it has not seen.
+Reading a number in full scores many candidate crops (which strokes make one
+digit?), 15-40 ms here: too slow to follow the pen at 60 moves a second. So
+while a stroke is being drawn the reading is *live*: the finished strokes keep
+the digits the last full reading gave them, and only the stroke under the pen
+is placed (with the digit it shares most of its width with, as
+:func:`mnist_desk.segment.group_pieces` would; a lone speck waits until it
+grows) and its digit read again: one crop, as cheap as a single digit. When
+the pen is lifted (or anything else changes) the number is read in full
+again, which settles any grouping the live reading guessed.
+
+Why a :class:`CachedReader`: a full reading scores candidate crops that are
+mostly the same from one reading to the next. The network's answers are
+remembered, keyed by the exact 28x28 input, so it runs only on crops it has
+not seen.
 """
 
 from __future__ import annotations
@@ -27,13 +36,47 @@ from typing import Any
 import numpy as np
 
 from mnist_desk.inference import Prediction
-from mnist_desk.preprocess import Transform
-from mnist_desk.reading import DigitReading, NumberReading, read_number, read_strokes
-from mnist_desk.strokes import PenStroke
+from mnist_desk.preprocess import EmptyImageError, Transform, preprocess
+from mnist_desk.reading import DigitReading, NumberReading, read_number, read_segments, read_strokes
+from mnist_desk.segment import SAME_DIGIT_OVERLAP, SPECK, Segment, as_drawing, writing_height
+from mnist_desk.strokes import PenStroke, render_strokes
 from mnist_desk.ui.placement import PaperMap, Rect
 
 CACHE_SIZE = 4096  # 28x28 inputs remembered (3 KB each as keys)
 INK = 0.1  # an input pixel above this is ink, for finding the digit in its 28x28 input
+# Stroke points closer than this (request pixels) to the line through their neighbours
+# are dropped: the strokes are drawn with a 2x supersampled pen, so half a pixel is
+# below what the drawing can show, and every point costs a round join drawn in Python
+# (while the worker holds the interpreter, the GUI thread waits).
+SIMPLIFY = 0.5
+
+
+def simplify(points: np.ndarray, tolerance: float = SIMPLIFY) -> np.ndarray:
+    """The polyline ``points`` (n, 2) with the points that lie within ``tolerance`` of it dropped
+    (Ramer-Douglas-Peucker); the first and last point are always kept."""
+    if len(points) < 3:
+        return points
+    keep = np.zeros(len(points), dtype=bool)
+    keep[[0, -1]] = True
+    spans = [(0, len(points) - 1)]
+    while spans:
+        first, last = spans.pop()
+        if last - first < 2:
+            continue
+        a, b = points[first], points[last]
+        inner = points[first + 1 : last]
+        direction = b - a
+        length = float(np.hypot(*direction))
+        if length == 0:
+            distance = np.hypot(*(inner - a).T)
+        else:
+            distance = np.abs(direction[0] * (inner[:, 1] - a[1]) - direction[1] * (inner[:, 0] - a[0])) / length
+        farthest = int(np.argmax(distance))
+        if distance[farthest] > tolerance:
+            middle = first + 1 + farthest
+            keep[middle] = True
+            spans += [(first, middle), (middle, last)]
+    return points[keep]
 
 
 class CachedReader:
@@ -66,16 +109,90 @@ class CachedReader:
         return np.stack([p for p, _ in answers]), np.array([r for _, r in answers])
 
 
+Box = tuple[int, int, int, int]
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """The horizontal extent two boxes share, as a fraction of the narrower one."""
+    shared = min(a[2], b[2]) - max(a[0], b[0])
+    return shared / max(1, min(a[2] - a[0], b[2] - b[0]))
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
 class NumberReader:
-    """The worker's reader for the current predictor (a new predictor starts a new memory)."""
+    """The worker's reader for the current predictor (a new predictor starts a new memory),
+    and the last full reading, which live readings build on. Used on the worker thread only."""
 
     def __init__(self) -> None:
         self._reader: CachedReader | None = None
+        self._base: tuple[tuple[PenStroke, ...], NumberReading] | None = None
+        # The digit a live reading read last, with its full prediction (not computed twice).
+        self.predicted: tuple[DigitReading, Prediction] | None = None
 
     def reader(self, predictor: Any) -> CachedReader:
         if self._reader is None or self._reader.predictor is not predictor:
             self._reader = CachedReader(predictor)
+            self._base = None
         return self._reader
+
+    def full(self, predictor: Any, strokes: tuple[PenStroke, ...]) -> NumberReading:
+        """Read the strokes in full (:func:`mnist_desk.reading.read_strokes`), and remember the reading."""
+        reading = read_strokes(self.reader(predictor), list(strokes))
+        self._base = (strokes, reading)
+        return reading
+
+    def live(self, predictor: Any, strokes: tuple[PenStroke, ...]) -> NumberReading:
+        """Read the strokes while the last one is being drawn: only its digit is read again."""
+        reader = self.reader(predictor)
+        finished, current = strokes[:-1], strokes[-1]
+        base = self._base
+        if (
+            base is None
+            or len(base[0]) != len(finished)
+            or any(a is not b for a, b in zip(base[0], finished, strict=True))
+        ):
+            self.full(predictor, finished)  # the finished strokes changed (or were never read in full)
+            base = self._base
+        digits = list(base[1].digits)
+        boxes = [d.box for d in digits]
+        # Each finished stroke lies in the box of its digit (the smallest, where boxes overlap);
+        # a speck the full reading left out as noise lies in none and stays out.
+        members: list[list[PenStroke]] = [[] for _ in digits]
+        for stroke in finished:
+            holders = [i for i, box in enumerate(boxes) if _inside(stroke.box(), box)]
+            if holders:
+                members[min(holders, key=lambda i: (boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1]))].append(
+                    stroke
+                )
+        box = current.box()
+        shared = [_overlap(box, other) for other in boxes]
+        if shared and max(shared) > SAME_DIGIT_OVERLAP:
+            host = int(np.argmax(shared))
+            group = [*members[host], current]
+            del digits[host]
+        else:
+            height = writing_height(boxes) if boxes else 0.0
+            if height and (box[3] - box[1]) < SPECK * height and (box[2] - box[0]) < SPECK * height:
+                return base[1]  # the start of a new digit: a speck until it grows
+            group = [current]
+        drawing, group_box = render_strokes(group, margin=0)
+        segment = Segment(group_box, (255 - drawing.astype(np.float32)) / 255, tuple(range(len(group))))
+        try:
+            image28 = preprocess(as_drawing(segment))
+        except EmptyImageError:  # too small to read yet: as a full reading scores it
+            digits += read_segments(reader, [segment]).digits
+        else:
+            # Its full prediction at once: the views show the digit being written in detail.
+            prediction = predictor.predict_input(image28)
+            digit = DigitReading(
+                group_box, prediction.probabilities.astype(np.float64), prediction.not_a_digit, image28
+            )
+            self.predicted = (digit, prediction)
+            digits.append(digit)
+        return NumberReading(sorted(digits, key=lambda d: (d.box[0], d.box[2])))
 
 
 @dataclass(frozen=True)
@@ -171,6 +288,8 @@ class NumberRequest:
         The digit the user picked to see in detail, or None to follow the newest stroke.
     newest
         The newest stroke's box (x0, y0, x1, y1) in request pixels, or None.
+    live
+        True while the last stroke is being drawn: only its digit is read again.
     """
 
     reader: NumberReader
@@ -180,25 +299,28 @@ class NumberRequest:
     paper_shape: tuple[int, int]
     pinned: int | None = None
     newest: tuple[int, int, int, int] | None = None
+    live: bool = False
 
     def run(self, predictor: Any) -> NumberResult:
         """Read the number with ``predictor`` (on the worker thread)."""
         started = time.perf_counter()
-        reader = self.reader.reader(predictor)
-        if self.strokes is not None:
-            reading = read_strokes(reader, list(self.strokes))
+        if self.strokes is None:
+            reading = read_number(self.reader.reader(predictor), self.picture)
+        elif self.live and self.strokes:
+            reading = self.reader.live(predictor, self.strokes)
         else:
-            reading = read_number(reader, self.picture)
+            reading = self.reader.full(predictor, self.strokes)
         boxes = tuple(self.paper_map.rect((y0, x0, y1, x1)) for x0, y0, x1, y1 in (d.box for d in reading.digits))
         selected = prediction = transform = None
         if reading.digits:
             count = len(reading.digits)
             selected = min(self.pinned, count - 1) if self.pinned is not None else follow(reading.digits, self.newest)
             digit = reading.digits[selected]
-            prediction = predictor.predict_input(digit.input)
+            known = self.reader.predicted
+            prediction = known[1] if known is not None and known[0] is digit else predictor.predict_input(digit.input)
             transform = digit_transform(digit, self.paper_map, self.paper_shape)
         seconds = time.perf_counter() - started
         return NumberResult(reading, boxes, selected, prediction, transform, seconds, self.strokes is not None)
 
 
-__all__ = ["CachedReader", "NumberReader", "NumberRequest", "NumberResult", "digit_transform", "follow"]
+__all__ = ["CachedReader", "NumberReader", "NumberRequest", "NumberResult", "digit_transform", "follow", "simplify"]

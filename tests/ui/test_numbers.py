@@ -200,3 +200,26 @@ def test_an_empty_wide_canvas_says_what_to_do(numbers):
     assert window.prediction_label.text() == "—"
     assert window.confidence_label.text() == "Write a number across the canvas"
     assert window.results.digit_strip.digits() == []
+
+
+def test_the_digit_under_the_pen_is_read_while_it_is_drawn(qtbot, numbers):
+    window = numbers
+    canvas = window.canvas
+    strokes = number_strokes([digit_template(4), digit_template(7)], canvas.paper_size())
+    for stroke in strokes[:-1]:
+        drag(canvas, stroke)
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == "4"
+    seven = strokes[-1]
+    held = Qt.MouseButton.LeftButton
+    _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(*seven[0]), held)
+    for point in seven[1:]:
+        _send(canvas, QEvent.Type.MouseMove, canvas.widget_point(*point), held)
+    wait_for_latest(qtbot, window)  # the pen is still down
+    assert canvas.is_drawing()
+    assert window.prediction_label.text() == "47"
+    assert window.numbers.result.selected == 1  # the digit being written is the one shown in detail
+    assert window.feature_maps.prediction().digit == 7
+    _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(*seven[-1]), Qt.MouseButton.NoButton)
+    wait_for_latest(qtbot, window)
+    assert window.prediction_label.text() == "47" and len(window.canvas.overlay.digit_boxes()) == 2
