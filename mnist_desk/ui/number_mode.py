@@ -11,10 +11,12 @@ writing, or the one the user clicked (its tag on the canvas, or its cell
 among the small bars) until the next stroke starts.
 
 Strokes are read as the canvas keeps them, at half the paper's resolution
-(the 280 px high canvas our figures are measured on), simplified to what that
-resolution can show. Their arrays are kept between requests, so a mouse move
-converts only the stroke being drawn. While the pen is down only the digit
-under it is read again; when it is lifted the number is read in full
+(the 280 px high canvas our figures are measured on), exactly as drawn: a
+point dropped or moved by half a pixel can shift the digit's 28x28 input by a
+whole pixel, and the reading would no longer be the one measured. Their
+arrays are kept between requests, so a mouse move converts only the stroke
+being drawn. While the pen is down only the digit under it is read again;
+when it is lifted the number is read in full
 (:class:`~mnist_desk.ui.number_reading.NumberReader`).
 """
 
@@ -29,7 +31,7 @@ from mnist_desk.strokes import PenStroke
 from mnist_desk.ui.canvas import DrawingCanvas
 from mnist_desk.ui.canvas_overlay import DigitBox
 from mnist_desk.ui.explain_wiring import ExplainWiring
-from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResult, simplify
+from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResult
 from mnist_desk.ui.paper import RESOLUTION, Stroke
 from mnist_desk.ui.placement import PaperMap, Placement
 from mnist_desk.ui.prediction_panel import PredictionPanel
@@ -105,9 +107,7 @@ class NumberMode(QObject):
         known = self._arrays.get(id(stroke))
         if known is not None and known[0] is stroke and known[1] == len(stroke.points):
             return known[2]
-        points = simplify(
-            np.array([(p.x(), p.y()) for p in stroke.points], dtype=np.float64) * (READ_SIDE / RESOLUTION)
-        )
+        points = np.array([(p.x(), p.y()) for p in stroke.points], dtype=np.float64) * (READ_SIDE / RESOLUTION)
         width = stroke.width * float(np.mean(stroke.pressures)) * (READ_SIDE / RESOLUTION)
         pen = PenStroke(points, width)
         self._arrays[id(stroke)] = (stroke, len(stroke.points), pen)

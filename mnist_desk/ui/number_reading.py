@@ -44,39 +44,6 @@ from mnist_desk.ui.placement import PaperMap, Rect
 
 CACHE_SIZE = 4096  # 28x28 inputs remembered (3 KB each as keys)
 INK = 0.1  # an input pixel above this is ink, for finding the digit in its 28x28 input
-# Stroke points closer than this (request pixels) to the line through their neighbours
-# are dropped: the strokes are drawn with a 2x supersampled pen, so half a pixel is
-# below what the drawing can show, and every point costs a round join drawn in Python
-# (while the worker holds the interpreter, the GUI thread waits).
-SIMPLIFY = 0.5
-
-
-def simplify(points: np.ndarray, tolerance: float = SIMPLIFY) -> np.ndarray:
-    """The polyline ``points`` (n, 2) with the points that lie within ``tolerance`` of it dropped
-    (Ramer-Douglas-Peucker); the first and last point are always kept."""
-    if len(points) < 3:
-        return points
-    keep = np.zeros(len(points), dtype=bool)
-    keep[[0, -1]] = True
-    spans = [(0, len(points) - 1)]
-    while spans:
-        first, last = spans.pop()
-        if last - first < 2:
-            continue
-        a, b = points[first], points[last]
-        inner = points[first + 1 : last]
-        direction = b - a
-        length = float(np.hypot(*direction))
-        if length == 0:
-            distance = np.hypot(*(inner - a).T)
-        else:
-            distance = np.abs(direction[0] * (inner[:, 1] - a[1]) - direction[1] * (inner[:, 0] - a[0])) / length
-        farthest = int(np.argmax(distance))
-        if distance[farthest] > tolerance:
-            middle = first + 1 + farthest
-            keep[middle] = True
-            spans += [(first, middle), (middle, last)]
-    return points[keep]
 
 
 class CachedReader:
@@ -323,4 +290,4 @@ class NumberRequest:
         return NumberResult(reading, boxes, selected, prediction, transform, seconds, self.strokes is not None)
 
 
-__all__ = ["CachedReader", "NumberReader", "NumberRequest", "NumberResult", "digit_transform", "follow", "simplify"]
+__all__ = ["CachedReader", "NumberReader", "NumberRequest", "NumberResult", "digit_transform", "follow"]

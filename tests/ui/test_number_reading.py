@@ -1,5 +1,5 @@
 """Reading the canvas's number on the worker (Qt-free): the full reading, the live one
-that follows the pen, the memory of crops already read, stroke simplification."""
+that follows the pen, the memory of crops already read, a digit's place on the paper."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from mnist_desk.reading import read_strokes
 from mnist_desk.strokes import PenStroke
-from mnist_desk.ui.number_reading import CachedReader, NumberReader, NumberRequest, digit_transform, simplify
+from mnist_desk.ui.number_reading import CachedReader, NumberReader, NumberRequest, digit_transform
 from mnist_desk.ui.placement import PaperMap
 from ui_helpers import digit_template, number_strokes
 
@@ -80,19 +80,6 @@ def test_the_memory_gives_the_network_s_own_answers(predictor):
     np.testing.assert_allclose(first[0], plain[0][:4], atol=1e-6)
     np.testing.assert_allclose(again[0], plain[0][[3, 1, 4, 5]], atol=1e-6)
     assert again[1].tolist() == plain[1][[3, 1, 4, 5]].tolist()
-
-
-def test_simplify_keeps_the_shape_within_half_a_pixel():
-    line = np.c_[np.linspace(0, 100, 50), np.linspace(0, 50, 50)]
-    assert len(simplify(line)) == 2
-    t = np.linspace(0, np.pi, 200)
-    arc = np.c_[100 * np.cos(t), 100 * np.sin(t)]
-    kept = simplify(arc)
-    assert 5 < len(kept) < 100
-    dense = np.array([np.interp(np.linspace(0, 1, 2000), np.linspace(0, 1, len(kept)), kept[:, i]) for i in (0, 1)]).T
-    nearest = np.min(np.hypot(*(arc[:, None, :] - dense[None, :, :]).transpose(2, 0, 1)), axis=1)
-    assert nearest.max() < 0.5 + 0.2  # every point of the arc within the tolerance (plus sampling)
-    assert (kept[0] == arc[0]).all() and (kept[-1] == arc[-1]).all()
 
 
 def test_a_digit_s_input_is_mapped_onto_its_box(predictor):
