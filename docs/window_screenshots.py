@@ -1,6 +1,7 @@
-"""Screenshots of the real window's explain views, drawn on with real X mouse events.
+"""Screenshots of the real window, drawn on with real X mouse events.
 
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/window_screenshots.py --out /tmp/shots
+    ... docs/window_screenshots.py --only teach,number   # some of them
 
 Needs Xvfb, xdotool and ImageMagick's ``import`` (Debian: xvfb, xdotool,
 imagemagick; fonts-noto-cjk for the Chinese window). Each shot is the window as
@@ -23,6 +24,15 @@ in the README are docs/explain-field-seven.png (maps-seven-en),
 explain-arithmetic-seven-fullhd.png, explain-arithmetic-four-zh.png,
 explain-why-four.png (why-four-en), explain-playground-seven-zh.png and
 explain-not-a-digit-scribble-zh.png (reject-scribble-zh).
+
+``teach`` (the correction flow, examples in a fresh temporary folder): a 9
+written backwards, which the network calls "not a digit" (nearest 8), the
+pointer on the 9's bar (``teach-before``); the 9's bar clicked for it and for
+a second one; then a third backwards 9, read as 9 by the adapted network
+(``teach-after``). ``number`` (number mode, switched on with the tool row's button): "2026"
+written across the wide canvas, its second digit's tag clicked (``number-2026``),
+and 2, a star, 2, 6 (``number-not-a-number``). Each in English and Chinese; the
+ones kept are docs/teach-*.png and docs/number-*.png.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import copy
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
+from PySide6.QtCore import QPointF  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 SCRIBBLE = [[(0.3, 0.3), (0.7, 0.7), (0.3, 0.7), (0.7, 0.3), (0.5, 0.2), (0.45, 0.8)]]
@@ -174,23 +186,108 @@ def session(
     settle(app, 0.3)
 
 
+def click_bar(app: QApplication, window, digit: int) -> None:
+    """Click ``digit``'s bar with the X pointer: "it is this digit"."""
+    bars = window.probability_bars
+    point_at(app, bars, bars.row_rect(digit).center(), click=True)
+
+
+def open_window(app: QApplication, predictor, lang: str, size: tuple[int, int] | None = None):
+    from mnist_desk.ui.main_window import MainWindow
+
+    window = MainWindow(predictor, lang=lang)
+    window.move(0, 0)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    settle(app, 1.5)
+    return window
+
+
+def teach_session(app: QApplication, predictor, lang: str, out: Path) -> None:
+    """The correction flow: a backwards 9 misread, taught twice, then read."""
+    from ui_helpers import digit_strokes, mirrored
+
+    suffix = "zh" if lang == "zh_CN" else "en"
+    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="shots-examples-")
+    window = open_window(app, predictor, lang)
+    for style in (0, 1):
+        window.canvas.clear()
+        draw(app, window.canvas, mirrored(digit_strokes(9, style)))
+        settle(app, 0.5)
+        if style == 0:  # the pointer on the right bar, about to click it
+            bars = window.probability_bars
+            point_at(app, bars, bars.row_rect(9).center())
+            shoot(app, window, out / f"teach-before-{suffix}.png", wait=0.1)
+        click_bar(app, window, 9)
+        settle(app, 0.3)
+    deadline = time.perf_counter() + 60
+    while (window.teaching.adapting or window.teaching.in_use < 2) and time.perf_counter() < deadline:
+        settle(app, 0.1)
+    window.canvas.clear()
+    draw(app, window.canvas, mirrored(digit_strokes(9, 2)))
+    point_at(app, window.canvas, window.canvas.widget_point(0.5, 0.02))
+    shoot(app, window, out / f"teach-after-{suffix}.png", wait=0.8)
+    print(f"adapted in {window.teaching.seconds} s")
+    window.close()
+    settle(app, 0.3)
+
+
+def number_session(app: QApplication, predictor, lang: str, out: Path) -> None:
+    """Number mode: 2026 with a digit clicked, then 2, a star, 2, 6."""
+    from ui_helpers import STAR, digit_template, number_strokes
+
+    suffix = "zh" if lang == "zh_CN" else "en"
+    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="shots-examples-")
+    # A number needs room: the window maximised on a full-HD screen, as in a classroom.
+    window = open_window(app, predictor, lang, (1920, 1080 - 30))
+    button = window.drawing.number_button  # the tool row's switch (Ctrl+N needs the keyboard focus)
+    point_at(app, button, QPointF(button.rect().center()), click=True)
+    settle(app, 0.8)
+    canvas = window.canvas
+    draw(app, canvas, number_strokes([digit_template(int(c)) for c in "2026"], canvas.paper_size()))
+    settle(app, 0.5)
+    tag = canvas.overlay.tag_rects(canvas.paper_rect())[1]
+    point_at(app, canvas, tag.center(), click=True)
+    point_at(app, canvas, canvas.widget_point(0.5, 0.97))
+    shoot(app, window, out / f"number-2026-{suffix}.png", wait=0.8)
+    window.canvas.clear()
+    settle(app, 0.3)
+    draw(
+        app, canvas, number_strokes([digit_template(int(c)) if c != "*" else STAR for c in "2*26"], canvas.paper_size())
+    )
+    point_at(app, canvas, canvas.widget_point(0.5, 0.97))
+    shoot(app, window, out / f"number-not-a-number-{suffix}.png", wait=0.8)
+    window.close()
+    settle(app, 0.3)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/mnist-desk-shots"), help="folder for the PNGs")
+    parser.add_argument("--only", default="explain,teach,number", help="which shots: explain, teach, number (all)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    only = set(args.only.split(","))
     app = QApplication([])
     from mnist_desk.inference import Predictor
     from ui_helpers import digit_strokes
 
     predictor = Predictor()
-    session(app, predictor, "en", "seven", digit_strokes(7), args.out, {"arithmetic"}, large=True)
+    # The user's examples never come into these shots (the teaching ones use a fresh folder).
+    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="shots-examples-")
+    if "explain" in only:
+        session(app, predictor, "en", "seven", digit_strokes(7), args.out, {"arithmetic"}, large=True)
     for lang in ("en", "zh_CN"):
-        session(app, predictor, lang, "seven", digit_strokes(7), args.out, {"maps", "arithmetic", "why", "playground"})
-        session(
-            app, predictor, lang, "four", digit_strokes(4, 2), args.out, {"maps", "arithmetic", "why", "playground"}
-        )
-        session(app, rejecting(predictor, app), lang, "scribble", SCRIBBLE, args.out, {"maps", "why", "reject"})
+        if "explain" in only:
+            shots = {"maps", "arithmetic", "why", "playground"}
+            session(app, predictor, lang, "seven", digit_strokes(7), args.out, shots)
+            session(app, predictor, lang, "four", digit_strokes(4, 2), args.out, shots)
+            session(app, rejecting(predictor, app), lang, "scribble", SCRIBBLE, args.out, {"maps", "why", "reject"})
+        if "teach" in only:
+            teach_session(app, predictor, lang, args.out)
+        if "number" in only:
+            number_session(app, predictor, lang, args.out)
     return 0
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -95,8 +95,14 @@ class DrawingCanvas(QWidget):
         self.end_stroke()
         self._paper = self._papers[wide]
         self.overlay.clear()
-        # The wide paper needs more width and less height than the square one.
+        # The wide paper needs more width and less height than the square one, and
+        # takes only the height its width gives it: the tools stay right under it.
         self.setMinimumSize(*(MIN_WIDE if wide else MIN_SQUARE))
+        vertical = QSizePolicy.Policy.Preferred if wide else QSizePolicy.Policy.Expanding
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, vertical)
+        policy.setHeightForWidth(wide)
+        self.setSizePolicy(policy)
+        self.updateGeometry()
         self._changed()
 
     def paper_size(self) -> tuple[int, int]:
@@ -168,6 +174,17 @@ class DrawingCanvas(QWidget):
     def is_drawing(self) -> bool:
         """True while a stroke is being drawn (the pen is down)."""
         return self._current is not None
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return self.is_wide()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return max(self.minimumHeight(), round(width * self._paper.height / self._paper.width))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        if self.is_wide():
+            return QSize(600, self.heightForWidth(600))
+        return super().sizeHint()
 
     def paper_rect(self) -> QRectF:
         """Where the paper lies on the widget."""

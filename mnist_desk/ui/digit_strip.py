@@ -1,15 +1,17 @@
 """DigitStrip: a number's digits side by side, each with its own ten small bars.
 
-Number mode shows it between the number and the full bars: one cell per
-digit, left to right as on the canvas, the digit read (or "?" for a part that
-is not a digit, in red as its box on the canvas) above ten thin bars from 0
-to 9, the top one in the highlight colour. Clicking a cell selects that
-digit: the full bars, the 28x28 view and the explain views then show it.
-Colours come from the palette, as for :class:`ProbabilityBars`.
+Number mode shows it right under the wide canvas: one cell under each digit
+(where its box is, when the strip is told where the paper lies), the digit
+read (or "?" for a part that is not a digit, in red as its box on the
+canvas) above ten thin bars from 0 to 9, the top one in the highlight colour.
+Clicking a cell selects that digit: the full bars, the 28x28 view and the
+explain views then show it. Colours come from the palette, as for
+:class:`ProbabilityBars`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,9 +22,11 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from mnist_desk.ui.canvas_overlay import NOT_A_DIGIT
 from mnist_desk.ui.probability_bars import CONFIDENT
 
-CELL_MAX = 64  # px: a cell never gets wider than this, however few digits
+CELL_MAX = 64  # px: evenly spaced cells (no place given) never get wider than this
 CELL_MIN = 26  # px: ten bars of 2 px and their gaps still fit
+CELL_WIDEST = 140  # px: a cell under a wide digit
 LABEL_POINTS = 13
+TICK_POINTS = 7.5  # the digits 0-9 under the bars
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class StripDigit:
     label: str
     probabilities: np.ndarray
     not_a_digit: bool = False
+    span: tuple[float, float] | None = None  # the digit's box, left and right, in paper pixels
 
 
 class DigitStrip(QWidget):
@@ -41,9 +46,11 @@ class DigitStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("digitStrip")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._digits: list[StripDigit] = []
         self._selected: int | None = None
+        # Paper x -> this widget's x: where the canvas shows the paper (set by the panel).
+        self.paper_to_x: Callable[[float], float] | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -71,18 +78,31 @@ class DigitStrip(QWidget):
         return font
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return self.minimumSizeHint()
+        label = QFontMetricsF(self._label_font()).height()
+        return QSize(5 * CELL_MIN, int(label + 80))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         label = QFontMetricsF(self._label_font()).height()
         return QSize(5 * CELL_MIN, int(label + 48))
 
     def cell_rect(self, index: int) -> QRectF:
-        """Where digit ``index``'s cell is (the cells are centred as a group)."""
-        count = max(len(self._digits), 1)
-        width = max(CELL_MIN, min(CELL_MAX, self.width() / count))
-        left = (self.width() - width * count) / 2
-        return QRectF(left + index * width, 0, width, self.height())
+        """Where digit ``index``'s cell is: under its box, or (no place known) centred with the others."""
+        spans = [d.span for d in self._digits]
+        if self.paper_to_x is None or any(span is None for span in spans):
+            count = max(len(self._digits), 1)
+            width = max(CELL_MIN, min(CELL_MAX, self.width() / count))
+            left = (self.width() - width * count) / 2
+            return QRectF(left + index * width, 0, width, self.height())
+        edges = [(self.paper_to_x(a), self.paper_to_x(b)) for a, b in spans]
+        centres = [(a + b) / 2 for a, b in edges]
+        left, right = edges[index]
+        # Never over a neighbour's cell: at most halfway to the next digit's centre.
+        if index > 0:
+            left = max(left, (centres[index - 1] + centres[index]) / 2)
+        if index + 1 < len(centres):
+            right = min(right, (centres[index] + centres[index + 1]) / 2)
+        width = min(max(right - left, CELL_MIN), CELL_WIDEST)
+        return QRectF(centres[index] - width / 2, 0, width, self.height())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         for index in range(len(self._digits)):
@@ -104,6 +124,7 @@ class DigitStrip(QWidget):
                 painter.setPen(QPen(palette.highlight().color(), 2))
                 painter.setBrush(palette.alternateBase())
                 painter.drawRoundedRect(cell, 5, 5)
+            painter.setFont(font)
             painter.setPen(NOT_A_DIGIT if digit.not_a_digit else palette.windowText().color())
             painter.drawText(
                 QRectF(cell.x(), cell.y(), cell.width(), label_h), Qt.AlignmentFlag.AlignCenter, digit.label
@@ -112,12 +133,23 @@ class DigitStrip(QWidget):
         painter.end()
 
     def _paint_bars(self, painter: QPainter, digit: StripDigit, area: QRectF) -> None:
-        """Ten bars from 0 to 9 standing on a baseline, the top one highlighted when sure."""
+        """Ten bars from 0 to 9 standing on a baseline, the top one highlighted when sure;
+        under a cell wide enough, the digits 0-9 under their bars."""
         palette = self.palette()
         probabilities = digit.probabilities
         top = int(np.argmax(probabilities))
         sure = probabilities[top] >= CONFIDENT and not digit.not_a_digit
         step = area.width() / 10
+        small = QFont(self.font())
+        small.setPointSizeF(TICK_POINTS)
+        tick_h = QFontMetricsF(small).height()
+        if step >= QFontMetricsF(small).horizontalAdvance("0") + 3 and area.height() > 3 * tick_h:
+            painter.setFont(small)
+            painter.setPen(palette.placeholderText().color())
+            for d in range(10):
+                cell = QRectF(area.x() + d * step, area.bottom() - tick_h, step, tick_h)
+                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(d))
+            area = area.adjusted(0, 0, 0, -tick_h)
         painter.setPen(Qt.PenStyle.NoPen)
         for d in range(10):
             height = max(float(probabilities[d]) * area.height(), 1.0)

@@ -1,6 +1,7 @@
 """DrawingPanel: the canvas and its tools (brush size, eraser, undo, redo, clear,
 number mode), and under them the "Why this answer?" choices for the overlay on
-the canvas."""
+the canvas. In number mode each digit's small bars are right under the wide
+canvas, one cell under each digit (:class:`DigitStrip`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolButton, QVBoxLayout, QWidget
 
 from mnist_desk.ui.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+from mnist_desk.ui.digit_strip import DigitStrip
 from mnist_desk.ui.saliency_controls import SaliencyControls
 
 # The slider never shrinks below this: at the window's minimum size it must
@@ -46,10 +48,17 @@ class DrawingPanel(QWidget):
         for button in (self.eraser_button, self.undo_button, self.redo_button, self.clear_button, self.number_button):
             tools.addWidget(button)
         self.saliency = SaliencyControls()
+        self.digit_strip = DigitStrip()
+        self.digit_strip.setVisible(False)
+        self.digit_strip.paper_to_x = self._paper_to_strip_x
         layout = QVBoxLayout(self)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.digit_strip)
         layout.addLayout(tools)
         layout.addWidget(self.saliency)
+        # The wide paper (number mode) takes only the height its width gives it: the room left is here.
+        layout.addStretch(0)
+        self._layout = layout
         self.retranslate()
         self.on_canvas_history_changed()
 
@@ -71,6 +80,20 @@ class DrawingPanel(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def set_wide(self, wide: bool) -> None:
+        """The wide paper (number mode) with the tools right under it, or the square one filling the panel."""
+        self.canvas.set_wide(wide)
+        self.digit_strip.set_digits([], None)
+        self.digit_strip.setVisible(wide)
+        self._layout.setStretch(0, 0 if wide else 1)  # the canvas
+        self._layout.setStretch(self._layout.count() - 1, 1 if wide else 0)  # the room below the tools
+
+    def _paper_to_strip_x(self, x: float) -> float:
+        """A paper x (paper pixels) -> the strip's x: under the same point of the canvas."""
+        paper = self.canvas.paper_rect()
+        widget_x = self.canvas.x() + paper.x() + x * paper.width() / self.canvas.paper_size()[0]
+        return widget_x - self.digit_strip.x()
 
     def step_brush(self, delta: int) -> None:
         self.brush_slider.setValue(self.brush_slider.value() + delta)

@@ -76,8 +76,10 @@ class MainWindow(QMainWindow):
         self._latency: tuple[float, float] | None = None  # (inference, input to shown) in ms
         self.last_prediction: Prediction | None = None
         self._build_widgets()
-        # A correction keeps the drawing on screen (in number mode, the selected digit).
-        example = lambda: None if self.last_prediction is None else self.numbers.example(INFERENCE_SIDE)  # noqa: E731
+
+        def example():  # a correction keeps the drawing on screen (in number mode, the selected digit)
+            return None if self.last_prediction is None else self.numbers.example(INFERENCE_SIDE)
+
         self.teaching = Teaching(self, self.model.predictor, example, examples_root(examples))
         self.teaching.predictor_ready.connect(self.on_teaching_predictor_ready)
         self.probability_bars.digit_clicked.connect(self.teaching.teach)  # "this drawing is a 7"
@@ -155,7 +157,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.overview)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self.numbers = NumberMode(self.canvas, self.results, self.explain, splitter, self)
+        self.numbers = NumberMode(self.drawing, self.results, self.explain, splitter, self)
         self.numbers.reread_requested.connect(lambda: self._request_inference(fresh_start=False))
         self.numbers.switched.connect(lambda: self._request_inference(fresh_start=True))
 

@@ -28,8 +28,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QSplitter
 
 from mnist_desk.strokes import PenStroke
-from mnist_desk.ui.canvas import DrawingCanvas
 from mnist_desk.ui.canvas_overlay import DigitBox
+from mnist_desk.ui.digit_strip import StripDigit
+from mnist_desk.ui.drawing_panel import DrawingPanel
 from mnist_desk.ui.explain_wiring import ExplainWiring
 from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResult
 from mnist_desk.ui.paper import RESOLUTION, Stroke
@@ -49,14 +50,16 @@ class NumberMode(QObject):
 
     def __init__(
         self,
-        canvas: DrawingCanvas,
+        drawing: DrawingPanel,
         results: PredictionPanel,
         explain: ExplainWiring,
         splitter: QSplitter,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.canvas, self.results, self.explain, self.splitter = canvas, results, explain, splitter
+        self.drawing, self.canvas = drawing, drawing.canvas
+        self.results, self.explain, self.splitter = results, explain, splitter
+        canvas = drawing.canvas
         self.on = False
         self.reader = NumberReader()  # used on the worker thread only
         self.result: NumberResult | None = None
@@ -68,7 +71,7 @@ class NumberMode(QObject):
         canvas.digit_tag_clicked.connect(self.select)
         # The pen is up: read the number in full (while drawing, only the digit under the pen was read).
         canvas.stroke_finished.connect(self._on_stroke_finished)
-        results.digit_strip.digit_clicked.connect(self.select)
+        drawing.digit_strip.digit_clicked.connect(self.select)
 
     def set_on(self, on: bool) -> None:
         """Switch number mode; each mode keeps its own drawing."""
@@ -78,7 +81,7 @@ class NumberMode(QObject):
         for switch in self.switches:  # a switch toggled by this comes back here and finds nothing to do
             switch.setChecked(on)
         self.result, self._pinned = None, None
-        self.canvas.set_wide(on)
+        self.drawing.set_wide(on)
         self.results.set_number_mode(on)
         sizes = self.splitter.sizes()
         if on:
@@ -144,12 +147,14 @@ class NumberMode(QObject):
         """Show a number read from the canvas (None: the canvas is blank)."""
         self.result = result
         self.results.show_number(result)
-        boxes = []
+        boxes, cells = [], []
         if result is not None:
             for index, (digit, rect) in enumerate(zip(result.digits, result.boxes, strict=True)):
                 label = "?" if digit.not_a_digit else str(digit.nearest)
                 boxes.append(DigitBox(rect, label, digit.not_a_digit, index == result.selected))
+                cells.append(StripDigit(label, digit.probabilities, digit.not_a_digit, (rect[1], rect[3])))
         self.canvas.overlay.set_digit_boxes(boxes)
+        self.drawing.digit_strip.set_digits(cells, None if result is None else result.selected)
         transform = None if result is None else result.transform
         placement = None if transform is None else Placement(transform, PaperMap((1.0, 1.0)))
         self.explain.show_prediction(None if result is None else result.prediction, placement)

@@ -8,9 +8,9 @@ rejects the drawing (``Prediction.not_a_digit``): the nearest digit faint
 underneath, the bars faded and stamped as not trusted.
 
 In number mode (:meth:`PredictionPanel.set_number_mode`) the large answer is
-the whole number ("2026", or "Not a number" when a part is not a digit), a
-:class:`DigitStrip` under it shows each digit's own small bars, and the full
-bars and the 28x28 view show the digit selected there.
+the whole number ("2026", or "Not a number" when a part is not a digit), and
+the full bars and the 28x28 view show the digit selected (each digit's own
+small bars are under the canvas, :class:`~mnist_desk.ui.digit_strip.DigitStrip`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
 from mnist_desk.ui.caption import Caption
-from mnist_desk.ui.digit_strip import DigitStrip, StripDigit
 from mnist_desk.ui.image_tiles import grey_to_qimage
 from mnist_desk.ui.marked_view import MarkedPixelView
 from mnist_desk.ui.number_reading import NumberResult
@@ -53,16 +52,18 @@ class PredictionPanel(QWidget):
         self.prediction_label.setMinimumHeight(72)
         self.confidence_label = Caption("confidenceLabel", CAPTION_WIDTH)
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.digit_strip = DigitStrip()
-        self.digit_strip.setVisible(False)
         self.probability_bars = ProbabilityBars()
+        # The bars are how the user corrects the network: said where they are, not only in a tooltip.
+        self.teach_hint = Caption("teachHint", CAPTION_WIDTH)
+        self.teach_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.teach_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # a hint, quieter than the answer
         self.input_caption = Caption("inputCaption", CAPTION_WIDTH)
         self.input_view = MarkedPixelView("inputView", grid=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prediction_label)
         layout.addWidget(self.confidence_label)
-        layout.addWidget(self.digit_strip)
         layout.addWidget(self.probability_bars, 2)
+        layout.addWidget(self.teach_hint)
         layout.addWidget(self.input_caption)
         layout.addWidget(self.input_view, 2)
         self._prediction: Prediction | None = None
@@ -72,6 +73,7 @@ class PredictionPanel(QWidget):
         self.show_prediction(None)
 
     def retranslate(self) -> None:
+        self.teach_hint.setText(self.tr("Wrong? Click the right digit's bar: the network learns your handwriting"))
         self.input_view.setToolTip(
             self.tr(
                 "The 28×28 image the network reads: your drawing cropped, scaled to 20×20 and "
@@ -107,8 +109,6 @@ class PredictionPanel(QWidget):
         """Show numbers (the whole number, each digit's bars) or single digits, as today."""
         self._number_mode = on
         self._number = None
-        self.digit_strip.setVisible(on)
-        self.digit_strip.set_digits([], None)
         self.prediction_label.setFont(self._answer_font)
         self.retranslate()
 
@@ -120,10 +120,6 @@ class PredictionPanel(QWidget):
         self._number = result
         self.show_prediction(None if result is None else result.prediction)
         digits = [] if result is None else result.digits
-        strip = [
-            StripDigit(str(d.nearest) if not d.not_a_digit else "?", d.probabilities, d.not_a_digit) for d in digits
-        ]
-        self.digit_strip.set_digits(strip, None if result is None else result.selected)
         if not digits:
             self.prediction_label.setText("—")
             self.prediction_label.setEnabled(True)

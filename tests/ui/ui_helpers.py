@@ -56,6 +56,18 @@ def mirrored(strokes: list[list[tuple[float, float]]]) -> list[list[tuple[float,
 Template = list[list[tuple[float, float]]]  # strokes in a unit box, x 0-1 left to right, y 0-1 down
 
 
+def straight(corners: list[tuple[float, float]], per_edge: int = 12) -> list[tuple[float, float]]:
+    """A polyline through ``corners`` with points all along its edges (the smoothing keeps them straight)."""
+    points = [corners[0]]
+    for (x0, y0), (x1, y1) in zip(corners, corners[1:], strict=False):
+        points += [(x0 + (x1 - x0) * t / per_edge, y0 + (y1 - y0) * t / per_edge) for t in range(1, per_edge + 1)]
+    return points
+
+
+# A five-pointed star in one stroke: not a digit.
+STAR: Template = [straight([(0.5, 0.0), (0.79, 0.95), (0.02, 0.36), (0.98, 0.36), (0.21, 0.95), (0.5, 0.0)])]
+
+
 def number_strokes(digits: list[Template], paper: tuple[int, int], height: float = 0.6) -> Template:
     """Digits written side by side across the paper as mouse paths (fractions of the paper's width and height).
 

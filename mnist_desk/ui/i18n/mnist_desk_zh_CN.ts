@@ -667,6 +667,10 @@
         <translation>网络读取的 28×28 图像：把你的字迹裁剪出来，缩放到 20×20，再按质心居中，与 MNIST 的制作方法相同</translation>
     </message>
     <message>
+        <source>Wrong? Click the right digit&apos;s bar: the network learns your handwriting</source>
+        <translation>认错了？点击正确数字的条形：网络会学习你的笔迹</translation>
+    </message>
+    <message>
         <source>Write a number across the canvas</source>
         <translation>在画布上横着写一个数</translation>
     </message>
