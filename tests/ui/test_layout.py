@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import (
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from mnist_desk.ui.drawing_panel import MIN_SLIDER_WIDTH
 from mnist_desk.ui.image_tiles import PixelView
 from mnist_desk.ui.main_window import MainWindow
-from ui_helpers import draw_digit_on, wait_for_latest
+from ui_helpers import STAR, digit_template, drag, draw_digit_on, number_strokes, wait_for_latest
 
 IGNORED = QSizePolicy.Policy.Ignored
 
@@ -87,7 +88,7 @@ def settle(window: MainWindow, size: QSize) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang):
+def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang, dialogs_shown):
     window = MainWindow(predictor, lang=lang)
     qtbot.addWidget(window)
     window.show()
@@ -113,6 +114,21 @@ def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang):
             ("softmax", lambda: window.explain.on_overview_stage_clicked("softmax")),
             ("playground", window.details.show_playground),
         ]
+
+        def forget() -> None:  # the status bar with its Undo button
+            window.teaching.store.add(np.full((28, 28), 255, np.uint8), 1)
+            window.menus.actions["forgetExamples"].trigger()
+            assert window.teaching.undo_button.isVisible()
+
+        def number() -> None:  # the wide canvas, each digit's bars under it, "not a number"
+            window.details.show_maps()
+            window.menus.actions["numberMode"].trigger()
+            for stroke in number_strokes([digit_template(2), STAR, digit_template(2)], window.canvas.paper_size()):
+                drag(window.canvas, stroke)
+            wait_for_latest(qtbot, window)
+            assert window.drawing.digit_strip.isVisible() and len(window.drawing.digit_strip.digits()) == 3
+
+        views += [("after forgetting", forget), ("number mode", number)]
         for layer, show in views:
             show()
             settle(window, QSize(1, 1))  # the window's own minimum, whatever it is now
