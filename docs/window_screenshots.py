@@ -32,7 +32,8 @@ a second one; then a third backwards 9, read as 9 by the adapted network
 (``teach-after``). ``number`` (number mode, switched on with the tool row's button): "2026"
 written across the wide canvas, its second digit's tag clicked (``number-2026``),
 and 2, a star, 2, 6 (``number-not-a-number``). Each in English and Chinese; the
-ones kept are docs/teach-*.png and docs/number-*.png.
+ones kept are docs/teach-before.png (teach-before-en), teach-after.png (teach-after-en),
+teach-after-zh.png, number-2026.png (number-2026-en) and number-not-a-number-zh.png.
 """
 
 from __future__ import annotations
