@@ -98,3 +98,49 @@ def test_latest_jobs_wait_for_predictions_and_only_the_newest_of_a_kind_runs(qtb
         assert order == ["prediction", "saliency", "vectors"]  # the waiting prediction first
     finally:
         worker.stop()
+
+
+class Reading:
+    """A request the worker runs instead of classifying (as number mode's NumberRequest)."""
+
+    def __init__(self, name: str, gate: threading.Event | None = None) -> None:
+        self.name, self.gate = name, gate
+        self.started = threading.Event()
+
+    def run(self, predictor):
+        self.started.set()
+        if self.gate is not None:
+            self.gate.wait(5)
+        return (self.name, predictor)
+
+
+def test_a_request_with_run_is_run_in_order_with_pictures_latest_wins(qtbot, predictor):
+    worker = InferenceWorker(predictor)
+    results: list[tuple[int, object]] = []
+    worker.prediction_ready.connect(lambda seq, result, _transform: results.append((seq, result)))
+    gate = threading.Event()
+    try:
+        holding = Reading("first", gate)
+        first = worker.submit(holding)  # holds the worker while more arrive
+        assert holding.started.wait(5)
+        worker.submit(drawn_one())
+        worker.submit(Reading("replaced"))
+        last = worker.submit(Reading("last"))
+        gate.set()
+        qtbot.waitUntil(lambda: any(seq == last for seq, _ in results), timeout=5000)
+        assert [seq for seq, _ in results] == [first, last]  # the two in between never ran
+        assert results[0][1] == ("first", predictor) and results[1][1] == ("last", predictor)
+    finally:
+        worker.stop()
+
+
+def test_a_worker_for_jobs_only_needs_no_warm_up(qtbot):
+    worker = InferenceWorker(BrokenPredictor(), name="AdaptingThread", warm_up=False)
+    errors: list[str] = []
+    worker.error_occurred.connect(errors.append)
+    try:
+        with qtbot.waitSignal(worker.job_finished, timeout=5000) as done:
+            worker.run_latest("adapt", lambda: 42)
+        assert done.args[1] == 42 and not errors  # the broken model was never run
+    finally:
+        worker.stop()
