@@ -186,10 +186,25 @@ class Teaching(QObject):
             "(or press its key on the canvas): the drawing is kept there and the network adapts to it."
         ).format(folder=shown(self.store.root))
         if self.skipped:
-            tip += "\n\n" + self.tr("Skipped:") + "\n" + "\n".join(shown(line) for line in self.skipped)
+            tip += "\n\n" + self.tr("Skipped:") + "\n" + "\n".join(self._skipped_line(line) for line in self.skipped)
         self.count_label.setToolTip(tip)
         self.undo_button.setText(self.tr("Undo forget"))
         self.undo_button.setToolTip(self.tr("Bring back the examples you just forgot"))
+
+    def _skipped_line(self, line: str) -> str:
+        """``ExampleStore.load``'s "<path>: skipped (<reason>)" as the path and the reason in words."""
+        path, _, reason = line.rpartition(": skipped (")
+        if not path:
+            return shown(line)
+        if "not a digit folder" in reason:
+            words = self.tr("not a folder of one digit (0-9)")
+        elif "too small" in reason:
+            words = self.tr("too small to read")
+        elif "empty" in reason or "no ink" in reason:
+            words = self.tr("no ink in it")
+        else:
+            words = self.tr("not an image this app can read")
+        return f"{shown(path)}: {words}"
 
     def _say(self, text: str, timeout: int = MESSAGE_MS) -> None:
         self._window.statusBar().showMessage(text, timeout)

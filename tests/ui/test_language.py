@@ -250,6 +250,9 @@ def test_no_english_left_in_number_mode_and_after_teaching(qtbot, chinese_window
     def message_english() -> list[str]:
         return english_words(window.statusBar().currentMessage(), dynamic_values(window))
 
+    damaged = window.teaching.store.root / "3" / "123.png"  # skipped, and said why, in Chinese
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"\x89PNG\r\n\x1a\n")
     draw_digit_on(window.canvas, 4)
     wait_for_latest(qtbot, window)
     with qtbot.waitSignal(window.teaching.adapted, timeout=60_000):
@@ -258,6 +261,7 @@ def test_no_english_left_in_number_mode_and_after_teaching(qtbot, chinese_window
         assert not message_english()
         assert_no_english(window, dynamic_values(window))
     assert window.statusBar().currentMessage() and not message_english()
+    assert "123.png" in window.teaching.count_label.toolTip()
     assert_no_english(window, dynamic_values(window))
     window.menus.actions["useExamples"].trigger()  # off
     assert_no_english(window, dynamic_values(window))

@@ -202,7 +202,10 @@ def test_a_corrupt_file_gives_a_message_and_no_crash(qtbot, predictor, examples_
         message = window.statusBar().currentMessage()
         assert message == "Skipped 3 files in the examples folder that are not examples", message
         tooltip = window.teaching.count_label.toolTip()
-        assert "broken.png" in tooltip and "holiday" in tooltip and "Skipped:" in tooltip
+        assert "Skipped:" in tooltip
+        assert "broken.png: not an image this app can read" in tooltip
+        assert "holiday: not a folder of one digit (0-9)" in tooltip
+        assert ": no ink in it" in tooltip  # the blank drawing
         assert window.teaching.count_label.text() == "My examples: 1 in use"
         draw_digit_on(window.canvas, 7)
         wait_for_latest(qtbot, window)
@@ -249,3 +252,14 @@ def test_a_correction_in_number_mode_keeps_the_selected_digit(qtbot, window, exa
     four, two = (d.input for d in window.numbers.result.digits)
     again = preprocess(example)
     assert np.abs(again - two).mean() < 0.02 < np.abs(again - four).mean()
+
+
+def test_the_examples_folder_can_be_given_to_the_window(qtbot, predictor, tmp_path, examples_folder):
+    mine = tmp_path / "classroom-examples"
+    window = MainWindow(predictor, lang="en", examples=mine)  # the argument wins over the environment
+    qtbot.addWidget(window)
+    try:
+        assert window.teaching.store.root == mine and window.teaching.store.root != examples_folder
+        assert str(mine) in window.teaching.count_label.toolTip()
+    finally:
+        window.close()

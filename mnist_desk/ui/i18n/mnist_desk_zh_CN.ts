@@ -986,6 +986,22 @@ the average of each {window} window</source>
         <translation>找回刚刚忘记的样例</translation>
     </message>
     <message>
+        <source>not a folder of one digit (0-9)</source>
+        <translation>不是单个数字（0-9）的文件夹</translation>
+    </message>
+    <message>
+        <source>too small to read</source>
+        <translation>太小，无法识别</translation>
+    </message>
+    <message>
+        <source>no ink in it</source>
+        <translation>里面没有笔迹</translation>
+    </message>
+    <message>
+        <source>not an image this app can read</source>
+        <translation>不是本程序能读取的图像</translation>
+    </message>
+    <message>
         <source>Skipped {count} files in the examples folder that are not examples</source>
         <translation>样例文件夹中有 {count} 个文件不是样例，已跳过</translation>
     </message>
