@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -44,7 +45,9 @@ def _draw_seven(app, predictor, lang: str) -> str:
     from mnist_desk.ui import language
     from mnist_desk.ui.main_window import MainWindow
 
-    window = MainWindow(predictor, lang=lang)
+    # An empty examples folder: the check is of the installation, not of the user's examples.
+    examples = tempfile.TemporaryDirectory(prefix="mnist-desk-self-test-")
+    window = MainWindow(predictor, lang=lang, examples=examples.name)
     try:
         window.show()
         if language.current() != lang:
@@ -74,6 +77,7 @@ def _draw_seven(app, predictor, lang: str) -> str:
         text = window.prediction_label.text()
     finally:
         window.close()
+        examples.cleanup()
     if "7" not in text:
         raise AssertionError(f"drew a 7 in the {lang} window, the label says {text!r}")
     return text
