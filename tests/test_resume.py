@@ -33,6 +33,19 @@ def one_thread():
     torch.set_num_threads(before)
 
 
+@pytest.fixture
+def ctrl_c_reaches_python():
+    """Python's own Ctrl-C handler, as in a terminal.
+
+    A job started in the background by a shell without job control (``make
+    test &``) inherits SIGINT *ignored*, and then no Ctrl-C can reach training
+    at all: these tests are about the terminal case, so they set it up.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture(scope="module")
 def tiny(mnist_train, mnist_test):
     return mnist_train.subset(24), mnist_test.subset(16)
@@ -97,7 +110,9 @@ def test_a_mid_epoch_interrupt_resumes_that_epoch_at_its_step(tmp_path, tiny, ar
     _assert_same_run(uninterrupted, resumed, result_a, result_b)
 
 
-def test_a_ctrl_c_inside_a_step_lets_the_step_finish_then_saves_exactly(tmp_path, tiny, monkeypatch):
+def test_a_ctrl_c_inside_a_step_lets_the_step_finish_then_saves_exactly(
+    tmp_path, tiny, monkeypatch, ctrl_c_reaches_python
+):
     uninterrupted = _trainer(tiny, "default")
     result_a = uninterrupted.run(tmp_path / "a.pt", {})
     stopped = _trainer(tiny, "default")
@@ -121,7 +136,9 @@ def test_a_ctrl_c_inside_a_step_lets_the_step_finish_then_saves_exactly(tmp_path
     _assert_same_run(uninterrupted, resumed, result_a, resumed.run(tmp_path / "b.pt", {}))
 
 
-def test_a_second_ctrl_c_stops_at_once_and_keeps_the_last_exact_checkpoint(tmp_path, tiny, capsys, monkeypatch):
+def test_a_second_ctrl_c_stops_at_once_and_keeps_the_last_exact_checkpoint(
+    tmp_path, tiny, capsys, monkeypatch, ctrl_c_reaches_python
+):
     stopped = _trainer(tiny, "default")
     calls = {"n": 0}
     original_augment = train_module.augment_batch
