@@ -13,7 +13,7 @@ import signal
 
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import training.train as train_module
@@ -210,6 +210,11 @@ KEYS = ["epoch", "step", "world", "live", "ema", "optimizer", "scheduler", "rng"
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(key=st.sampled_from(KEYS), junk=JUNK, inner=st.integers(0, 50), nested=st.booleans())
+@example(key="version", junk=torch.zeros(0), inner=0, nested=False)  # found in CI: a tensor's != has no truth
+@example(key="version", junk=torch.zeros(2), inner=0, nested=False)
+@example(key="version", junk=True, inner=0, nested=False)
+@example(key="optimizer", junk=[0], inner=0, nested=True)  # parameter groups that are not dicts
+@example(key="optimizer", junk=[{"params": 3}], inner=0, nested=True)
 def test_a_damaged_training_state_is_a_clear_error(tmp_path, interrupted_checkpoint, tiny, key, junk, inner, nested):
     payload = torch.load(interrupted_checkpoint, weights_only=True)
     resume = payload["resume"]

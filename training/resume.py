@@ -103,7 +103,9 @@ def _check_rng(rng: dict[str, Any], path: Path | str) -> None:
 def validate_resume(resume: dict[str, Any], path: Path | str, history_fields: tuple[str, ...]) -> None:
     """Check the structure of a resume state before any of it is used."""
     version = resume.get("version")
-    if version != RESUME_VERSION:
+    # Compared only as an int: a damaged file may hold anything here, and a
+    # tensor's != gives a tensor whose truth is an error, not an answer.
+    if not (type(version) is int and version == RESUME_VERSION):
         raise CheckpointError(
             f"{path}: written by an older mnist-desk that did not save the full training state "
             "(live weights, random generators, data order), so it cannot be resumed exactly; "
@@ -246,14 +248,18 @@ def _check_optimizer(saved: dict[str, Any], optimizer: Any) -> bool:
     """Hyper-parameters of the same kinds, and per-parameter state shaped like its parameter."""
     current = optimizer.state_dict()
     groups = saved["param_groups"]
-    if not _same_layout(
-        [{k: v for k, v in g.items() if k != "params"} for g in groups] if isinstance(groups, list) else groups,
-        [{k: v for k, v in g.items() if k != "params"} for g in current["param_groups"]],
+    if not (
+        isinstance(groups, list)
+        and all(isinstance(g, dict) and isinstance(g.get("params"), list) for g in groups)
+        and _same_layout(
+            [{k: v for k, v in g.items() if k != "params"} for g in groups],
+            [{k: v for k, v in g.items() if k != "params"} for g in current["param_groups"]],
+        )
     ):
         return False
     params = [p for group in optimizer.param_groups for p in group["params"]]
-    ids = [i for group in groups for i in group.get("params", [])]
-    if len(ids) != len(params) or not isinstance(saved["state"], dict):
+    ids = [i for group in groups for i in group["params"]]
+    if len(ids) != len(params) or not all(type(i) is int for i in ids) or not isinstance(saved["state"], dict):
         return False
     shapes = dict(zip(ids, (p.shape for p in params), strict=True))
     for key, state in saved["state"].items():
