@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from mnist_desk.checkpoint import CheckpointError
 from mnist_desk.inference import Prediction, Predictor
-from mnist_desk.preprocess import Transform, load_image
+from mnist_desk.preprocess import TooSmallError, Transform, load_image
 from mnist_desk.resources import resource_path
 from mnist_desk.ui import dialogs, language
 from mnist_desk.ui.detail_tabs import DetailTabs
@@ -329,12 +329,15 @@ class MainWindow(QMainWindow):
         # continuously the worker is always a move behind, and waiting for an exact
         # match would freeze the bars until the hand stops.
         self.shown_request = sequence
+        too_small = isinstance(prediction, TooSmallError)
+        if too_small:
+            prediction = None
         seconds = None if prediction is None else prediction.seconds
         if self.numbers.on:
             self.numbers.show(prediction)
             prediction = None if prediction is None else prediction.prediction
         else:
-            self.results.show_prediction(prediction)
+            self.results.show_prediction(prediction, too_small=too_small)
             placement = None if transform is None or paper_map is None else Placement(transform, paper_map)
             self.explain.show_prediction(prediction, placement)
         self.last_prediction = prediction
@@ -347,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def _show_latency(self) -> None:
         if self._latency is None:
-            self.latency_status.setText(self.tr("Inference: none (empty canvas)"))
+            self.latency_status.setText(self.tr("Inference: none (nothing to read)"))
             return
         inference, total = self._latency
         self.latency_status.setText(

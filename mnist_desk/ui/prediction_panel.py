@@ -159,8 +159,8 @@ class PredictionPanel(QWidget):
         self.prediction_label.setFont(font)
         self.prediction_label.setText(text)
 
-    def show_prediction(self, prediction: Prediction | None) -> None:
-        """Show a result, or None: nothing to classify."""
+    def show_prediction(self, prediction: Prediction | None, too_small: bool = False) -> None:
+        """Show a result, or None: nothing to classify (``too_small``: ink, but only a dot)."""
         self._prediction = prediction
         self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
@@ -172,8 +172,12 @@ class PredictionPanel(QWidget):
         if prediction is None:
             self.prediction_label.setText("—")
             self.prediction_label.setEnabled(True)
-            self.confidence_label.setText(self.tr("Draw a digit on the canvas"))
-            self.input_view.set_image(None, self.tr("Nothing drawn yet"))
+            if too_small:
+                self.confidence_label.setText(self.tr("Too small to read: draw the digit bigger"))
+                self.input_view.set_image(None, self.tr("Only a dot so far"))
+            else:
+                self.confidence_label.setText(self.tr("Draw a digit on the canvas"))
+                self.input_view.set_image(None, self.tr("Nothing drawn yet"))
             return
         digit, confidence = prediction.digit, prediction.confidence
         self.input_view.set_image(grey_to_qimage(prediction.input))

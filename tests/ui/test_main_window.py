@@ -34,6 +34,20 @@ def test_an_empty_canvas_shows_no_prediction(window):
     assert window.input_view.image() is None
 
 
+def test_a_dot_says_it_is_too_small_to_read_then_a_digit_is_read(qtbot, window):
+    window.canvas.set_brush_size(1)  # the thinnest pen: one click is a speck
+    drag(window.canvas, [(0.5, 0.5), (0.5, 0.5)])
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) is None
+    assert "too small" in window.confidence_label.text().lower()
+    assert window.probability_bars.probabilities() is None
+    window.canvas.set_brush_size(20)
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    assert shown_digit(window) == 7
+    assert "too small" not in window.confidence_label.text().lower()
+
+
 # Clear, common shapes of each digit, drawn with the mouse: the app must read them all.
 @pytest.mark.parametrize(
     ("digit", "style"),

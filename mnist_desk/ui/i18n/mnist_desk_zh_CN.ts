@@ -575,8 +575,8 @@
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <source>Inference: none (empty canvas)</source>
-        <translation>推理：无（画布为空）</translation>
+        <source>Inference: none (nothing to read)</source>
+        <translation>推理：无（没有可识别的内容）</translation>
     </message>
     <message>
         <source>Inference: {inference} ms, shown {total} ms after the input</source>
@@ -693,6 +693,14 @@
     <message>
         <source>Not trusted: the network sees no digit here</source>
         <translation>不可信：网络在这里看不出数字</translation>
+    </message>
+    <message>
+        <source>Too small to read: draw the digit bigger</source>
+        <translation>太小，无法识别：请把数字写大一些</translation>
+    </message>
+    <message>
+        <source>Only a dot so far</source>
+        <translation>只有一个点</translation>
     </message>
     <message>
         <source>Draw a digit on the canvas</source>
