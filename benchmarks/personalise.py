@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mnist_desk.examples import ExampleStore, fit_head, load_replay, with_head
+from mnist_desk.examples import ExampleStore, fit_tail, load_replay, replay_features, with_adaptation
 from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import preprocess
 from training.pen_render import random_style, render
@@ -74,8 +74,8 @@ def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tupl
         inputs = np.stack([preprocess(d) for d in drawings])
         base = predictor.probabilities(inputs).argmax(1)
         examples = store.load()
-        adaptation = fit_head(predictor.model, examples.inputs, examples.labels, replay, predictor.temperature)
-        model = with_head(predictor.model, adaptation)
+        adaptation = fit_tail(predictor.model, examples.inputs, examples.labels, replay, predictor.temperature)
+        model = with_adaptation(predictor.model, adaptation)
         import torch
 
         with torch.inference_mode():
@@ -93,7 +93,8 @@ def main() -> int:
     args = parser.parse_args()
     writers = TEST_WRITERS if args.writers == "test" else VALIDATION_WRITERS
     pen = read_pendigits()
-    predictor, replay = Predictor(args.checkpoint), load_replay()
+    predictor = Predictor(args.checkpoint)
+    replay = replay_features(predictor.model, load_replay())  # as the window's Adapter keeps them
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for writer in writers:

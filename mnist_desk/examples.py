@@ -4,18 +4,19 @@ A person whose 4s the network keeps misreading says the right digit; the
 drawing is kept as ``examples/<digit>/<timestamp>.png`` in the user data
 directory, a layout anyone can look at, tidy up or copy in a file manager.
 
-Adapting refits only the network's last layer (the linear map from its
-penultimate features to the ten logits), in well under a second:
+Adapting refits the network's last two weighted stages (for the default
+network: conv4 and the final linear layer) in about two seconds:
 
-* the features are the network's own, computed in eval mode, so BatchNorm
-  statistics are never disturbed by a tiny batch (naive fine-tuning of the
-  whole network on a handful of drawings made things worse in our probes);
+* the stages before them stay the network's own, and everything runs in eval
+  mode, so BatchNorm statistics are never disturbed by a tiny batch (naive
+  fine-tuning of the whole network on a handful of drawings made things worse
+  in our probes); what the refitted stages receive is computed once;
 * each example is seen in a few small random shifts, turns and slants, so
   one drawing teaches a style, not a pixel pattern;
 * a replay set (MNIST digits and pen digits of training writers, bundled as
-  ``resources/replay.npz``) is fitted alongside, and the weights are held
-  near the original ones, so learning one person's 7 cannot unlearn
-  everybody's 1.
+  ``resources/replay.npz``) is fitted alongside in every step, and there are
+  only 40 small steps from the trained weights, so learning one person's 7
+  cannot unlearn everybody's 1.
 
 Qt-free: the window calls this from a worker thread; the CLI from
 ``mnist-desk predict --examples DIR``.
@@ -28,6 +29,7 @@ import datetime as _dt
 import os
 import shutil
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,19 +39,22 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
+from mnist_desk.model import MNIST_MEAN, MNIST_STD
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 from mnist_desk.resources import resource_path
 
-# How many jittered copies of each example the head is fitted on, and how
-# strongly the examples count against the replay set and the old weights.
-# Chosen on the validation writers (20 examples each, 3 picks): weight 1 / 3
-# and anchor 1e-2 / 1e-3 gave 99.06 / 99.49 / 99.31 / 99.42 % from 97.79 %,
-# none making any writer worse; a nearest-example vote on top added 0.1 point
-# but made one writer 0.4 point worse, so it is not used.
+# Jittered copies per example, how strongly the examples count against the
+# replay set, and the fit itself. Chosen on the validation writers (20
+# examples each, 3 picks, the shipped model): refitting the last linear layer
+# alone took them from 97.21 to 98.33 %; the last conv stage with it to 98.90 %
+# (three seeds: 98.80 / 98.99 / 98.91) in about 2 s. Also tried there: adapting
+# conv3 too (98.26 %, 10 s), a plain Adam rate without decay (98.66-98.95 %,
+# wider spread), every example variant in every step (98.8 %, 3 s).
 VARIANTS = 16
 EXAMPLE_WEIGHT = 3.0
-ANCHOR = 1e-2
-STEPS = 60
+STEPS = 40
+LEARNING_RATE = 2e-3
+BATCH = 128
 
 
 def default_examples_dir() -> Path:
@@ -148,7 +153,7 @@ class ExampleStore:
         shutil.rmtree(aside, ignore_errors=True)
 
 
-# --- adapting the last layer ----------------------------------------------------------------
+# --- adapting the network's last two stages --------------------------------------------------
 
 
 def last_linear(model: nn.Module) -> nn.Linear:
@@ -159,21 +164,37 @@ def last_linear(model: nn.Module) -> nn.Linear:
     return linears[-1]
 
 
+def tail_start(model: nn.Sequential) -> int:
+    """Where the adapted stages begin: the last stage with weights before the final linear layer.
+
+    conv4 (and fc1) for the default network, conv2 for twoconv, fc2 for LeNet-5:
+    what the stages before it compute stays the network's own.
+    """
+    last_linear(model)
+    weighted = [i for i, stage in enumerate(model) if any(True for _ in stage.parameters())]
+    return weighted[-2] if len(weighted) > 1 else weighted[-1]
+
+
 @torch.no_grad()
-def penultimate_features(model: nn.Module, inputs: np.ndarray | torch.Tensor, batch: int = 512) -> torch.Tensor:
-    """What the last linear layer receives for each (28, 28) input, in eval mode."""
-    head = last_linear(model)
-    captured: list[torch.Tensor] = []
-    hook = head.register_forward_hook(lambda _m, args, _out: captured.append(args[0].detach().flatten(1)))
-    device = head.weight.device
+def trunk_features(model: nn.Sequential, inputs: np.ndarray | torch.Tensor, batch: int = 512) -> torch.Tensor:
+    """What the adapted stages receive for each (28, 28) input, computed in eval mode, on the CPU."""
+    stages = list(model)[: tail_start(model)]
+    device = next(model.parameters()).device
     x = torch.as_tensor(np.asarray(inputs, dtype=np.float32)).reshape(-1, 1, 28, 28)
-    try:
-        model.eval()
-        for start in range(0, len(x), batch):
-            model(x[start : start + batch].to(device))
-    finally:
-        hook.remove()
-    return torch.cat(captured).float().cpu() if captured else torch.zeros(0, head.in_features)
+    model.eval()
+    out = []
+    for begin in range(0, len(x), batch):
+        h = (x[begin : begin + batch].to(device) - MNIST_MEAN) / MNIST_STD  # as DigitNet.forward does
+        for stage in stages:
+            h = stage(h)
+        out.append(h.float().cpu())
+    return torch.cat(out)
+
+
+def tail_of(model: nn.Sequential) -> nn.Sequential:
+    """A CPU copy of the adapted stages, under the names they have in ``model``."""
+    named = list(model.named_children())[tail_start(model) :]
+    return nn.Sequential(OrderedDict((name, copy.deepcopy(stage)) for name, stage in named)).float().cpu().eval()
 
 
 def jitter(inputs: np.ndarray, copies: int, generator: torch.Generator) -> torch.Tensor:
@@ -198,10 +219,9 @@ def jitter(inputs: np.ndarray, copies: int, generator: torch.Generator) -> torch
 
 @dataclass(frozen=True)
 class Adaptation:
-    """A refitted last layer and how it came about."""
+    """The refitted stages' weights (named as in the network's state dict) and how they came about."""
 
-    weight: np.ndarray  # (10, features)
-    bias: np.ndarray  # (10,)
+    state: dict[str, np.ndarray]
     examples: int
     seconds: float
 
@@ -213,58 +233,54 @@ def load_replay() -> tuple[np.ndarray, np.ndarray]:
 
 
 def replay_features(model: nn.Module, replay: tuple[np.ndarray, np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
-    """The replay set as the last layer sees it: (features, labels). Worth keeping per model."""
-    return penultimate_features(model, replay[0].astype(np.float32) / 255.0), torch.as_tensor(replay[1]).long()
+    """The replay set as the adapted stages see it: (features, labels). Worth keeping per model."""
+    return trunk_features(model, replay[0].astype(np.float32) / 255.0), torch.as_tensor(replay[1]).long()
 
 
-def fit_head(
-    model: nn.Module,
+def fit_tail(
+    model: nn.Sequential,
     examples: np.ndarray,
     labels: np.ndarray,
     replay: tuple[np.ndarray, np.ndarray] | tuple[torch.Tensor, torch.Tensor],
     temperature: float = 1.0,
     seed: int = 0,
 ) -> Adaptation:
-    """Refit the last linear layer on ``examples`` (with jittered copies) beside ``replay``.
+    """Refit the last two weighted stages on ``examples`` (with jittered copies) beside ``replay``.
 
     ``replay`` is the replay set (images, labels) or, quicker, its :func:`replay_features`.
+    Every step sees BATCH replay digits and BATCH example variants, drawn at random.
     """
     started = time.perf_counter()
-    head = last_linear(model)
-    w0, b0 = head.weight.detach().float().cpu(), head.bias.detach().float().cpu()
     generator = torch.Generator().manual_seed(seed)
-    ex_features = penultimate_features(model, jitter(examples, VARIANTS, generator))
+    ex_features = trunk_features(model, jitter(examples, VARIANTS, generator))
     ex_labels = torch.as_tensor(labels, dtype=torch.int64).repeat_interleave(VARIANTS)
-    if isinstance(replay[0], torch.Tensor):
-        replay_feats, replay_labels = replay
-    else:
-        replay_feats, replay_labels = replay_features(model, replay)
-    weight, bias = w0.clone().requires_grad_(True), b0.clone().requires_grad_(True)
-    optimiser = torch.optim.LBFGS([weight, bias], lr=0.5, max_iter=STEPS, line_search_fn="strong_wolfe")
-
-    def closure() -> torch.Tensor:
-        optimiser.zero_grad()
-        loss = F.cross_entropy((replay_feats @ weight.T + bias) / temperature, replay_labels)
-        if len(ex_labels):
-            loss = loss + EXAMPLE_WEIGHT * F.cross_entropy((ex_features @ weight.T + bias) / temperature, ex_labels)
-        loss = loss + ANCHOR * ((weight - w0).pow(2).sum() + (bias - b0).pow(2).sum())
-        loss.backward()
-        return loss
-
+    replay_feats, replay_labels = replay if isinstance(replay[0], torch.Tensor) else replay_features(model, replay)
+    tail = tail_of(model)
+    optimiser = torch.optim.Adam(tail.parameters(), lr=LEARNING_RATE)
+    # Decaying to zero: the last steps settle instead of jumping, so two runs on
+    # the same examples (other seeds) differ less.
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: 1 - step / STEPS)
     with torch.enable_grad():
-        optimiser.step(closure)
-    return Adaptation(
-        weight.detach().numpy().copy(), bias.detach().numpy().copy(), len(labels), time.perf_counter() - started
-    )
+        for _ in range(STEPS):
+            r = torch.randint(len(replay_feats), (BATCH,), generator=generator)
+            e = torch.randint(len(ex_features), (BATCH,), generator=generator)
+            loss = F.cross_entropy(tail(replay_feats[r]) / temperature, replay_labels[r])
+            loss = loss + EXAMPLE_WEIGHT * F.cross_entropy(tail(ex_features[e]) / temperature, ex_labels[e])
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+    state = {name: tensor.detach().numpy().copy() for name, tensor in tail.state_dict().items()}
+    return Adaptation(state, len(labels), time.perf_counter() - started)
 
 
-def with_head(model: nn.Module, adaptation: Adaptation) -> nn.Module:
-    """A copy of ``model`` whose last layer is the adapted one (the original is untouched)."""
+def with_adaptation(model: nn.Module, adaptation: Adaptation) -> nn.Module:
+    """A copy of ``model`` with the adapted stages' weights (the original is untouched)."""
     adapted = copy.deepcopy(model)
-    head = last_linear(adapted)
+    current = adapted.state_dict()
     with torch.no_grad():
-        head.weight.copy_(torch.from_numpy(adaptation.weight))
-        head.bias.copy_(torch.from_numpy(adaptation.bias))
+        for name, value in adaptation.state.items():
+            current[name].copy_(torch.from_numpy(value))
     return adapted.eval()
 
 
@@ -290,7 +306,7 @@ class Adapter:
         if not len(examples):
             return self.predictor.adapted(None)
         self.prepare()
-        adaptation = fit_head(
+        adaptation = fit_tail(
             self.predictor.model, examples.inputs, examples.labels, self._features, self.predictor.temperature
         )
         return self.predictor.adapted(adaptation)

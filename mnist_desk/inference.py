@@ -82,16 +82,16 @@ class Predictor:
         return probabilities, (torch.logsumexp(logits, 1) < self.reject_threshold).cpu().numpy()
 
     def adapted(self, adaptation: Adaptation | None) -> Predictor:
-        """This predictor with its last layer refitted to the user's examples (None: as trained).
+        """This predictor with its last stages refitted to the user's examples (None: as trained).
 
         The original is untouched; the copy shares the checkpoint and device.
         """
-        from mnist_desk.examples import with_head
+        from mnist_desk.examples import with_adaptation
 
         twin = copy.copy(self)
         base = self if self.adaptation is None else self._base
         twin._base = base
-        twin.model = base.model if adaptation is None else with_head(base.model, adaptation)
+        twin.model = base.model if adaptation is None else with_adaptation(base.model, adaptation)
         twin.adaptation = adaptation
         return twin
 

@@ -11,10 +11,11 @@ import torch
 from mnist_desk.examples import (
     Adapter,
     ExampleStore,
-    fit_head,
-    last_linear,
+    fit_tail,
     load_replay,
-    penultimate_features,
+    tail_of,
+    tail_start,
+    trunk_features,
 )
 from mnist_desk.inference import Predictor
 from mnist_desk.model import build_model
@@ -77,20 +78,28 @@ def test_forgetting_moves_everything_aside_and_undo_brings_it_back(tmp_path: Pat
     assert ExampleStore(tmp_path / "nothing").forget() is None
 
 
-def test_features_are_what_the_last_layer_receives(predictor):
+def test_the_trunk_and_the_tail_make_up_the_network(predictor):
     inputs = np.stack([preprocess(a_drawing(d)) for d in range(3)])
-    features = penultimate_features(predictor.model, inputs)
-    head = last_linear(predictor.model)
+    features = trunk_features(predictor.model, inputs)
     with torch.no_grad():
         logits = predictor.model(torch.from_numpy(inputs).unsqueeze(1))
-    assert torch.allclose(features @ head.weight.T + head.bias, logits, atol=1e-4)
+        assert torch.allclose(tail_of(predictor.model)(features), logits, atol=1e-4)
+    names = [name for name, _ in predictor.model.named_children()]
+    assert names[tail_start(predictor.model)] == "conv4"  # conv4 and fc1 are refitted
 
 
-@pytest.mark.parametrize("arch", ["twoconv", "lenet5", "bn-tanh"])
-def test_every_preset_has_a_head_to_adapt(arch):
+@pytest.mark.parametrize(
+    ("arch", "first_adapted"),
+    [("twoconv", "conv2"), ("lenet5", "fc2"), ("bn-tanh", "fc2"), ("deep-dropout", "fc1")],
+)
+def test_every_preset_has_stages_to_adapt(arch, first_adapted):
     model = build_model(arch).eval()
-    features = penultimate_features(model, np.zeros((2, 28, 28), np.float32))
-    assert features.shape == (2, last_linear(model).in_features)
+    inputs = np.random.default_rng(0).random((2, 28, 28), dtype=np.float32)
+    assert [name for name, _ in model.named_children()][tail_start(model)] == first_adapted
+    with torch.no_grad():
+        assert torch.allclose(tail_of(model)(trunk_features(model, inputs)), model(torch.from_numpy(inputs)[:, None]))
+    adaptation = fit_tail(model, inputs, np.array([3, 4]), (inputs * 255, np.array([1, 2])))
+    assert set(adaptation.state) <= set(model.state_dict())
 
 
 def test_adapting_learns_the_examples_and_leaves_the_original_alone(predictor):
@@ -101,12 +110,14 @@ def test_adapting_learns_the_examples_and_leaves_the_original_alone(predictor):
     mirrored = list(candidates[read != 9][:10])
     assert len(mirrored) == 10  # the network misreads most mirrored 9s
     misread = predictor.probabilities(np.stack(mirrored)).argmax(1)
-    before = last_linear(predictor.model).weight.detach().clone()
+    before = {name: tensor.clone() for name, tensor in predictor.model.state_dict().items()}
     adapted = predictor.adapted(
-        fit_head(predictor.model, np.stack(mirrored[:4]), np.array([9] * 4), load_replay(), predictor.temperature)
+        fit_tail(predictor.model, np.stack(mirrored[:4]), np.array([9] * 4), load_replay(), predictor.temperature)
     )
     assert (adapted.probabilities(np.stack(mirrored[4:])).argmax(1) == 9).mean() >= 5 / 6
-    assert torch.equal(last_linear(predictor.model).weight, before)
+    assert all(torch.equal(t, before[name]) for name, t in predictor.model.state_dict().items())
+    changed = [n for n, t in adapted.model.state_dict().items() if not torch.equal(t, before[n])]
+    assert changed and all(n.startswith(("conv4.", "fc1.")) for n in changed)
     assert (predictor.probabilities(np.stack(mirrored)).argmax(1) == misread).all()
     replay_images, replay_labels = load_replay()
     replay_read = adapted.probabilities(replay_images.astype(np.float32) / 255).argmax(1)
