@@ -39,7 +39,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-from mnist_desk.model import MNIST_MEAN, MNIST_STD
+from mnist_desk.model import DigitNet
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 from mnist_desk.resources import resource_path
 
@@ -166,7 +166,7 @@ def last_linear(model: nn.Module) -> nn.Linear:
     return linears[-1]
 
 
-def tail_start(model: nn.Sequential) -> int:
+def tail_start(model: DigitNet) -> int:
     """Where the adapted stages begin: the last stage with weights before the final linear layer.
 
     conv4 (and fc1) for the default network, conv2 for twoconv, fc2 for LeNet-5:
@@ -178,7 +178,7 @@ def tail_start(model: nn.Sequential) -> int:
 
 
 @torch.no_grad()
-def trunk_features(model: nn.Sequential, inputs: np.ndarray | torch.Tensor, batch: int = 512) -> torch.Tensor:
+def trunk_features(model: DigitNet, inputs: np.ndarray | torch.Tensor, batch: int = 512) -> torch.Tensor:
     """What the adapted stages receive for each (28, 28) input, computed in eval mode, on the CPU."""
     stages = list(model)[: tail_start(model)]
     device = next(model.parameters()).device
@@ -186,14 +186,14 @@ def trunk_features(model: nn.Sequential, inputs: np.ndarray | torch.Tensor, batc
     model.eval()
     out = []
     for begin in range(0, len(x), batch):
-        h = (x[begin : begin + batch].to(device) - MNIST_MEAN) / MNIST_STD  # as DigitNet.forward does
+        h = model.normalise(x[begin : begin + batch].to(device))
         for stage in stages:
             h = stage(h)
         out.append(h.float().cpu())
     return torch.cat(out)
 
 
-def tail_of(model: nn.Sequential) -> nn.Sequential:
+def tail_of(model: DigitNet) -> nn.Sequential:
     """A CPU copy of the adapted stages, under the names they have in ``model``."""
     named = list(model.named_children())[tail_start(model) :]
     return nn.Sequential(OrderedDict((name, copy.deepcopy(stage)) for name, stage in named)).float().cpu().eval()
@@ -240,7 +240,7 @@ def replay_features(model: nn.Module, replay: tuple[np.ndarray, np.ndarray]) -> 
 
 
 def fit_tail(
-    model: nn.Sequential,
+    model: DigitNet,
     examples: np.ndarray,
     labels: np.ndarray,
     replay: tuple[np.ndarray, np.ndarray] | tuple[torch.Tensor, torch.Tensor],

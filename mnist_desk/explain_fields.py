@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from mnist_desk.layer_info import INPUT_SHAPE, StageInfo, describe_stages
-from mnist_desk.model import MNIST_MEAN, MNIST_STD
+from mnist_desk.model import DigitNet
 
 INPUT = "input"  # the pseudo-stage before the first: the 28x28 image itself
 SOFTMAX = "softmax"  # the pseudo-stage after the last: the ten probabilities
@@ -169,12 +169,12 @@ def stage_outputs(predictor: Any, image28: np.ndarray, until: str | None = None)
     -------
     dict[str, numpy.ndarray]
         ``"input"`` (the image as the first stage reads it: normalised with
-        MNIST_MEAN and MNIST_STD), then each stage by name, in network order,
+        DigitNet.normalise), then each stage by name, in network order,
         float32. Each array is copied as soon as its stage has run, because a
         later in-place ReLU may overwrite the tensor it came from.
     """
     model, _ = unpack(predictor)
-    x = (_as_batch(image28, _device(model)) - MNIST_MEAN) / MNIST_STD
+    x = DigitNet.normalise(_as_batch(image28, _device(model)))
     outputs = {INPUT: x[0].float().cpu().numpy().copy()}
     for name, stage in model.named_children():
         x = stage(x)

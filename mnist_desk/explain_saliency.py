@@ -44,7 +44,7 @@ import numpy as np
 import torch
 
 from mnist_desk.explain_fields import _as_batch, _device, field_geometry, stages_of, unpack
-from mnist_desk.model import MNIST_MEAN, MNIST_STD
+from mnist_desk.model import DigitNet
 
 METHODS = ("gradcam", "gradient", "input_x_gradient", "occlusion")
 OCCLUSION_PATCH = 5
@@ -84,7 +84,7 @@ def _upsample_by_centres(cam: np.ndarray, predictor: Any, stage: str) -> np.ndar
 
 def _gradcam(model: torch.nn.Module, predictor: Any, x: torch.Tensor, target: int, versus: int | None) -> np.ndarray:
     stage = last_conv_stage(predictor)
-    h = (x - MNIST_MEAN) / MNIST_STD
+    h = DigitNet.normalise(x)
     maps = None
     for name, module in model.named_children():
         h = module(h)

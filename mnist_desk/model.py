@@ -59,12 +59,17 @@ class DigitNet(nn.Sequential):
         super().__init__(stages)
         self.config = config
 
+    @staticmethod
+    def normalise(x: torch.Tensor) -> torch.Tensor:
+        """What the first stage receives for images in [0, 1]: MNIST's mean and spread taken out."""
+        return (x - MNIST_MEAN) / MNIST_STD
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        return super().forward((x - MNIST_MEAN) / MNIST_STD)
+        return super().forward(self.normalise(x))
 
     def forward_with_activations(self, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """Return the logits and the output of every conv and pool stage, by name."""
-        x = (x - MNIST_MEAN) / MNIST_STD
+        x = self.normalise(x)
         activations: dict[str, torch.Tensor] = {}
         for name, stage in self.named_children():
             x = stage(x)

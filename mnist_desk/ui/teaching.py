@@ -9,9 +9,9 @@ the drawing again.
 
 Adapting takes seconds, so it runs on a thread of its own, not the inference
 worker's: the bars keep following the pen meanwhile. It works on its own copy
-of the network, made on that thread, because adapting hooks the network's
-last layer to collect features, and a forward pass of the inference worker
-through the same module would be collected too. Each adaptation carries a
+of the network, made on that thread, so that nothing adapting does with the
+network (running its stages one by one, in eval mode) can touch the module the
+inference worker is running at the same time. Each adaptation carries a
 generation number; one that finishes after the examples changed again
 (another correction, forgetting, switching them off, another model) is
 dropped.
