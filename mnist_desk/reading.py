@@ -18,7 +18,6 @@ from mnist_desk.strokes import PenStroke, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
 UNREADABLE = -10.0
-NOT_A_DIGIT_COST = 3.0
 # Both halves of a cut must be read at least this sure for the cut to replace "not a digit".
 SPLIT_CONFIDENCE = 0.8
 
@@ -68,14 +67,14 @@ def _inputs(drawings: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def crop_scorer(predictor: Any):
     """How much each crop looks like one readable digit: the log of its top
-    probability, less NOT_A_DIGIT_COST when the network calls it not a digit
-    (a fragment of a digit, or two digits in one crop)."""
+    probability, and whether the network calls it not a digit (a fragment of
+    a digit, or two digits in one crop): the grouping charges for that."""
 
-    def score(drawings: list[np.ndarray]) -> np.ndarray:
+    def score(drawings: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         inputs, readable = _inputs(drawings)
         probabilities, rejected = predictor.read(inputs)
-        value = np.log(np.maximum(probabilities.max(1), 1e-9)) - NOT_A_DIGIT_COST * rejected
-        return np.where(readable, value, UNREADABLE)
+        fit = np.log(np.maximum(probabilities.max(1), 1e-9))
+        return np.where(readable, fit, UNREADABLE), rejected & readable
 
     return score
 

@@ -114,9 +114,14 @@ def _box_of(mask: np.ndarray) -> Box:
 
 # --- grouping -------------------------------------------------------------------------------
 
-# (drawing crops) -> one score per crop: how much it looks like one readable digit
-# (the log of the network's top probability, say). None: geometry alone decides.
-CropScorer = Callable[[list[np.ndarray]], np.ndarray]
+# (drawing crops) -> per crop, how well it reads as one digit (the log of the
+# network's top probability, say) and whether it was called "not a digit".
+# None: geometry alone decides.
+CropScorer = Callable[[list[np.ndarray]], tuple[np.ndarray, np.ndarray]]
+# What a candidate the network calls "not a digit" costs, for each piece it holds.
+# Per piece, not per candidate: charged once, a rejected candidate could swallow
+# a readable neighbour for free (a star beside a 2 was framed as one part).
+NOT_A_DIGIT_COST = 3.0
 
 
 def writing_height(boxes: Sequence[Box]) -> float:
@@ -192,19 +197,20 @@ def best_grouping(
 
     ``units`` are groups already known to be (parts of) one digit, left to
     right. Every run of up to MAX_SPAN neighbours is a candidate digit; the
-    partition whose digits read best (the sum of their scores, less a
+    partition whose digits read best (the sum of their scores, less
+    NOT_A_DIGIT_COST for each unit in a candidate called "not a digit" and a
     penalty for shapes far wider than a digit) wins, by dynamic programming.
     """
     n = len(units)
     height = writing_height(boxes)
     spans = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_SPAN) + 1)]
     members = {(i, j): [p for u in units[i:j] for p in u] for i, j in spans}
-    scores = score([crop(members[s]) for s in spans])
+    fits, rejected = score([crop(members[s]) for s in spans])
     value = {}
-    for (i, j), sc in zip(spans, scores, strict=True):
+    for (i, j), fit, no_digit in zip(spans, fits, rejected, strict=True):
         x0, _, x1, _ = _union([boxes[p] for p in members[(i, j)]])
         too_wide = max(0.0, (x1 - x0) / max(height, 1) - WIDEST_DIGIT)
-        value[(i, j)] = float(sc) - WIDTH_PENALTY * too_wide
+        value[(i, j)] = float(fit) - NOT_A_DIGIT_COST * bool(no_digit) * (j - i) - WIDTH_PENALTY * too_wide
     best = [0.0] + [-np.inf] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mnist_desk.reading import read_strokes
-from mnist_desk.strokes import PenStroke
+from mnist_desk.strokes import PenStroke, render_strokes
 from mnist_desk.ui.number_reading import CachedReader, NumberReader, NumberRequest, digit_transform
 from mnist_desk.ui.placement import PaperMap
-from ui_helpers import digit_template, number_strokes
+from ui_helpers import STAR, digit_template, number_strokes
 
 PAPER = (700, 280)  # the wide paper as it is read: half of 1400 x 560
 FIVE = [
@@ -97,3 +99,19 @@ def test_a_digit_s_input_is_mapped_onto_its_box(predictor):
         # exactly along one axis.
         assert bottom - top >= y1 - y0 - 1e-6 and right - left >= x1 - x0 - 1e-6
         assert min(bottom - top - (y1 - y0), right - left - (x1 - x0)) == pytest.approx(0, abs=1e-6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(digits=st.lists(st.integers(0, 9), min_size=1, max_size=3), at=st.integers(0, 3))
+def test_a_non_digit_never_takes_a_neighbour_into_its_box(predictor, digits, at):
+    """However the digits around it read, the star's part holds the star's strokes and no others."""
+    at = min(at, len(digits))
+    templates = [digit_template(d) for d in digits]
+    templates.insert(at, STAR)
+    strokes = [PenStroke(points, 18.0) for points in pen_strokes(templates)]
+    star = sum(len(t) for t in templates[:at])  # the star is one stroke, after the digits before it
+    reading = read_strokes(predictor, strokes)
+    rejected = [d for d in reading.digits if d.not_a_digit]
+    star_box = render_strokes([strokes[star]], margin=0)[1]
+    assert reading.text is None and rejected
+    assert [d.box for d in rejected] == [star_box], (digits, at, [d.box for d in reading.digits])

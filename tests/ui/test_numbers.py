@@ -85,10 +85,20 @@ def test_a_two_stroke_five_stays_one_digit(qtbot, numbers):
     assert len(window.canvas.overlay.digit_boxes()) == 2
 
 
+@pytest.mark.parametrize("around", [(2, 2, 6), (4, 7), (7, 1), (1, 4)])
+def test_a_star_is_framed_alone_not_with_its_neighbour(qtbot, numbers, around):
+    # Charged once per candidate, "not a digit" let the star swallow the digit beside it
+    # (2, star, 2, 6 was framed as 2, [star 2], 6).
+    window = numbers
+    before, after = around[:1], around[1:]
+    write(qtbot, window, [*map(digit_template, before), STAR, *map(digit_template, after)])
+    boxes = window.canvas.overlay.digit_boxes()
+    assert [box.label for box in boxes] == [*map(str, before), "?", *map(str, after)]
+    assert window.numbers.result.text is None
+
+
 def test_a_star_among_digits_makes_the_number_null(qtbot, numbers):
     window = numbers
-    # (Beside a 4, a 7 or a 1 the reading takes the star and that digit for one part that is
-    # not a digit: the number is null all the same, with one box less.)
     write(qtbot, window, [digit_template(4), digit_template(2), STAR, digit_template(2)])
     assert window.prediction_label.text() == "Not a number"
     assert window.confidence_label.text() == "The part framed in red is not a digit"
