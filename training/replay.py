@@ -1,6 +1,6 @@
 """The replay set bundled with the app (``resources/replay.npz``).
 
-When the app adapts its last layer to a user's examples (mnist_desk/examples.py)
+When the app adapts its last stages to a user's examples (mnist_desk/examples.py)
 it fits these digits alongside, so that learning one person's 7 cannot
 unlearn everybody else's 1. They are training digits only: MNIST training
 images (never its validation or test part) and pen digits of training
