@@ -114,13 +114,11 @@ def _box_of(mask: np.ndarray) -> Box:
 
 # --- grouping -------------------------------------------------------------------------------
 
-# (drawing crops) -> per crop, how well it reads as one digit (the log of the
-# network's top probability, say) and whether it was called "not a digit".
-# None: geometry alone decides.
+# (drawing crops) -> per crop, how well it reads as one digit (the log of the network's
+# top probability, say) and whether it was called "not a digit". None: geometry decides.
 CropScorer = Callable[[list[np.ndarray]], tuple[np.ndarray, np.ndarray]]
-# What a candidate the network calls "not a digit" costs, for each piece it holds.
-# Per piece, not per candidate: charged once, a rejected candidate could swallow
-# a readable neighbour for free (a star beside a 2 was framed as one part).
+# Charged per piece of a "not a digit" candidate: once per candidate, a rejected one
+# could swallow a readable neighbour for free (a star beside a 2 was framed as one part).
 NOT_A_DIGIT_COST = 3.0
 
 
