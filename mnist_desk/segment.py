@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Box = tuple[int, int, int, int]
+from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
 INK_THRESHOLD = 0.3  # ink above this is a piece's body; fainter edge pixels follow their neighbour
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
@@ -128,7 +128,7 @@ def writing_height(boxes: Sequence[Box]) -> float:
     return float(np.median(heights[: max(1, (len(heights) + 1) // 2)])) if heights else 0.0
 
 
-def _overlap_ratio(a: Box, b: Box) -> float:
+def overlap_ratio(a: Box, b: Box) -> float:  # the shared horizontal extent / the narrower width
     shared = min(a[2], b[2]) - max(a[0], b[0])
     return shared / max(1, min(a[2] - a[0], b[2] - b[0]))
 
@@ -147,7 +147,7 @@ def _merge_overlapping(groups: list[list[int]], boxes: Sequence[Box], threshold:
         for k in range(len(groups) - 1):
             a = _union([boxes[i] for i in groups[k]])
             for m in range(k + 1, len(groups)):
-                if _overlap_ratio(a, _union([boxes[i] for i in groups[m]])) > threshold:
+                if overlap_ratio(a, _union([boxes[i] for i in groups[m]])) > threshold:
                     groups[k] += groups.pop(m)
                     merged = True
                     break

@@ -38,7 +38,7 @@ import numpy as np
 from mnist_desk.inference import Prediction
 from mnist_desk.preprocess import EmptyImageError, Transform, preprocess
 from mnist_desk.reading import DigitReading, NumberReading, read_number, read_segments, read_strokes
-from mnist_desk.segment import SAME_DIGIT_OVERLAP, SPECK, Segment, as_drawing, writing_height
+from mnist_desk.segment import SAME_DIGIT_OVERLAP, SPECK, Box, Segment, as_drawing, overlap_ratio, writing_height
 from mnist_desk.strokes import PenStroke, render_strokes
 from mnist_desk.ui.placement import PaperMap, Rect
 
@@ -74,15 +74,6 @@ class CachedReader:
         if not answers:
             return np.zeros((0, 10)), np.zeros(0, dtype=bool)
         return np.stack([p for p, _ in answers]), np.array([r for _, r in answers])
-
-
-Box = tuple[int, int, int, int]
-
-
-def _overlap(a: Box, b: Box) -> float:
-    """The horizontal extent two boxes share, as a fraction of the narrower one."""
-    shared = min(a[2], b[2]) - max(a[0], b[0])
-    return shared / max(1, min(a[2] - a[0], b[2] - b[0]))
 
 
 def _inside(inner: Box, outer: Box) -> bool:
@@ -135,7 +126,7 @@ class NumberReader:
                     stroke
                 )
         box = current.box()
-        shared = [_overlap(box, other) for other in boxes]
+        shared = [overlap_ratio(box, other) for other in boxes]
         if shared and max(shared) > SAME_DIGIT_OVERLAP:
             host = int(np.argmax(shared))
             group = [*members[host], current]
