@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 
 from mnist_desk.preprocess import EmptyImageError, preprocess
+from training.glyphs import GLYPH_FAMILIES, glyph_kinds
 from training.negatives import (
     ALL_KINDS,
+    GLYPH_TRAIN_KINDS,
     TEST_KINDS,
     TRAIN_KINDS,
     VALIDATION_KINDS,
+    glyph_strokes,
     negative_strokes,
     rendered_negatives,
 )
@@ -20,7 +23,7 @@ from training.pen_render import PenStyle, random_style, render
 def test_kinds_split_into_three_disjoint_parts():
     train, validation, test = set(TRAIN_KINDS), set(VALIDATION_KINDS), set(TEST_KINDS)
     assert not (train & validation or train & test or validation & test)
-    assert train | validation | test == set(ALL_KINDS)
+    assert train | validation | test | set(GLYPH_TRAIN_KINDS) == set(ALL_KINDS)
     assert len(test) >= 12 and len(validation) >= 8  # enough kinds to measure and to choose on
 
 
@@ -54,3 +57,22 @@ def test_rendered_negatives_are_reproducible_and_cached(tmp_path):
     assert first.shape == (20, 28, 28) and first.dtype == np.uint8
     assert np.array_equal(first, again) and np.array_equal(first, fresh)
     assert len(list(tmp_path.glob("neg-*.npz"))) == 1
+
+
+@pytest.mark.parametrize("family", GLYPH_FAMILIES)
+def test_every_chosen_glyph_exists_in_its_font(family):
+    # A character the font lacks would draw nothing: the glyph lists are typed by hand.
+    font_name, chars = GLYPH_FAMILIES[family]
+    assert len(set(chars)) == len(chars), "a glyph listed twice"
+    for char in chars:
+        strokes = glyph_strokes(font_name, char)
+        assert strokes and sum(len(s) for s in strokes) >= 2, (family, char)
+
+
+def test_glyph_families_train_or_validate_never_both_and_come_round_by_size():
+    assert not set(glyph_kinds()) & set(TEST_KINDS)
+    trained = set(GLYPH_TRAIN_KINDS)
+    assert trained and not trained & set(VALIDATION_KINDS) and "glyph-kanji" in VALIDATION_KINDS
+    assert not trained & set(TRAIN_KINDS)  # only a recipe that asks for them trains on them
+    turns = {kind: GLYPH_TRAIN_KINDS.count(kind) for kind in trained}
+    assert turns["glyph-kana"] > turns["glyph-greek"] > turns["glyph-music"] == 1

@@ -1,6 +1,8 @@
 """Short real training runs on MNIST subsets."""
 
+import dataclasses
 import json
+import math
 import os
 import re
 import subprocess
@@ -16,6 +18,7 @@ from idx_files import idx_bytes, write_split
 from mnist_desk.checkpoint import load_checkpoint, save_checkpoint
 from mnist_desk.model import build_model
 from training.__main__ import main as training_main
+from training.report import write_metrics, write_report_png
 from training.resume import RESUME_VERSION
 from training.train import Trainer, recipe_for
 
@@ -29,6 +32,35 @@ def test_a_short_run_on_a_subset_learns(mnist_train, mnist_test):
     )
     result = trainer.run()
     assert result.history[-1].val_acc > 0.95, result.history
+
+
+def test_validation_passes_come_every_few_epochs_and_always_after_the_last(mnist_train, mnist_test, tmp_path):
+    recipe = recipe_for("twoconv", epochs=3, batch_size=64, seed=1, validate_every=2)
+    lines = []
+    trainer = Trainer(recipe, mnist_train.subset(256), mnist_test.subset(64), torch.device("cpu"), log=lines.append)
+    history = trainer.run().history
+    assert [math.isfinite(h.val_acc) for h in history] == [False, True, True]
+    assert re.match(r"\s+1 .* - ", lines[1]) and "%" in lines[2].split()[-2], lines  # a dash, not "nan%"
+    write_report_png(tmp_path / "report.png", history, np.eye(10, dtype=int), "title")  # NaN: no point, no crash
+    write_metrics(tmp_path / "metrics.json", {"history": [dataclasses.asdict(h) for h in history]})
+    saved = json.loads((tmp_path / "metrics.json").read_text(), parse_constant=pytest.fail)  # no NaN in JSON
+    assert saved["history"][0]["val_acc"] is None and saved["history"][2]["val_acc"] > 0
+    with pytest.raises(ValueError, match="validate_every"):
+        Trainer(recipe_for("twoconv", validate_every=0), mnist_train.subset(8), mnist_test.subset(8),
+                torch.device("cpu"))  # fmt: skip
+
+
+def test_validation_passes_never_change_the_weights(mnist_train, mnist_test):
+    # The default recipe validates every 4th epoch to save time: its weights must not depend on that.
+    def weights(every):
+        recipe = recipe_for("default", epochs=2, batch_size=64, seed=4, validate_every=every, ema_decay=0.9)
+        trainer = Trainer(
+            recipe, mnist_train.subset(192), mnist_test.subset(64), torch.device("cpu"), log=lambda *_: None
+        )
+        return trainer.run().model.state_dict()
+
+    every_epoch, last_only = weights(1), weights(2)
+    assert all(torch.equal(every_epoch[name], last_only[name]) for name in every_epoch)
 
 
 def test_train_writes_checkpoint_metrics_and_report_and_can_resume(tmp_path, data_cache, capsys):

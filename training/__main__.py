@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--pairs", type=_whole_number(0), help="two-digit drawings trained towards 'unsure' (default: the preset's)"
     )
+    train.add_argument(
+        "--turned", type=_whole_number(0), help="pen digits mirrored or turned, trained towards 'unsure' (default: 0)"
+    )
+    train.add_argument(
+        "--glyph-negatives", action="store_true", default=None,
+        help="add the Hershey fonts' symbols, Greek letters and kana to the non-digits",
+    )  # fmt: skip
     train.add_argument("--dry-run", action="store_true", help="one epoch on 512 images, to check the set-up")
 
     evaluate = sub.add_parser("evaluate", help="accuracy on the 10,000 MNIST test images, as JSON", formatter_class=fmt)
@@ -265,6 +272,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             pen_renders=0 if args.dry_run else args.pen_renders,
             negatives=0 if args.dry_run else args.negatives,
             pairs=0 if args.dry_run else args.pairs,
+            turned=0 if args.dry_run else args.turned,
+            glyph_negatives=args.glyph_negatives,
             seed=args.seed,
         )
         core = len(train)  # MNIST: every epoch sees all of it; of the additions, a share

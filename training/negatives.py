@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from training.glyphs import GLYPH_FAMILIES, glyph_kinds
 from training.pen_render import (
     CHUNK,
     RENDER_VERSION,
@@ -244,7 +245,7 @@ SHAPES: dict[str, Callable[[np.random.Generator], Strokes]] = {
     "dot": _dot, "dash": _dash, "dots": _dots,
 }  # fmt: skip
 LETTERS = tuple(UPPER) + tuple(LOWER)
-ALL_KINDS = tuple(SHAPES) + tuple(f"letter-{c}" for c in LETTERS)
+ALL_KINDS = tuple(SHAPES) + tuple(f"letter-{c}" for c in LETTERS) + tuple(f"glyph-{f}" for f in GLYPH_FAMILIES)
 
 # Never trained on and never used to choose the threshold: the rejection rate
 # on these kinds is the figure we report. VALIDATION kinds choose the threshold.
@@ -254,9 +255,13 @@ TEST_KINDS = (
 )  # fmt: skip
 VALIDATION_KINDS = (
     "diamond", "sun", "equals", "cloud", "filled",
-    "letter-F", "letter-N", "letter-U", "letter-c", "letter-m", "letter-x",
+    "letter-F", "letter-N", "letter-U", "letter-c", "letter-m", "letter-x", "glyph-kanji", "glyph-astrology",
 )  # fmt: skip
-TRAIN_KINDS = tuple(k for k in ALL_KINDS if k not in TEST_KINDS + VALIDATION_KINDS)
+_DRAWN_KINDS = tuple(k for k in ALL_KINDS if not k.startswith("glyph-"))
+TRAIN_KINDS = tuple(k for k in _DRAWN_KINDS if k not in TEST_KINDS + VALIDATION_KINDS)
+# The glyph families a recipe may add (Recipe.glyph_negatives), each repeated by its
+# size; two families are validation kinds instead, never trained on.
+GLYPH_TRAIN_KINDS = tuple(k for k in glyph_kinds() if k not in TEST_KINDS + VALIDATION_KINDS)
 
 
 @functools.cache
@@ -268,14 +273,28 @@ def _font(name: str):
     return font
 
 
+def glyph_strokes(font_name: str, char: str) -> Strokes:
+    """One character of a Hershey font as strokes (y down)."""
+    return [np.array(s, dtype=np.float64) for s in _font(font_name).strokes_for_text(char) if len(s)]
+
+
 def _letter(char: str, rng: np.random.Generator) -> Strokes:
-    font = _font(str(rng.choice(LETTER_FONTS)))
-    return [np.array(s, dtype=np.float64) for s in font.strokes_for_text(char) if len(s)]
+    return glyph_strokes(str(rng.choice(LETTER_FONTS)), char)
+
+
+def _family_glyph(family: str, rng: np.random.Generator) -> Strokes:
+    font_name, chars = GLYPH_FAMILIES[family]
+    return glyph_strokes(font_name, chars[int(rng.integers(len(chars)))])
 
 
 def negative_strokes(kind: str, rng: np.random.Generator) -> Strokes:
     """One drawing of ``kind`` as strokes (y down), wobbled like a hand, any scale."""
-    strokes = _letter(kind.removeprefix("letter-"), rng) if kind.startswith("letter-") else SHAPES[kind](rng)
+    if kind.startswith("letter-"):
+        strokes = _letter(kind.removeprefix("letter-"), rng)
+    elif kind.startswith("glyph-"):
+        strokes = _family_glyph(kind.removeprefix("glyph-"), rng)
+    else:
+        strokes = SHAPES[kind](rng)
     points = np.concatenate(strokes)
     span = float(np.ptp(points, 0).max()) or 1.0
     # A hand wobbles smoothly, not pixel by pixel: a displacement field of a few

@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from training.data import NOT_A_DIGIT, Digits
-from training.negatives import TRAIN_KINDS, VALIDATION_KINDS, rendered_negatives
+from training.negatives import GLYPH_TRAIN_KINDS, TRAIN_KINDS, VALIDATION_KINDS, rendered_negatives
 from training.pen_render import CANVAS, rendered_digits
 from training.pendigits import TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
 
 # Seeds apart from every benchmark's, so the drawings they measure on are never trained on.
-PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED = 101, 202, 404, 303
-VALIDATION_NEGATIVES = 1100  # 100 drawings of each validation kind
+PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED, TURNED_SEED = 101, 202, 404, 303, 505
+VALIDATION_NEGATIVES = 1300  # 100 drawings of each validation kind
 
 
 def training_set(
@@ -52,12 +52,11 @@ def training_set(
             f"({seconds['pen_digits']:.1f} s)")  # fmt: skip
     if recipe.negatives:
         started = time.perf_counter()
-        images = rendered_negatives(
-            TRAIN_KINDS, recipe.negatives, seed=NEGATIVE_SEED + recipe.seed, cache_dir=cache_dir
-        )
+        kinds = TRAIN_KINDS + (GLYPH_TRAIN_KINDS if recipe.glyph_negatives else ())
+        images = rendered_negatives(kinds, recipe.negatives, seed=NEGATIVE_SEED + recipe.seed, cache_dir=cache_dir)
         data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"negatives:{len(images)}"))
         seconds["negatives"] = time.perf_counter() - started
-        log(f"non-digits: {len(images):,} drawings of {len(TRAIN_KINDS)} kinds ({seconds['negatives']:.1f} s)")
+        log(f"non-digits: {len(images):,} drawings of {len(set(kinds))} kinds ({seconds['negatives']:.1f} s)")
     if recipe.pairs:
         from training.numbers import rendered_pairs
 
@@ -67,6 +66,15 @@ def training_set(
         data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"pairs:{len(images)}"))
         seconds["pairs"] = time.perf_counter() - started
         log(f"pairs of digits (not one digit): {len(images):,} ({seconds['pairs']:.1f} s)")
+    if recipe.turned:
+        from training.turned import turned_digits
+
+        started = time.perf_counter()
+        writers = by_writers(read_pendigits(), TRAIN_WRITERS)
+        images = turned_digits(writers, recipe.turned, seed=TURNED_SEED + recipe.seed, cache_dir=cache_dir)
+        data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"turned:{len(images)}"))
+        seconds["turned"] = time.perf_counter() - started
+        log(f"digits mirrored or turned (not digits): {len(images):,} ({seconds['turned']:.1f} s)")
     return data, seconds
 
 

@@ -49,7 +49,18 @@ def evaluation_summary(labels: np.ndarray, predicted: np.ndarray) -> dict[str, A
 
 
 def write_metrics(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, indent=2) + "\n")
+    """JSON as the standard has it: an epoch without a validation pass (NaN) is null."""
+    path.write_text(json.dumps(_nan_as_null(data), indent=2, allow_nan=False) + "\n")
+
+
+def _nan_as_null(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _nan_as_null(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nan_as_null(v) for v in value]
+    return value
 
 
 # --- axes -------------------------------------------------------------------------
@@ -139,7 +150,8 @@ def _plot(
     x0, y0, x1, y1 = box
     font, small = _font(12), _font(11)
     draw.text((x0, y0 - 34), title, fill=TEXT, font=font)
-    values = [v for _, data, _ in series for v in data]
+    # An epoch without a validation pass (Recipe.validate_every) has NaN: no point.
+    values = [v for _, data, _ in series for v in data if math.isfinite(v)]
     epochs = max((len(data) for _, data, _ in series), default=0)
     if not values:
         draw.rectangle(box, outline=FRAME)
@@ -167,7 +179,8 @@ def _plot(
     draw.rectangle(box, outline=FRAME)
     legend_x = x0 + 4
     for name, data, colour in series:
-        points = [(x_of(i + 1), y_of(v)) for i, v in enumerate(data)]
+        points = [(x_of(i + 1), y_of(v)) for i, v in enumerate(data) if math.isfinite(v)]
+        finite = [v for v in data if math.isfinite(v)]
         if len(points) > 1:
             draw.line(points, fill=colour, width=2)
         radius = 4 if len(points) == 1 else 2 if len(points) <= 30 else 0
@@ -176,7 +189,7 @@ def _plot(
                 draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=colour)
         if points:
             last_x, last_y = points[-1]
-            text = _label(data[-1], percent)
+            text = _label(finite[-1], percent)
             text_x = (
                 last_x + 7
                 if last_x + 7 + draw.textlength(text, font=small) < x1

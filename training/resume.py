@@ -154,7 +154,10 @@ def validate_resume(resume: dict[str, Any], path: Path | str, history_fields: tu
     _require(
         isinstance(history, list)
         and all(
-            isinstance(h, dict) and set(h) == set(history_fields) and all(_is_number(v) for v in h.values())
+            isinstance(h, dict)
+            and set(h) == set(history_fields)
+            # val_acc is NaN for an epoch without a validation pass (Recipe.validate_every)
+            and all(_is_number(v) or (k == "val_acc" and isinstance(v, float) and math.isnan(v)) for k, v in h.items())
             for h in history
         ),
         path,
@@ -171,8 +174,10 @@ def recipe_differences(saved: dict[str, Any], recipe: Any) -> list[str]:
     wanted = asdict(recipe)
     out = []
     for f in fields(recipe):
-        before = saved.get(f.name)
         now = wanted[f.name]
+        if f.name not in saved and now == f.default:
+            continue  # a field added since the checkpoint was saved, at its old behaviour
+        before = saved.get(f.name)
         if isinstance(now, tuple):
             now, before = list(now), list(before) if isinstance(before, list | tuple) else before
         plain = before is None or isinstance(before, str | int | float | bool | list)

@@ -223,6 +223,14 @@ class Trainer:
         self._stop_requested = True
         return True
 
+    def _validates(self, epoch: int) -> bool:
+        done = epoch + 1
+        return done == self.recipe.epochs or done % self.recipe.validate_every == 0
+
+    def _validation_accuracy(self) -> float:
+        predicted = predict_all(self.final_model(), self.held_out.images, self.device)
+        return float((predicted == self.held_out.labels).mean())
+
     def _epoch_order(self, generator: torch.Generator) -> torch.Tensor:
         """This epoch's images in a random order: the whole core and a fresh draw of the additions."""
         chosen = torch.arange(len(self.train_y))
@@ -320,11 +328,7 @@ class Trainer:
                         perm = self._epoch_order(generator)
                     self._position = (epoch, start_step, perm, totals)
                     loss, train_acc = self._epoch(epoch, generator, perm, start_step, totals, on_step)
-                    val_acc = float(
-                        (
-                            predict_all(self.final_model(), self.held_out.images, self.device) == self.held_out.labels
-                        ).mean()
-                    )
+                    val_acc = self._validation_accuracy() if self._validates(epoch) else math.nan
                     result = EpochResult(epoch + 1, loss, train_acc, val_acc, time.perf_counter() - t0)
                     self.history.append(result)
                     self._position = (epoch + 1, 0, None, None)
@@ -363,7 +367,8 @@ class Trainer:
 
     @staticmethod
     def _row(h: EpochResult) -> str:
-        return f"{h.epoch:>5} {h.loss:>8.4f} {h.train_acc * 100:>8.2f}% {h.val_acc * 100:>7.2f}% {h.seconds:>8.1f}"
+        val = f"{h.val_acc * 100:>7.2f}%" if math.isfinite(h.val_acc) else f"{'-':>8}"
+        return f"{h.epoch:>5} {h.loss:>8.4f} {h.train_acc * 100:>8.2f}% {val} {h.seconds:>8.1f}"
 
 
 # Defined in training.recipe, training.evaluate and training.ema; callers import them from here too.
