@@ -13,7 +13,16 @@ from typing import Any
 import numpy as np
 
 from mnist_desk.preprocess import EmptyImageError, ink_map, preprocess
-from mnist_desk.segment import Box, Segment, as_drawing, group_strokes, segment_ink, splits_in_two, writing_height
+from mnist_desk.segment import (
+    SHORTEST_DIGIT,
+    Box,
+    Segment,
+    as_drawing,
+    group_strokes,
+    segment_ink,
+    splits_in_two,
+    writing_height,
+)
 from mnist_desk.strokes import PenStroke, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
@@ -99,6 +108,8 @@ def _split_what_is_not_a_digit(predictor: Any, segments: list[Segment], reading:
         best, best_score = None, -np.inf
         if digit.not_a_digit:
             for left, right in splits_in_two(segment, height):
+                if min(left.box[3] - left.box[1], right.box[3] - right.box[1]) < SHORTEST_DIGIT * height:
+                    continue  # a fragment (the tail of a 9 reads as a 7), not a digit
                 halves = read_segments(predictor, [left, right]).digits
                 score = min(float(h.probabilities.max()) for h in halves)
                 if not any(h.not_a_digit for h in halves) and score > max(best_score, SPLIT_CONFIDENCE):

@@ -35,6 +35,10 @@ MAX_SPAN = 4  # a digit is made of at most this many neighbouring units
 WIDEST_DIGIT = 1.25  # digits wider than this (times the writing's height) are penalised ...
 WIDTH_PENALTY = 2.0  # ... by this much per unit of excess width, in log-probability
 SURE_SAME_DIGIT = 0.8  # pieces sharing this much extent are one digit whatever a scorer says
+# A digit shorter than this (times the writing's height) is penalised by SHORT_PENALTY per unit
+# short: cut from a blob, the tail of a 9 or half of a 4 reads as a confident 7.
+SHORTEST_DIGIT = 0.6
+SHORT_PENALTY = 5.0
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,8 @@ def best_grouping(
     right. Every run of up to MAX_SPAN neighbours is a candidate digit; the
     partition whose digits read best (the sum of their scores, less
     NOT_A_DIGIT_COST for each unit in a candidate called "not a digit" and a
-    penalty for shapes far wider than a digit) wins, by dynamic programming.
+    penalty for shapes far wider or far shorter than a digit) wins, by
+    dynamic programming.
     """
     n = len(units)
     height = writing_height(boxes)
@@ -206,9 +211,11 @@ def best_grouping(
     fits, rejected = score([crop(members[s]) for s in spans])
     value = {}
     for (i, j), fit, no_digit in zip(spans, fits, rejected, strict=True):
-        x0, _, x1, _ = _union([boxes[p] for p in members[(i, j)]])
+        x0, y0, x1, y1 = _union([boxes[p] for p in members[(i, j)]])
         too_wide = max(0.0, (x1 - x0) / max(height, 1) - WIDEST_DIGIT)
-        value[(i, j)] = float(fit) - NOT_A_DIGIT_COST * bool(no_digit) * (j - i) - WIDTH_PENALTY * too_wide
+        too_short = max(0.0, SHORTEST_DIGIT - (y1 - y0) / max(height, 1))
+        shape = WIDTH_PENALTY * too_wide + SHORT_PENALTY * too_short
+        value[(i, j)] = float(fit) - NOT_A_DIGIT_COST * bool(no_digit) * (j - i) - shape
     best = [0.0] + [-np.inf] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):

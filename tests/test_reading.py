@@ -11,7 +11,8 @@ from PIL import Image
 
 from mnist_desk.cli import main
 from mnist_desk.inference import Predictor
-from mnist_desk.reading import read_number
+from mnist_desk.reading import _split_what_is_not_a_digit, read_number, read_segments
+from mnist_desk.segment import Segment
 from training.negatives import negative_strokes
 from training.pen_render import PenStyle, draw_strokes, render, shape_strokes
 from training.pendigits import TEST_WRITERS, read_pendigits
@@ -127,3 +128,30 @@ def test_predict_with_examples_adapts_and_says_what_it_skipped(tmp_path: Path, c
     assert "broken.png: skipped" in captured.err and "adapted to 4 examples" in captured.err
     assert sum(d == 9 for d in adapted) > sum(d == 9 for d in plain)
     assert sum(d == 9 for d in adapted) >= 3
+
+
+class _SureOfEverything:
+    """A network that reads any crop as a sure 7, and rejects crops wider than they are tall."""
+
+    @staticmethod
+    def read(inputs):
+        probabilities = np.full((len(inputs), 10), 1e-4)
+        probabilities[:, 7] = 1 - 9e-4
+        rejected = [np.ptp(np.nonzero(x.max(0) > 0.1)[0]) > np.ptp(np.nonzero(x.max(1) > 0.1)[0]) for x in inputs]
+        return probabilities, np.array(rejected)
+
+
+@pytest.mark.parametrize(("fragment_height", "split"), [(40, False), (100, True)])
+def test_a_part_called_not_a_digit_is_not_cut_into_a_digit_and_a_fragment(fragment_height, split):
+    # Two halves that both read are two digits, unless one is far shorter than the writing:
+    # then it is a piece of the digit (the tail of a 9 read as a 7), and the part stays whole.
+    ink = np.zeros((120, 200), np.float32)
+    ink[10:110, 20:40] = 1  # a full-height stroke
+    ink[60:62, 40:130] = 0.3  # a faint link: the two touch
+    ink[110 - fragment_height : 110, 130:150] = 1
+    segment = Segment((0, 0, 200, 120), ink, (0,))
+    network = _SureOfEverything()
+    whole = read_segments(network, [segment])
+    assert whole.digits[0].not_a_digit
+    reading = _split_what_is_not_a_digit(network, [segment], whole)
+    assert len(reading.digits) == (2 if split else 1)

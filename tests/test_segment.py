@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mnist_desk.segment import as_drawing, group_pieces, label_components, segment_ink
+from mnist_desk.segment import as_drawing, best_grouping, group_pieces, label_components, segment_ink
 from training.pen_render import PenStyle, draw_strokes
 from training.pendigits import read_pendigits
 
@@ -151,3 +151,27 @@ def test_a_segment_drawing_holds_only_its_own_ink():
     segments = segment_ink(ink_of(strokes_image(one + bar)))
     drawing = as_drawing(segments[0])
     assert drawing.shape[1] <= 30  # the 1 alone, with a small margin
+
+
+def _grouping_of_a_digit_and_its_fragment(whole: float, body: float, fragment: float, height: float):
+    """A full-height piece (the body of a 4, say) and, beside it, a piece ``height`` of the
+    writing's height (half of the 4, cut off). Each candidate reads as confidently as given."""
+    boxes = [(0, 0, 60, 100), (55, 40, 100, 40 + round(100 * height)), (200, 0, 260, 100)]
+    fits = {(0,): body, (1,): fragment, (0, 1): whole}
+
+    def score(crops):
+        return np.array([fits.get(c, -0.01) for c in crops]), np.zeros(len(crops), bool)
+
+    return best_grouping([[0], [1], [2]], boxes, lambda members: tuple(members), score)
+
+
+@settings(max_examples=200, deadline=None)
+@given(whole=st.floats(-0.1, 0), body=st.floats(-0.1, 0), fragment=st.floats(-0.1, 0), height=st.floats(0.2, 0.45))
+def test_a_piece_far_shorter_than_the_writing_is_not_a_digit_of_its_own(whole, body, fragment, height):
+    # Cut from a blob, the tail of a 9 or half of a 4 read as a confident 7: the old rule
+    # kept it apart whenever its reading and the rest's beat the whole's by a hair.
+    assert _grouping_of_a_digit_and_its_fragment(whole, body, fragment, height)[0] == [0, 1]
+
+
+def test_two_full_height_digits_still_read_apart():
+    assert _grouping_of_a_digit_and_its_fragment(-2.0, -0.01, -0.01, 1.0)[:2] == [[0], [1]]
