@@ -19,24 +19,23 @@ Qt-free and model-free: the caller classifies each crop.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, seam
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
 INK_THRESHOLD = 0.3  # ink above this is a piece's body; fainter edge pixels follow their neighbour
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
 SPECK = 0.25  # pieces smaller than this fraction of the writing's height in both directions
-TOUCHING_ASPECT = 1.15  # a piece this much wider than the writing's height holds several digits
-MIN_DIGIT_WIDTH = 0.22  # no cut leaves a part narrower than this fraction of the writing's height
 MAX_SPAN = 4  # a digit is made of at most this many neighbouring units
 WIDEST_DIGIT = 1.25  # digits wider than this (times the writing's height) are penalised ...
 WIDTH_PENALTY = 2.0  # ... by this much per unit of excess width, in log-probability
 SURE_SAME_DIGIT = 0.8  # pieces sharing this much extent are one digit whatever a scorer says
-# A digit shorter than this (times the writing's height) is penalised by SHORT_PENALTY per unit
-# short: cut from a blob, the tail of a 9 or half of a 4 reads as a confident 7.
+# A candidate holding part of a cut blob and shorter than this (times the writing's height) is
+# penalised by SHORT_PENALTY per unit short: the tail of a 9 or half of a 4 reads as a sure 7.
 SHORTEST_DIGIT = 0.6
 SHORT_PENALTY = 5.0
 
@@ -193,16 +192,21 @@ def _host_of(speck: Box, groups: list[list[int]], boxes: Sequence[Box], height: 
 
 
 def best_grouping(
-    units: list[list[int]], boxes: Sequence[Box], crop: Callable[[list[int]], np.ndarray], score: CropScorer
+    units: list[list[int]],
+    boxes: Sequence[Box],
+    crop: Callable[[list[int]], np.ndarray],
+    score: CropScorer,
+    cut_parts: Collection[int] = (),
 ) -> list[list[int]]:
     """Choose which neighbouring units make one digit, by reading the candidates.
 
     ``units`` are groups already known to be (parts of) one digit, left to
     right. Every run of up to MAX_SPAN neighbours is a candidate digit; the
     partition whose digits read best (the sum of their scores, less
-    NOT_A_DIGIT_COST for each unit in a candidate called "not a digit" and a
-    penalty for shapes far wider or far shorter than a digit) wins, by
-    dynamic programming.
+    NOT_A_DIGIT_COST for each unit in a candidate called "not a digit", a
+    penalty for shapes far wider than a digit, and one for candidates far
+    shorter than a digit that hold ``cut_parts``, pieces cut from a blob)
+    wins, by dynamic programming.
     """
     n = len(units)
     height = writing_height(boxes)
@@ -213,7 +217,8 @@ def best_grouping(
     for (i, j), fit, no_digit in zip(spans, fits, rejected, strict=True):
         x0, y0, x1, y1 = _union([boxes[p] for p in members[(i, j)]])
         too_wide = max(0.0, (x1 - x0) / max(height, 1) - WIDEST_DIGIT)
-        too_short = max(0.0, SHORTEST_DIGIT - (y1 - y0) / max(height, 1))
+        cut = any(p in cut_parts for p in members[(i, j)])
+        too_short = max(0.0, SHORTEST_DIGIT - (y1 - y0) / max(height, 1)) if cut else 0.0
         shape = WIDTH_PENALTY * too_wide + SHORT_PENALTY * too_short
         value[(i, j)] = float(fit) - NOT_A_DIGIT_COST * bool(no_digit) * (j - i) - shape
     best = [0.0] + [-np.inf] * n
@@ -229,85 +234,19 @@ def best_grouping(
     return [members[s] for s in reversed(cuts)]
 
 
-# --- cutting touching digits ------------------------------------------------------------------
-
-
-def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[int]:
-    """Columns (in ``ink``'s coordinates) where a blob of touching digits may be cut.
-
-    A blob wider than a digit is cut at the columns of least ink. With
-    ``generous`` (when a scorer will choose which cuts to keep) every clear
-    valley is offered; otherwise a blob about n digits wide is cut n-1 times,
-    each near where an even split would put the cut.
-    """
-    width = ink.shape[1]
-    if height <= 0 or width < (0.8 if generous else TOUCHING_ASPECT) * height:
-        return []
-    profile = np.convolve(ink.sum(0), np.ones(3) / 3, mode="same")
-    edge = max(1, int(MIN_DIGIT_WIDTH * height))
-    # Reading decides which cuts to keep (generous), so any blob as wide as a digit
-    # is offered an even split too; geometry alone cuts only clearly double-wide blobs.
-    wide = width >= (0.8 if generous else TOUCHING_ASPECT) * height
-    parts = max(2, int(round(width / (0.75 * height)))) if wide else 1
-    even: list[int] = []
-    start = 0
-    for k in range(1, parts):
-        target = int(width * k / parts)
-        lo = max(start + edge, target - int(0.3 * height))
-        hi = min(width - edge, target + int(0.3 * height))
-        if hi > lo:
-            even.append(lo + int(np.argmin(profile[lo:hi])))
-            start = even[-1]
-    if not generous:
-        return even
-    # Every clear valley as well: which cuts to keep is for the reading to decide.
-    inner = profile[edge : width - edge]
-    limit = 0.5 * float(np.median(profile[profile > 0])) if (profile > 0).any() else 0.0
-    minima = [edge + i for i in range(1, inner.size - 1)
-              if inner[i] <= inner[i - 1] and inner[i] <= inner[i + 1] and inner[i] <= limit]  # fmt: skip
-    cuts: list[int] = []
-    for c in [*even, *sorted(minima, key=lambda c: profile[c])]:  # even splits, then the deepest valleys
-        if all(abs(c - k) >= edge for k in cuts):
-            cuts.append(c)
-    return sorted(cuts)
-
-
-def seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
-    """The path from top to bottom, near ``column``, that crosses the least ink.
-
-    Touching digits lean and overlap, so a straight cut slices one of them; the
-    path may drift one pixel sideways per row (within ``reach`` of the column)
-    to pass between them. Returns its column in every row.
-    """
-    h, w = ink.shape
-    lo, hi = max(0, column - reach), min(w, column + reach + 1)
-    # A little cost for straying, so that in blank rows the path stays put.
-    cost = ink[:, lo:hi] + 0.002 * np.abs(np.arange(lo, hi) - column)[None, :]
-    total = cost[0].copy()
-    step = np.zeros((h, hi - lo), dtype=np.int8)
-    for y in range(1, h):
-        options = np.stack([np.r_[np.inf, total[:-1]], total, np.r_[total[1:], np.inf]])
-        choice = options.argmin(0)
-        total = options[choice, np.arange(hi - lo)] + cost[y]
-        step[y] = choice - 1
-    path = np.empty(h, dtype=np.int64)
-    path[-1] = int(total.argmin())
-    for y in range(h - 1, 0, -1):
-        path[y - 1] = path[y] + step[y, path[y]]
-    return path + lo
-
-
-def ink_pieces(ink: np.ndarray, generous: bool = False) -> list[np.ndarray]:
-    """Boolean masks of the ink's connected blobs, blobs of touching digits cut apart."""
+def ink_pieces(ink: np.ndarray, generous: bool = False) -> tuple[list[np.ndarray], set[int]]:
+    """Boolean masks of the ink's connected blobs, blobs of touching digits cut apart;
+    and which of them are parts of a cut blob."""
     peak = float(ink.max()) if ink.size else 0.0
     if peak <= 0:
-        return []
+        return [], set()
     labels, count = label_components(ink / peak > INK_THRESHOLD)
     labels = _grow_into_faint_ink(labels, ink / peak)
     blobs = [labels == n for n in range(1, count + 1)]
     height = writing_height([_box_of(b) for b in blobs])
     columns = np.arange(ink.shape[1])[None, :]
     pieces: list[np.ndarray] = []
+    cut_parts: set[int] = set()
     for blob in blobs:
         x0, _, x1, _ = _box_of(blob)
         own = np.where(blob, ink, 0)
@@ -318,9 +257,11 @@ def ink_pieces(ink: np.ndarray, generous: bool = False) -> list[np.ndarray]:
             right_edge = np.full(ink.shape[0], x1) if c is None else seam(own, x0 + c, reach)
             part = blob & (columns >= left_edge[:, None]) & (columns < right_edge[:, None])
             if part.any():
+                if cuts:
+                    cut_parts.add(len(pieces))
                 pieces.append(part)
             left_edge = right_edge
-    return pieces
+    return pieces, cut_parts
 
 
 def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segment]:
@@ -331,7 +272,7 @@ def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segmen
     pieces belong together (:func:`best_grouping`).
     """
     ink = np.asarray(ink, dtype=np.float32)
-    pieces = ink_pieces(ink, generous=score is not None)
+    pieces, cut_parts = ink_pieces(ink, generous=score is not None)
     if not pieces:
         return []
     boxes = [_box_of(p) for p in pieces]
@@ -344,7 +285,7 @@ def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segmen
         def crop(members: list[int]) -> np.ndarray:
             return as_drawing(_segment(members, pieces, boxes, ink))
 
-        groups = best_grouping(groups, boxes, crop, score)
+        groups = best_grouping(groups, boxes, crop, score, cut_parts)
     return [_segment(g, pieces, boxes, ink) for g in groups]
 
 

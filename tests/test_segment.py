@@ -153,16 +153,17 @@ def test_a_segment_drawing_holds_only_its_own_ink():
     assert drawing.shape[1] <= 30  # the 1 alone, with a small margin
 
 
-def _grouping_of_a_digit_and_its_fragment(whole: float, body: float, fragment: float, height: float):
+def _grouping_of_a_digit_and_its_fragment(whole, body, fragment, height, cut=True):
     """A full-height piece (the body of a 4, say) and, beside it, a piece ``height`` of the
-    writing's height (half of the 4, cut off). Each candidate reads as confidently as given."""
+    writing's height (half of the 4, cut off the same blob when ``cut``). Each candidate
+    reads as confidently as given."""
     boxes = [(0, 0, 60, 100), (55, 40, 100, 40 + round(100 * height)), (200, 0, 260, 100)]
     fits = {(0,): body, (1,): fragment, (0, 1): whole}
 
     def score(crops):
         return np.array([fits.get(c, -0.01) for c in crops]), np.zeros(len(crops), bool)
 
-    return best_grouping([[0], [1], [2]], boxes, lambda members: tuple(members), score)
+    return best_grouping([[0], [1], [2]], boxes, lambda members: tuple(members), score, {0, 1} if cut else ())
 
 
 @settings(max_examples=200, deadline=None)
@@ -175,3 +176,8 @@ def test_a_piece_far_shorter_than_the_writing_is_not_a_digit_of_its_own(whole, b
 
 def test_two_full_height_digits_still_read_apart():
     assert _grouping_of_a_digit_and_its_fragment(-2.0, -0.01, -0.01, 1.0)[:2] == [[0], [1]]
+
+
+def test_a_short_mark_of_its_own_is_judged_by_its_reading_alone():
+    # A dash or a small 0 written apart was never cut from anything: no penalty for its height.
+    assert _grouping_of_a_digit_and_its_fragment(-0.05, -0.01, -0.01, 0.3, cut=False)[:2] == [[0], [1]]

@@ -1,0 +1,77 @@
+"""Where to cut a blob of touching digits: the columns of least ink, and the seam,
+a path that may lean, that passes between the digits there.
+
+Split from segment.py, which decides which of the resulting pieces make one digit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+TOUCHING_ASPECT = 1.15  # a piece this much wider than the writing's height holds several digits
+MIN_DIGIT_WIDTH = 0.22  # no cut leaves a part narrower than this fraction of the writing's height
+
+
+def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[int]:
+    """Columns (in ``ink``'s coordinates) where a blob of touching digits may be cut.
+
+    A blob wider than a digit is cut at the columns of least ink. With
+    ``generous`` (when a scorer will choose which cuts to keep) every clear
+    valley is offered; otherwise a blob about n digits wide is cut n-1 times,
+    each near where an even split would put the cut.
+    """
+    width = ink.shape[1]
+    if height <= 0 or width < (0.8 if generous else TOUCHING_ASPECT) * height:
+        return []
+    profile = np.convolve(ink.sum(0), np.ones(3) / 3, mode="same")
+    edge = max(1, int(MIN_DIGIT_WIDTH * height))
+    # Reading decides which cuts to keep (generous), so any blob as wide as a digit
+    # is offered an even split too; geometry alone cuts only clearly double-wide blobs.
+    wide = width >= (0.8 if generous else TOUCHING_ASPECT) * height
+    parts = max(2, int(round(width / (0.75 * height)))) if wide else 1
+    even: list[int] = []
+    start = 0
+    for k in range(1, parts):
+        target = int(width * k / parts)
+        lo = max(start + edge, target - int(0.3 * height))
+        hi = min(width - edge, target + int(0.3 * height))
+        if hi > lo:
+            even.append(lo + int(np.argmin(profile[lo:hi])))
+            start = even[-1]
+    if not generous:
+        return even
+    # Every clear valley as well: which cuts to keep is for the reading to decide.
+    inner = profile[edge : width - edge]
+    limit = 0.5 * float(np.median(profile[profile > 0])) if (profile > 0).any() else 0.0
+    minima = [edge + i for i in range(1, inner.size - 1)
+              if inner[i] <= inner[i - 1] and inner[i] <= inner[i + 1] and inner[i] <= limit]  # fmt: skip
+    cuts: list[int] = []
+    for c in [*even, *sorted(minima, key=lambda c: profile[c])]:  # even splits, then the deepest valleys
+        if all(abs(c - k) >= edge for k in cuts):
+            cuts.append(c)
+    return sorted(cuts)
+
+
+def seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
+    """The path from top to bottom, near ``column``, that crosses the least ink.
+
+    Touching digits lean and overlap, so a straight cut slices one of them; the
+    path may drift one pixel sideways per row (within ``reach`` of the column)
+    to pass between them. Returns its column in every row.
+    """
+    h, w = ink.shape
+    lo, hi = max(0, column - reach), min(w, column + reach + 1)
+    # A little cost for straying, so that in blank rows the path stays put.
+    cost = ink[:, lo:hi] + 0.002 * np.abs(np.arange(lo, hi) - column)[None, :]
+    total = cost[0].copy()
+    step = np.zeros((h, hi - lo), dtype=np.int8)
+    for y in range(1, h):
+        options = np.stack([np.r_[np.inf, total[:-1]], total, np.r_[total[1:], np.inf]])
+        choice = options.argmin(0)
+        total = options[choice, np.arange(hi - lo)] + cost[y]
+        step[y] = choice - 1
+    path = np.empty(h, dtype=np.int64)
+    path[-1] = int(total.argmin())
+    for y in range(h - 1, 0, -1):
+        path[y - 1] = path[y] + step[y, path[y]]
+    return path + lo
