@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PIL import Image
 
 from mnist_desk.cli import main
 from mnist_desk.inference import Predictor
-from mnist_desk.reading import _split_what_is_not_a_digit, read_number, read_segments
+from mnist_desk.reading import _recut_touching_neighbours, _split_what_is_not_a_digit, read_number, read_segments
 from mnist_desk.segment import Segment
 from training.negatives import negative_strokes
 from training.pen_render import PenStyle, draw_strokes, render, shape_strokes
@@ -155,3 +156,30 @@ def test_a_part_called_not_a_digit_is_not_cut_into_a_digit_and_a_fragment(fragme
     assert whole.digits[0].not_a_digit
     reading = _split_what_is_not_a_digit(network, [segment], whole)
     assert len(reading.digits) == (2 if split else 1)
+
+
+def _two_bars_cut_across() -> list[Segment]:
+    """Two tall strokes joined by a link, wrongly cut into a top and a bottom half."""
+    ink = np.zeros((100, 130), np.float32)
+    ink[:, 10:30] = ink[:, 100:120] = 1
+    ink[48:52, 30:100] = 1
+    return [Segment((0, 0, 130, 50), ink[:50], (0,)), Segment((0, 50, 130, 100), ink[50:], (1,))]
+
+
+def test_two_touching_parts_that_are_both_not_digits_are_cut_again_elsewhere():
+    segments = _two_bars_cut_across()
+    network = _SureOfEverything()
+    reading = read_segments(network, segments)
+    assert all(d.not_a_digit for d in reading.digits)
+    recut, again = _recut_touching_neighbours(network, segments, reading)
+    assert [d.not_a_digit for d in again.digits] == [False, False]
+    assert recut[0].box[2] <= recut[1].box[0] + 1 and all(s.box[3] - s.box[1] == 100 for s in recut)
+
+
+def test_a_part_that_reads_is_not_cut_again_for_its_neighbour():
+    segments = _two_bars_cut_across()
+    network = _SureOfEverything()
+    reading = read_segments(network, segments)
+    reading.digits[0] = dataclasses.replace(reading.digits[0], not_a_digit=False)
+    recut, again = _recut_touching_neighbours(network, segments, reading)
+    assert recut == segments and again.digits == reading.digits
