@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mnist_desk.examples import ExampleStore, fit_tail, load_replay, replay_features, with_adaptation
+from mnist_desk.examples import Adapter, ExampleStore, fit_tail, with_adaptation
 from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import preprocess
 from training.pen_render import random_style, render
@@ -94,7 +94,10 @@ def main() -> int:
     writers = TEST_WRITERS if args.writers == "test" else VALIDATION_WRITERS
     pen = read_pendigits()
     predictor = Predictor(args.checkpoint)
-    replay = replay_features(predictor.model, load_replay())  # as the window's Adapter keeps them
+    # As the window's Adapter keeps them, made ready (features, warmed-up fit) while the user pauses.
+    adapter = Adapter(predictor)
+    adapter.prepare()
+    replay = adapter.features
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for writer in writers:

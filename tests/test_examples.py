@@ -137,3 +137,20 @@ def test_an_adapter_keeps_its_replay_features_and_undoes_cleanly(predictor, tmp_
     plain = second.adapted(None)
     assert plain.model is predictor.model and plain.adaptation is None
     assert adapter.adapt(ExampleStore(tmp_path / "none").load()).model is predictor.model
+
+
+def test_getting_ready_beforehand_changes_no_adaptation_and_no_weight(predictor, tmp_path: Path):
+    # The window prepares the adapter while the user pauses (a thrown-away warm-up fit):
+    # the adaptation that follows must be the one an unprepared adapter makes.
+    store = ExampleStore(tmp_path / "examples")
+    for seed in range(3):
+        store.add(np.ascontiguousarray(a_drawing(9, seed)[:, ::-1]), 9)
+    before = {name: tensor.clone() for name, tensor in predictor.model.state_dict().items()}
+    ready = Adapter(predictor)
+    ready.prepare()
+    assert ready.prepared and all(torch.equal(t, before[n]) for n, t in predictor.model.state_dict().items())
+    unprepared = Adapter(predictor)
+    assert not unprepared.prepared
+    a, b = ready.adapt(store.load()).adaptation, unprepared.adapt(store.load()).adaptation
+    assert a is not None and b is not None and a.state.keys() == b.state.keys()
+    assert all(np.array_equal(a.state[name], b.state[name]) for name in a.state)

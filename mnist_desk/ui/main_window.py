@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.teaching.predictor_ready.connect(self.on_teaching_predictor_ready)
         self.probability_bars.digit_clicked.connect(self.teaching.teach)  # "this drawing is a 7"
         self.canvas.digit_key_pressed.connect(self.teaching.teach)
+        self.canvas.image_changed.connect(self.teaching.on_canvas_changed)
         slots = {
             "openImage": self.on_open_image_triggered,
             "openModel": self.on_open_model_triggered,

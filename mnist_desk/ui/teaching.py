@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
 from mnist_desk.examples import Adapter, ExampleStore
@@ -47,6 +47,10 @@ from mnist_desk.ui.worker import InferenceWorker
 ENV_VAR = "MNIST_DESK_EXAMPLES"
 USE_KEY = "examples/use"
 MESSAGE_MS = 8000
+# The canvas still this long: the user looks at the answer, and may correct it next. The
+# adapting thread gets ready then (Adapter.prepare), so the first correction is as quick
+# as the later ones, and the warm-up never competes with live drawing.
+PREPARE_WHEN_STILL_MS = 1500
 
 
 def examples_root(explicit: Path | str | None = None) -> Path | None:
@@ -109,6 +113,9 @@ class _Base:
     plain: Predictor
     adapter: Adapter | None = None
 
+    def prepared(self) -> bool:
+        return self.adapter is not None and self.adapter.prepared
+
 
 @dataclass(frozen=True)
 class Adapted:
@@ -118,6 +125,13 @@ class Adapted:
     count: int
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def prepare_job(base: _Base) -> None:
+    """Make the adapter and get it ready (on the adapting thread)."""
+    if base.adapter is None:
+        base.adapter = Adapter(copy.deepcopy(base.plain))
+    base.adapter.prepare()
 
 
 def adapt_job(store: ExampleStore, base: _Base) -> Adapted:
@@ -156,6 +170,8 @@ class Teaching(QObject):
         self._job: tuple[int, int, bool] | None = None  # (job id, generation, announce) of the newest adaptation
         self._generation = 0
         self._asides: list[Path] = []  # examples forgotten this session, newest last (undo restores it)
+        self._still = QTimer(self, singleShot=True, interval=PREPARE_WHEN_STILL_MS)
+        self._still.timeout.connect(self._prepare)
         self.enabled = examples_in_use()
         self.in_use = 0  # examples the predictor in use was adapted to
         self.adapting = False
@@ -227,6 +243,16 @@ class Teaching(QObject):
         if self.enabled and self.store.count():
             self._adapt(announce=True)
         self.retranslate()
+
+    def on_canvas_changed(self) -> None:
+        """The drawing changed: once it stays still a moment, get the adapter ready."""
+        if self.enabled and not self._base.prepared():
+            self._still.start()
+
+    def _prepare(self) -> None:
+        base = self._base
+        if self.enabled and self._job is None and not base.prepared():
+            self._worker.run_latest("prepare", lambda: prepare_job(base))  # its result is not needed
 
     def _adapt(self, announce: bool) -> None:
         self._generation += 1
@@ -367,6 +393,7 @@ class Teaching(QObject):
 
     def close(self) -> None:
         """The window closes: stop adapting, and delete what was forgotten and not brought back."""
+        self._still.stop()
         self._worker.stop()
         for aside in self._asides:
             ExampleStore.purge(aside)

@@ -263,3 +263,14 @@ def test_the_examples_folder_can_be_given_to_the_window(qtbot, predictor, tmp_pa
         assert str(mine) in window.teaching.count_label.toolTip()
     finally:
         window.close()
+
+
+def test_the_adapting_thread_gets_ready_while_the_drawing_is_still(qtbot, window, examples_folder):
+    # So that the first correction of a session is as quick as the next ones.
+    window.teaching._still.setInterval(50)
+    assert not window.teaching._base.prepared()
+    draw_digit_on(window.canvas, 7)
+    qtbot.waitUntil(window.teaching._base.prepared, timeout=ADAPTING_S)
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 1)
+    assert window.teaching.in_use == 1
