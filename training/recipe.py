@@ -55,7 +55,7 @@ class Recipe:
     # renders at the cost of fewer, which keeps the recipe inside its time budget.
     additions_per_epoch: float = 1.0
     # Epochs between passes over the validation digits for the table (the last
-    # epoch always has one): each pass costs as much as ~30 training steps, and
+    # epoch always has one): each pass costs as much as ~15 training steps, and
     # nothing is chosen on them, so the default recipe spends that time training.
     validate_every: int = 1
     seed: int = 0

@@ -48,8 +48,9 @@ ENV_VAR = "MNIST_DESK_EXAMPLES"
 USE_KEY = "examples/use"
 MESSAGE_MS = 8000
 # The canvas still this long: the user looks at the answer, and may correct it next. The
-# adapting thread gets ready then (Adapter.prepare), so the first correction is as quick
-# as the later ones, and the warm-up never competes with live drawing.
+# adapting thread gets ready then (Adapter.prepare, once per model: ~3 s of both cores
+# here), so the first correction is as quick as the later ones; drawing again at once
+# shares the CPU with it, never waits for it (another thread).
 PREPARE_WHEN_STILL_MS = 1500
 
 
