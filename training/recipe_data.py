@@ -54,7 +54,7 @@ def training_set(
         started = time.perf_counter()
         kinds = TRAIN_KINDS + (GLYPH_TRAIN_KINDS if recipe.glyph_negatives else ())
         images = rendered_negatives(kinds, recipe.negatives, seed=NEGATIVE_SEED + recipe.seed, cache_dir=cache_dir)
-        data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"negatives:{len(images)}"))
+        data = data.concat(not_digits(images, "negatives"))
         seconds["negatives"] = time.perf_counter() - started
         log(f"non-digits: {len(images):,} drawings of {len(set(kinds))} kinds ({seconds['negatives']:.1f} s)")
     if recipe.pairs:
@@ -63,7 +63,7 @@ def training_set(
         started = time.perf_counter()
         writers = by_writers(read_pendigits(), TRAIN_WRITERS)
         images = rendered_pairs(writers, recipe.pairs, seed=PAIR_SEED + recipe.seed, cache_dir=cache_dir)
-        data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"pairs:{len(images)}"))
+        data = data.concat(not_digits(images, "pairs"))
         seconds["pairs"] = time.perf_counter() - started
         log(f"pairs of digits (not one digit): {len(images):,} ({seconds['pairs']:.1f} s)")
     if recipe.turned:
@@ -72,10 +72,15 @@ def training_set(
         started = time.perf_counter()
         writers = by_writers(read_pendigits(), TRAIN_WRITERS)
         images = turned_digits(writers, recipe.turned, seed=TURNED_SEED + recipe.seed, cache_dir=cache_dir)
-        data = data.concat(Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"turned:{len(images)}"))
+        data = data.concat(not_digits(images, "turned"))
         seconds["turned"] = time.perf_counter() - started
         log(f"digits mirrored or turned (not digits): {len(images):,} ({seconds['turned']:.1f} s)")
     return data, seconds
+
+
+def not_digits(images: np.ndarray, name: str) -> Digits:
+    """Drawings trained towards "unsure" (label NOT_A_DIGIT), as a set named ``name:<count>``."""
+    return Digits(images, np.full(len(images), NOT_A_DIGIT, np.uint8), f"{name}:{len(images)}")
 
 
 @dataclass(frozen=True)

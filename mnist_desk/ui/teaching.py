@@ -47,10 +47,9 @@ from mnist_desk.ui.worker import InferenceWorker
 ENV_VAR = "MNIST_DESK_EXAMPLES"
 USE_KEY = "examples/use"
 MESSAGE_MS = 8000
-# The canvas still this long: the user looks at the answer, and may correct it next. The
-# adapting thread gets ready then (Adapter.prepare, once per model: ~3 s of both cores
-# here), so the first correction is as quick as the later ones; drawing again at once
-# shares the CPU with it, never waits for it (another thread).
+# The canvas still this long, the user reads the answer and may correct it next: the adapting
+# thread gets ready then (Adapter.prepare, once per model, ~3 s of both cores here), so the first
+# correction is as quick as the later ones. Drawing meanwhile shares the CPU, never waits.
 PREPARE_WHEN_STILL_MS = 1500
 
 
