@@ -14,28 +14,23 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from mnist_desk.checkpoint import CheckpointError
 from mnist_desk.inference import Prediction, Predictor
-from mnist_desk.preprocess import TooSmallError, Transform, load_image
+from mnist_desk.preprocess import load_image
 from mnist_desk.resources import resource_path
 from mnist_desk.ui import dialogs, language
 from mnist_desk.ui.detail_tabs import DetailTabs
 from mnist_desk.ui.drawing_panel import DrawingPanel
-from mnist_desk.ui.event_clock import now_ms
 from mnist_desk.ui.explain_wiring import ExplainWiring
 from mnist_desk.ui.files import not_a_file_reason, path_from_url, shown, with_png_suffix
 from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model_file
 from mnist_desk.ui.network_overview import NetworkOverview
 from mnist_desk.ui.number_mode import NumberMode
-from mnist_desk.ui.number_reading import NumberResult
 from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
-from mnist_desk.ui.placement import PaperMap, Placement
 from mnist_desk.ui.prediction_panel import PredictionPanel
 from mnist_desk.ui.teaching import Teaching, examples_root
 from mnist_desk.ui.window_menus import WindowMenus
 from mnist_desk.ui.worker import InferenceWorker
+from mnist_desk.ui.worker_requests import INFERENCE_SIDE, WorkerRequests
 
-# The canvas is handed to the network at 280x280, the size of canvas our
-# drawn-digit figures are measured on (the paper itself is 560 px for smooth strokes).
-INFERENCE_SIDE = 280
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
 
 
@@ -60,21 +55,7 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(resource_path("icon.png"))))
         self.model: LoadedModel = describe_model(predictor or Predictor())
         self.worker = InferenceWorker(self.model.predictor)
-        self.worker.prediction_ready.connect(self.on_worker_prediction_ready)
         self.worker.error_occurred.connect(self.on_worker_error_occurred)
-        self.worker.job_finished.connect(self.on_worker_job_finished)
-        self.worker.job_failed.connect(self.on_worker_job_failed)
-        self._jobs: dict[int, tuple] = {}
-        self._latest_request = 0
-        self.shown_request = 0  # the request whose result the views show now
-        # Results for requests older than this are never shown: set when the canvas
-        # is cleared, an image opened or the model changed, where an old answer would
-        # be wrong, not merely a few milliseconds behind.
-        self._oldest_showable = 0
-        self._input_times: dict[int, float] = {}  # request -> when its input event happened (now_ms)
-        self._paper_maps: dict[int, PaperMap] = {}  # request -> where its image lies on the paper
-        self._latency: tuple[float, float] | None = None  # (inference, input to shown) in ms
-        self.last_prediction: Prediction | None = None
         self._build_widgets()
 
         def example():  # a correction keeps the drawing on screen (in number mode, the selected digit)
@@ -126,7 +107,6 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.drawing = DrawingPanel()
         self.canvas = self.drawing.canvas
-        self.canvas.image_changed.connect(self.on_canvas_image_changed)
         self.canvas.history_changed.connect(self.on_canvas_history_changed)
         d = self.drawing
         self.brush_slider, self.eraser_button, self.clear_button = d.brush_slider, d.eraser_button, d.clear_button
@@ -159,8 +139,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.numbers = NumberMode(self.drawing, self.results, self.explain, splitter, self)
-        self.numbers.reread_requested.connect(lambda: self._request_inference(fresh_start=False))
-        self.numbers.switched.connect(lambda: self._request_inference(fresh_start=True))
+        # Sends the canvas to the worker and shows the answers still current.
+        self.requests = WorkerRequests(self.worker, self.canvas, self.numbers, self.results, self.explain, self)
+        self.requests.prediction_shown.connect(self._on_requests_prediction_shown)
+        self.numbers.reread_requested.connect(lambda: self.requests.request_inference(fresh_start=False))
+        self.numbers.switched.connect(lambda: self.requests.request_inference(fresh_start=True))
 
         self.model_status = QLabel(objectName="modelStatus")
         self.device_status = QLabel(objectName="deviceStatus")
@@ -198,12 +181,12 @@ class MainWindow(QMainWindow):
         """Point every view at the current model's architecture."""
         self.explain.set_model(self.model)
         self.retranslate()
-        self._request_inference(fresh_start=True)
+        self.requests.request_inference(fresh_start=True)
 
     def load_model(self, path: Path) -> None:
         """Load a checkpoint on the worker thread; on failure say why and keep the current one."""
         self.statusBar().showMessage(self.tr("Loading {name}…").format(name=shown(path.name)))
-        self._run_job(
+        self.requests.run_job(
             lambda: load_model_file(path), self._on_model_loaded, lambda exc: self._on_model_failed(path, exc)
         )
 
@@ -231,7 +214,7 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(self.tr("Opening {name}…").format(name=shown(path.name)))
         width, height = self.canvas.paper_size()
-        self._run_job(
+        self.requests.run_job(
             lambda: fit_to_paper(load_image(path), width, height),
             lambda opened: self._on_image_loaded(path, opened),
             lambda exc: self._on_image_failed(path, "", exc),
@@ -242,7 +225,7 @@ class MainWindow(QMainWindow):
         if opened.pixels.shape[:2] != (height, width):  # the mode changed while it loaded
             opened = fit_to_paper(opened.source, width, height)
         self.canvas.load_image(opened)
-        self._oldest_showable = self._latest_request  # the previous picture's answers are void
+        self.requests.void_older_answers()  # the previous picture's answers are void
         self.statusBar().showMessage(self.tr("Opened {name}").format(name=shown(path.name)), 5000)
         self.image_load_finished.emit(True)
 
@@ -274,86 +257,37 @@ class MainWindow(QMainWindow):
 
     # --- the worker -------------------------------------------------------------------
 
-    def _run_job(self, job, on_done, on_failed) -> None:
-        self._jobs[self.worker.run_job(job)] = (on_done, on_failed)
-
-    def on_worker_job_finished(self, job_id: int, result: object) -> None:
-        if job_id in self._jobs:  # the explain views' jobs are theirs to handle
-            on_done, _ = self._jobs.pop(job_id)
-            on_done(result)
-
-    def on_worker_job_failed(self, job_id: int, exc: Exception) -> None:
-        if job_id in self._jobs:
-            _, on_failed = self._jobs.pop(job_id)
-            on_failed(exc)
-
     @property
     def latest_request(self) -> int:
         """The sequence number of the newest canvas state sent to the worker."""
-        return self._latest_request
+        return self.requests.latest_request
 
-    def on_canvas_image_changed(self) -> None:
-        self._request_inference(fresh_start=self.canvas.is_blank(), input_time=self.canvas.changed_at)
+    @property
+    def shown_request(self) -> int:
+        """The request whose result the views show now."""
+        return self.requests.shown_request
+
+    @property
+    def last_prediction(self) -> Prediction | None:
+        """The prediction the views show now (in number mode, the selected digit's)."""
+        return self.requests.last_prediction
 
     def on_canvas_history_changed(self) -> None:
         self.undo_action.setEnabled(self.canvas.can_undo())
         self.redo_action.setEnabled(self.canvas.can_redo())
 
-    def _request_inference(self, fresh_start: bool, input_time: float | None = None) -> None:
-        # A blank canvas goes through the worker too (as None), in order with the
-        # drawings, and makes a fresh start: a result still in flight for the last
-        # stroke cannot land after "clear".
-        if self.numbers.on:
-            image = self.numbers.request()
-        else:
-            image = None if self.canvas.is_blank() else self.canvas.inference_input(INFERENCE_SIDE)
-        self._latest_request = self.worker.submit(image)
-        self._input_times[self._latest_request] = now_ms() if input_time is None else input_time
-        if image is not None and not self.numbers.on:
-            self._paper_maps[self._latest_request] = self.canvas.inference_paper_map(INFERENCE_SIDE)
-        if fresh_start:
-            self._oldest_showable = self._latest_request
+    def on_worker_prediction_ready(self, sequence: int, prediction: object, transform: object = None) -> None:
+        self.requests.on_worker_prediction_ready(sequence, prediction, transform)
 
-    def on_worker_prediction_ready(
-        self, sequence: int, prediction: Prediction | NumberResult | None, transform: Transform | None = None
-    ) -> None:
-        input_time, paper_map = self._input_times.get(sequence), self._paper_maps.get(sequence)
-        for done in [s for s in self._input_times if s <= sequence]:
-            del self._input_times[done]
-        for done in [s for s in self._paper_maps if s <= sequence]:
-            del self._paper_maps[done]
-        if sequence <= self.shown_request or sequence < self._oldest_showable:
-            return
-        if prediction is not None and isinstance(prediction, NumberResult) != self.numbers.on:
-            return  # read before the mode changed
-        # A result one mouse move behind the newest is still shown: while drawing
-        # continuously the worker is always a move behind, and waiting for an exact
-        # match would freeze the bars until the hand stops.
-        self.shown_request = sequence
-        too_small = isinstance(prediction, TooSmallError)
-        if too_small:
-            prediction = None
-        seconds = None if prediction is None else prediction.seconds
-        if self.numbers.on:
-            self.numbers.show(prediction)
-            prediction = None if prediction is None else prediction.prediction
-        else:
-            self.results.show_prediction(prediction, too_small=too_small)
-            placement = None if transform is None or paper_map is None else Placement(transform, paper_map)
-            self.explain.show_prediction(prediction, placement)
-        self.last_prediction = prediction
-        if seconds is None:
-            self._latency = None
-        elif input_time is not None:
-            self._latency = (seconds * 1000, now_ms() - input_time)
+    def _on_requests_prediction_shown(self, sequence: int) -> None:
         self._show_latency()
         self.prediction_shown.emit(sequence)
 
     def _show_latency(self) -> None:
-        if self._latency is None:
+        if self.requests.latency is None:
             self.latency_status.setText(self.tr("Inference: none (nothing to read)"))
             return
-        inference, total = self._latency
+        inference, total = self.requests.latency
         self.latency_status.setText(
             self.tr("Inference: {inference} ms, shown {total} ms after the input").format(
                 inference=f"{inference:.1f}", total=f"{total:.0f}"
@@ -367,7 +301,7 @@ class MainWindow(QMainWindow):
         self.model = dataclasses.replace(self.model, predictor=predictor)
         self.worker.set_predictor(predictor)
         self.explain.model = self.model  # the explain views run the network the bars show
-        self._request_inference(fresh_start=True)
+        self.requests.request_inference(fresh_start=True)
 
     def on_worker_error_occurred(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("Inference failed: {message}").format(message=shown(message)), 10000)
