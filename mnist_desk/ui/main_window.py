@@ -276,9 +276,6 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(self.canvas.can_undo())
         self.redo_action.setEnabled(self.canvas.can_redo())
 
-    def on_worker_prediction_ready(self, sequence: int, prediction: object, transform: object = None) -> None:
-        self.requests.on_worker_prediction_ready(sequence, prediction, transform)
-
     def _on_requests_prediction_shown(self, sequence: int) -> None:
         self._show_latency()
         self.prediction_shown.emit(sequence)

@@ -238,7 +238,7 @@ def test_no_english_left_with_the_explain_views_open(qtbot, chinese_window):
         window.details.setCurrentIndex(tab)
         assert_no_english(window, dynamic_values(window))
     rejected = dataclasses.replace(window.last_prediction, not_a_digit=True)
-    window.on_worker_prediction_ready(window.latest_request + 1, rejected)
+    window.requests.on_worker_prediction_ready(window.latest_request + 1, rejected)
     assert window.prediction_label.text() == "不是数字"
     assert_no_english(window, dynamic_values(window))
 

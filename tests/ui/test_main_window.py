@@ -214,7 +214,9 @@ def test_a_low_confidence_answer_looks_uncertain_and_a_sure_one_does_not(qtbot, 
     for sequence, top in ((window.latest_request + 1, 0.55), (window.latest_request + 2, 0.97)):
         probabilities = np.full(10, (1 - top) / 9)
         probabilities[4] = top
-        window.on_worker_prediction_ready(sequence, Prediction(probabilities, real.input, real.activations, 0.001))
+        window.requests.on_worker_prediction_ready(
+            sequence, Prediction(probabilities, real.input, real.activations, 0.001)
+        )
         sure = top >= 0.8
         assert window.prediction_label.text() == ("4" if sure else "4?")
         assert window.prediction_label.isEnabled() == sure
