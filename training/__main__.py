@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--turned", type=_whole_number(0), help="pen digits mirrored or turned, trained towards 'unsure' (default: 0)"
     )
     train.add_argument(
+        "--outlier-weight", type=_positive_number,
+        help="weight of the 'unsure' target for non-digits and pairs (default: the preset's)",
+    )  # fmt: skip
+    train.add_argument(
         "--glyph-negatives", action="store_true", default=None,
         help="add the Hershey fonts' symbols, Greek letters and kana to the non-digits",
     )  # fmt: skip
@@ -274,6 +278,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             pairs=0 if args.dry_run else args.pairs,
             turned=0 if args.dry_run else args.turned,
             glyph_negatives=args.glyph_negatives,
+            outlier_weight=args.outlier_weight,
             seed=args.seed,
         )
         core = len(train)  # MNIST: every epoch sees all of it; of the additions, a share
