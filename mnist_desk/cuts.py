@@ -75,3 +75,23 @@ def seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:
     for y in range(h - 1, 0, -1):
         path[y - 1] = path[y] + step[y, path[y]]
     return path + lo
+
+
+MERGED_GAP = 3  # rows; see strokes_crossed
+
+
+def strokes_crossed(mask: np.ndarray, path: np.ndarray) -> int:
+    """How many separate runs of ink a seam (one column per row, as :func:`seam` gives) passes through.
+
+    Two digits that touch meet in one place, so the seam between them crosses
+    ink once; a seam that crosses two strokes or more runs through a digit (the
+    top and bottom of a 0's loop).
+    """
+    rows = np.arange(mask.shape[0])
+    left = np.clip(path - 1, 0, mask.shape[1] - 1)  # the pixel beside it too: a seam may slip between two
+    on = mask[rows, np.clip(path, 0, mask.shape[1] - 1)] | mask[rows, left]
+    starts = np.flatnonzero(np.diff(np.r_[0, on.astype(np.int8)]) == 1)
+    ends = np.flatnonzero(np.diff(np.r_[on.astype(np.int8), 0]) == -1)
+    # A seam that runs along a stroke's edge flickers in and out of it: gaps of a row or two
+    # between runs are the same stroke.
+    return int(len(starts) - np.count_nonzero(starts[1:] - ends[:-1] <= MERGED_GAP))

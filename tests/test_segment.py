@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mnist_desk.segment import as_drawing, best_grouping, group_pieces, label_components, segment_ink
+from mnist_desk.cuts import MERGED_GAP, strokes_crossed
+from mnist_desk.segment import (
+    as_drawing,
+    best_grouping,
+    group_pieces,
+    label_components,
+    segment_ink,
+)
 from training.pen_render import PenStyle, draw_strokes
 from training.pendigits import read_pendigits
 
@@ -163,7 +170,8 @@ def _grouping_of_a_digit_and_its_fragment(whole, body, fragment, height, cut=Tru
     def score(crops):
         return np.array([fits.get(c, -0.01) for c in crops]), np.zeros(len(crops), bool)
 
-    return best_grouping([[0], [1], [2]], boxes, lambda members: tuple(members), score, {0, 1} if cut else ())
+    cut_parts = {0: (-1, 0), 1: (0, 1)} if cut else None
+    return best_grouping([[0], [1], [2]], boxes, lambda members: tuple(members), score, cut_parts)
 
 
 @settings(max_examples=200, deadline=None)
@@ -181,3 +189,44 @@ def test_two_full_height_digits_still_read_apart():
 def test_a_short_mark_of_its_own_is_judged_by_its_reading_alone():
     # A dash or a small 0 written apart was never cut from anything: no penalty for its height.
     assert _grouping_of_a_digit_and_its_fragment(-0.05, -0.01, -0.01, 0.3, cut=False)[:2] == [[0], [1]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(MERGED_GAP, 9), st.integers(1, 6)), min_size=0, max_size=8), st.integers(0, 3))
+def test_a_seam_counts_the_strokes_it_crosses(runs, drift):
+    # Gaps and strokes down a column, as (gap, thickness) pairs; the seam wanders a little.
+    # (Gaps shorter than MERGED_GAP are one stroke's edge flickering: see the next test.)
+    height = sum(g + t for g, t in runs) + 1
+    mask = np.zeros((height, 12), bool)
+    path = 5 + (np.arange(height) // 4) % (drift + 1)
+    y = 0
+    for gap, thickness in runs:
+        y += gap
+        mask[y : y + thickness, :] = True
+        y += thickness
+    assert strokes_crossed(mask, path) == len(runs)
+
+
+def test_a_seam_along_a_stroke_edge_crosses_it_once():
+    mask = np.zeros((40, 12), bool)
+    mask[5:30:2, 5] = True  # in and out of the stroke every other row
+    assert strokes_crossed(mask, np.full(40, 5)) == 1
+
+
+def _a_cut_through(crossed: int) -> list[list[int]]:
+    """Two full-height parts of one blob whose whole reads fairly (-0.5) and whose halves read
+    surely (-0.01 each); the seam between them crosses ``crossed`` strokes."""
+    boxes = [(0, 0, 50, 100), (50, 0, 100, 100), (200, 0, 260, 100)]
+    fits = {(0, 1): -0.5}
+
+    def score(crops):
+        return np.array([fits.get(c, -0.01) for c in crops]), np.zeros(len(crops), bool)
+
+    return best_grouping([[0], [1], [2]], boxes, lambda m: tuple(m), score, {0: (-1, 0), 1: (0, crossed)})
+
+
+def test_a_seam_through_two_strokes_must_earn_its_cut():
+    # A 0 cut down the middle reads as a sure 6 and a sure 1: the seam crossed its loop twice.
+    assert _a_cut_through(2)[0] == [0, 1]
+    # Touching digits meet in one place: a seam crossing one stroke costs nothing.
+    assert _a_cut_through(1)[:2] == [[0], [1]]
