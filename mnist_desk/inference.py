@@ -158,6 +158,15 @@ class Predictor:
             return np.zeros((0, 10)), np.zeros(0, dtype=bool)
         return np.concatenate(probabilities), np.concatenate(rejected)
 
+    @torch.inference_mode()
+    def margins(self, inputs: np.ndarray) -> np.ndarray:
+        """How far above the "not a digit" threshold each preprocessed input (N, 28, 28) reads:
+        the log-sum-exp of its logits less the threshold (inf for checkpoints without one)."""
+        if self.reject_threshold is None or not len(inputs):
+            return np.full(len(inputs), np.inf)
+        x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)).unsqueeze(1).to(self.device)
+        return (torch.logsumexp(self.model(x).float(), 1) - self.reject_threshold).cpu().numpy()
+
     def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:
         """Class probabilities for many preprocessed inputs (N, 28, 28) -> (N, 10)."""
         return self.read(inputs, batch)[0]

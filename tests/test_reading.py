@@ -132,7 +132,11 @@ def test_predict_with_examples_adapts_and_says_what_it_skipped(tmp_path: Path, c
 
 
 class _SureOfEverything:
-    """A network that reads any crop as a sure 7, and rejects crops wider than they are tall."""
+    """A network that reads any crop as a sure 7, and rejects crops wider than they are tall;
+    what it reads, it reads ``margin`` above the "not a digit" threshold."""
+
+    def __init__(self, margin: float = 5.0) -> None:
+        self.margin = margin
 
     @staticmethod
     def read(inputs):
@@ -140,6 +144,9 @@ class _SureOfEverything:
         probabilities[:, 7] = 1 - 9e-4
         rejected = [np.ptp(np.nonzero(x.max(0) > 0.1)[0]) > np.ptp(np.nonzero(x.max(1) > 0.1)[0]) for x in inputs]
         return probabilities, np.array(rejected)
+
+    def margins(self, inputs):
+        return np.full(len(inputs), self.margin)
 
 
 @pytest.mark.parametrize(("fragment_height", "split"), [(40, False), (100, True)])
@@ -152,6 +159,39 @@ def test_a_part_called_not_a_digit_is_not_cut_into_a_digit_and_a_fragment(fragme
     ink[110 - fragment_height : 110, 130:150] = 1
     segment = Segment((0, 0, 200, 120), ink, (0,))
     network = _SureOfEverything()
+    whole = read_segments(network, [segment])
+    assert whole.digits[0].not_a_digit
+    reading = _split_what_is_not_a_digit(network, [segment], whole)
+    assert len(reading.digits) == (2 if split else 1)
+
+
+def _two_bars_linked(width: int) -> Segment:
+    """Two full-height strokes ``width`` apart, touching through a link: two digits, or one shape."""
+    ink = np.zeros((100, width + 40), np.float32)
+    ink[:, 10:30] = ink[:, width + 10 : width + 30] = 1
+    ink[48:52, 30 : width + 10] = 1
+    return Segment((0, 0, width + 40, 100), ink, (0,))
+
+
+class _SureOfOneBar(_SureOfEverything):
+    """Reads a crop of one upright bar as a sure 7; two bars side by side are not a digit."""
+
+    @staticmethod
+    def read(inputs):
+        probabilities, _ = _SureOfEverything.read(inputs)
+        tall = [np.diff(np.r_[0, (x.sum(0) > 5).astype(np.int8)]) == 1 for x in inputs]
+        return probabilities, np.array([t.sum() > 1 for t in tall])
+
+
+@pytest.mark.parametrize(
+    ("width", "margin", "split"),
+    [(40, 5.0, True), (40, 0.3, False), (80, 0.3, True), (80, 0.05, False)],
+)
+def test_halves_read_just_above_the_threshold_do_not_replace_not_a_digit(width, margin, split):
+    # A star cut in two read as two 8s, 80 and 99 % sure, but only just above the "not a digit"
+    # threshold: it stays not a digit. A part as wide as the writing is tall needs less.
+    segment = _two_bars_linked(width)
+    network = _SureOfOneBar(margin)
     whole = read_segments(network, [segment])
     assert whole.digits[0].not_a_digit
     reading = _split_what_is_not_a_digit(network, [segment], whole)

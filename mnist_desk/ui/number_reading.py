@@ -75,6 +75,10 @@ class CachedReader:
             return np.zeros((0, 10)), np.zeros(0, dtype=bool)
         return np.stack([p for p, _ in answers]), np.array([r for _, r in answers])
 
+    def margins(self, inputs: np.ndarray) -> np.ndarray:
+        """As ``Predictor.margins``; not remembered (only a cut part's halves ask)."""
+        return self.predictor.margins(inputs)
+
 
 def _inside(inner: Box, outer: Box) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]

@@ -82,6 +82,8 @@ def test_the_memory_gives_the_network_s_own_answers(predictor):
     np.testing.assert_allclose(first[0], plain[0][:4], atol=1e-6)
     np.testing.assert_allclose(again[0], plain[0][[3, 1, 4, 5]], atol=1e-6)
     assert again[1].tolist() == plain[1][[3, 1, 4, 5]].tolist()
+    # Reading an opened picture cuts parts in two and asks how far above "not a digit" they read.
+    np.testing.assert_allclose(cached.margins(inputs), predictor.margins(inputs), atol=1e-5)
 
 
 def test_a_digit_s_input_is_mapped_onto_its_box(predictor):
