@@ -9,6 +9,8 @@ brighter (more ink) from left to right.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -139,4 +141,54 @@ def resembling_kernels(kernel: np.ndarray, conv1_weights: np.ndarray, top: int =
     return [(int(c), float(similarity[c])) for c in order]
 
 
-__all__ = ["CLASSIC_KERNELS", "PADDINGS", "apply_kernel", "output_size", "padding_amount", "resembling_kernels"]
+# --- a kernel's weights as a person reads and types them (the playground's grid) -----------
+
+
+def parse_number(text: str) -> float | None:
+    """A typed cell: "0.5", "-1", "−1" (a real minus), "1/9", "0,25"; None if it is not a number."""
+    text = text.strip().replace("−", "-").replace(",", ".")
+    if not text:
+        return 0.0
+    try:
+        if "/" in text:
+            top, bottom = text.split("/", 1)
+            value = float(top) / float(bottom)
+        else:
+            value = float(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _simple_fraction(value: float) -> Fraction | None:
+    fraction = Fraction(float(value)).limit_denominator(16)
+    return fraction if abs(float(fraction) - value) < 1e-12 else None
+
+
+def cell_texts(kernel: np.ndarray) -> list[list[str]]:
+    """How a kernel's weights are written in the grid: whole numbers as they are;
+    fractions (1/9, 1/16) when every weight is one with a small denominator;
+    otherwise three decimals, which fit a cell."""
+    fractions = all(_simple_fraction(v) is not None for v in kernel.ravel())
+
+    def text(value: float) -> str:
+        if float(value).is_integer():
+            return str(int(value)).replace("-", "−")
+        if fractions:
+            f = _simple_fraction(value)
+            return f"{f.numerator}/{f.denominator}".replace("-", "−")
+        return f"{value:.3f}".replace("-", "−")
+
+    return [[text(v) for v in row] for row in kernel]
+
+
+__all__ = [
+    "CLASSIC_KERNELS",
+    "PADDINGS",
+    "apply_kernel",
+    "cell_texts",
+    "output_size",
+    "padding_amount",
+    "parse_number",
+    "resembling_kernels",
+]

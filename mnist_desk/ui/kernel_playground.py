@@ -9,8 +9,6 @@ microseconds), so it runs on the GUI thread; it never touches the network.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -28,7 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from mnist_desk.colormap import diverging
-from mnist_desk.explain_kernels import CLASSIC_KERNELS, PADDINGS, apply_kernel, output_size, padding_amount
+from mnist_desk.explain_kernels import (
+    CLASSIC_KERNELS,
+    PADDINGS,
+    apply_kernel,
+    cell_texts,
+    output_size,
+    padding_amount,
+    parse_number,
+)
 from mnist_desk.explain_kernels import resembling_kernels as find_resembling
 from mnist_desk.ui.image_tiles import PixelView, grey_to_qimage, rgb_to_qimage
 
@@ -36,44 +42,6 @@ CUSTOM = "custom"
 SIZES = (1, 3, 5, 7)
 MATCHES = 3  # learned kernels shown beside the output
 SIDE = 28
-
-
-def parse_number(text: str) -> float | None:
-    """A typed cell: "0.5", "-1", "−1" (a real minus), "1/9", "0,25"; None if it is not a number."""
-    text = text.strip().replace("−", "-").replace(",", ".")
-    if not text:
-        return 0.0
-    try:
-        if "/" in text:
-            top, bottom = text.split("/", 1)
-            value = float(top) / float(bottom)
-        else:
-            value = float(text)
-    except (ValueError, ZeroDivisionError):
-        return None
-    return value if np.isfinite(value) else None
-
-
-def _simple_fraction(value: float) -> Fraction | None:
-    fraction = Fraction(float(value)).limit_denominator(16)
-    return fraction if abs(float(fraction) - value) < 1e-12 else None
-
-
-def cell_texts(kernel: np.ndarray) -> list[list[str]]:
-    """How a kernel's weights are written in the grid: whole numbers as they are;
-    fractions (1/9, 1/16) when every weight is one with a small denominator;
-    otherwise three decimals, which fit a cell."""
-    fractions = all(_simple_fraction(v) is not None for v in kernel.ravel())
-
-    def text(value: float) -> str:
-        if float(value).is_integer():
-            return str(int(value)).replace("-", "−")
-        if fractions:
-            f = _simple_fraction(value)
-            return f"{f.numerator}/{f.denominator}".replace("-", "−")
-        return f"{value:.3f}".replace("-", "−")
-
-    return [[text(v) for v in row] for row in kernel]
 
 
 class SquareView(PixelView):
@@ -406,4 +374,4 @@ class KernelPlayground(QWidget):
         super().changeEvent(event)
 
 
-__all__ = ["CUSTOM", "KernelPlayground", "SquareView", "cell_texts", "parse_number", "signed_or_grey"]
+__all__ = ["CUSTOM", "KernelPlayground", "SquareView", "signed_or_grey"]

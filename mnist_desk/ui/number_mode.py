@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QSplitter
 
+from mnist_desk.examples import digit_example
 from mnist_desk.strokes import PenStroke
 from mnist_desk.ui.canvas_overlay import DigitBox
 from mnist_desk.ui.digit_strip import StripDigit
@@ -36,7 +37,7 @@ from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResu
 from mnist_desk.ui.paper import RESOLUTION, Stroke
 from mnist_desk.ui.placement import PaperMap, Placement
 from mnist_desk.ui.prediction_panel import PredictionPanel
-from mnist_desk.ui.teaching import digit_example, grey_example
+from mnist_desk.ui.teaching import grey_example
 
 READ_SIDE = RESOLUTION // 2  # the paper is read 280 px high
 DRAWING_SHARE = 0.5  # of the splitter's width, for the wide canvas

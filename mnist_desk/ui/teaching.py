@@ -89,23 +89,6 @@ def grey_example(picture: Image.Image | np.ndarray) -> np.ndarray:
     return np.asarray(Image.fromarray(picture).convert("L"))
 
 
-def digit_example(grey: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """One digit of a number as an example: the pixels of its box, alone on the picture's own paper.
-
-    ``grey`` is the picture the number was read from, ``box`` (x0, y0, x1, y1) the
-    digit's box in it. The box holds all of the digit's ink; what lies outside it
-    (the neighbours) is left out, and the digit gets a margin of paper around it.
-    """
-    x0, y0, x1, y1 = (int(v) for v in box)
-    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, grey.shape[1]), min(y1, grey.shape[0])
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    side = int(max(x1 - x0, y1 - y0) * 1.4) + 8
-    example = np.full((side, side), int(np.median(border)), np.uint8)
-    top, left = (side - (y1 - y0)) // 2, (side - (x1 - x0)) // 2
-    example[top : top + y1 - y0, left : left + x1 - x0] = grey[y0:y1, x0:x1]
-    return example
-
-
 @dataclass
 class _Base:
     """The network as loaded, and its adapter (made on the adapting thread, from a copy)."""
@@ -400,4 +383,4 @@ class Teaching(QObject):
         self._asides.clear()
 
 
-__all__ = ["ENV_VAR", "Adapted", "Teaching", "examples_root", "digit_example", "grey_example"]
+__all__ = ["ENV_VAR", "Adapted", "Teaching", "examples_root", "grey_example"]

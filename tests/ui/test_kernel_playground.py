@@ -7,8 +7,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from mnist_desk.explain import CLASSIC_KERNELS, apply_kernel, resembling_kernels
+from mnist_desk.explain_kernels import cell_texts, parse_number
 from mnist_desk.inference import Predictor
-from mnist_desk.ui.kernel_playground import CUSTOM, KernelPlayground, cell_texts, parse_number, signed_or_grey
+from mnist_desk.ui.kernel_playground import CUSTOM, KernelPlayground, signed_or_grey
 
 
 @pytest.fixture
