@@ -79,7 +79,11 @@ class Predictor:
         probabilities = torch.softmax(logits / self.temperature, 1).cpu().numpy().astype(np.float64)
         if not self.reject or self.reject_threshold is None:
             return probabilities, np.zeros(len(logits), dtype=bool)
-        return probabilities, (torch.logsumexp(logits, 1) < self.reject_threshold).cpu().numpy()
+        return probabilities, (self._margins(logits) < 0).cpu().numpy()
+
+    def _margins(self, logits: torch.Tensor) -> torch.Tensor:
+        """The log-sum-exp of each row of logits less the "not a digit" threshold (set)."""
+        return torch.logsumexp(logits.float(), 1) - self.reject_threshold
 
     def adapted(self, adaptation: Adaptation | None) -> Predictor:
         """This predictor with its last stages refitted to the user's examples (None: as trained).
@@ -165,7 +169,7 @@ class Predictor:
         if self.reject_threshold is None or not len(inputs):
             return np.full(len(inputs), np.inf)
         x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)).unsqueeze(1).to(self.device)
-        return (torch.logsumexp(self.model(x).float(), 1) - self.reject_threshold).cpu().numpy()
+        return self._margins(self.model(x)).cpu().numpy()
 
     def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:
         """Class probabilities for many preprocessed inputs (N, 28, 28) -> (N, 10)."""
