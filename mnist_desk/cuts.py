@@ -10,6 +10,8 @@ import numpy as np
 
 TOUCHING_ASPECT = 1.15  # a piece this much wider than the writing's height holds several digits
 MIN_DIGIT_WIDTH = 0.22  # no cut leaves a part narrower than this fraction of the writing's height
+OFFER_WIDTH = 0.8  # when reading chooses the cuts, any blob this wide (times the height) is offered some
+# (0.65 was tried on the validation and training writers' numbers: 6 more digit counts right, 4 fewer whole numbers)
 
 
 def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[int]:
@@ -21,13 +23,13 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
     each near where an even split would put the cut.
     """
     width = ink.shape[1]
-    if height <= 0 or width < (0.8 if generous else TOUCHING_ASPECT) * height:
+    if height <= 0 or width < (OFFER_WIDTH if generous else TOUCHING_ASPECT) * height:
         return []
     profile = np.convolve(ink.sum(0), np.ones(3) / 3, mode="same")
     edge = max(1, int(MIN_DIGIT_WIDTH * height))
     # Reading decides which cuts to keep (generous), so any blob as wide as a digit
     # is offered an even split too; geometry alone cuts only clearly double-wide blobs.
-    wide = width >= (0.8 if generous else TOUCHING_ASPECT) * height
+    wide = width >= (OFFER_WIDTH if generous else TOUCHING_ASPECT) * height
     parts = max(2, int(round(width / (0.75 * height)))) if wide else 1
     even: list[int] = []
     start = 0

@@ -149,27 +149,33 @@ class Predictor:
         prediction = self.predict_input(preprocess(image))
         return dataclasses.replace(prediction, seconds=time.perf_counter() - started)
 
-    @torch.inference_mode()
     def read(self, inputs: np.ndarray, batch: int = 512) -> tuple[np.ndarray, np.ndarray]:
         """Many preprocessed inputs (N, 28, 28) -> probabilities (N, 10) and "not a digit" flags (N,)."""
-        probabilities, rejected = [], []
-        for start in range(0, len(inputs), batch):
-            x = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch], dtype=np.float32))
-            p, r = self._answer(self.model(x.unsqueeze(1).to(self.device)))
-            probabilities.append(p)
-            rejected.append(r)
-        if not probabilities:
-            return np.zeros((0, 10)), np.zeros(0, dtype=bool)
-        return np.concatenate(probabilities), np.concatenate(rejected)
+        probabilities, rejected, _ = self.assess(inputs, batch)
+        return probabilities, rejected
 
-    @torch.inference_mode()
     def margins(self, inputs: np.ndarray) -> np.ndarray:
         """How far above the "not a digit" threshold each preprocessed input (N, 28, 28) reads:
         the log-sum-exp of its logits less the threshold (inf for checkpoints without one)."""
-        if self.reject_threshold is None or not len(inputs):
-            return np.full(len(inputs), np.inf)
-        x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)).unsqueeze(1).to(self.device)
-        return self._margins(self.model(x)).cpu().numpy()
+        return self.assess(inputs)[2]
+
+    @torch.inference_mode()
+    def assess(self, inputs: np.ndarray, batch: int = 512) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`read` and :meth:`margins` of the same inputs, from one pass through the network."""
+        probabilities, rejected, margins = [], [], []
+        for start in range(0, len(inputs), batch):
+            x = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch], dtype=np.float32))
+            logits = self.model(x.unsqueeze(1).to(self.device))
+            p, r = self._answer(logits)
+            probabilities.append(p)
+            rejected.append(r)
+            if self.reject_threshold is None:
+                margins.append(np.full(len(x), np.inf))
+            else:
+                margins.append(self._margins(logits).cpu().numpy())
+        if not probabilities:
+            return np.zeros((0, 10)), np.zeros(0, dtype=bool), np.zeros(0)
+        return np.concatenate(probabilities), np.concatenate(rejected), np.concatenate(margins)
 
     def probabilities(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:
         """Class probabilities for many preprocessed inputs (N, 28, 28) -> (N, 10)."""

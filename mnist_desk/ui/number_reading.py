@@ -47,37 +47,45 @@ INK = 0.1  # an input pixel above this is ink, for finding the digit in its 28x2
 
 
 class CachedReader:
-    """``predictor.read`` with a memory of the inputs it has read (one predictor, one thread)."""
+    """``predictor.assess`` (and so ``read`` and ``margins``) with a memory of the inputs it has
+    read (one predictor, one thread)."""
 
     def __init__(self, predictor: Any, size: int = CACHE_SIZE) -> None:
         self.predictor = predictor
         self._size = size
-        self._known: OrderedDict[bytes, tuple[np.ndarray, bool]] = OrderedDict()
+        self._known: OrderedDict[bytes, tuple[np.ndarray, bool, float]] = OrderedDict()
         self.asked = self.computed = 0  # inputs asked for / run through the network
 
-    def read(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(N, 28, 28) inputs -> probabilities (N, 10) and "not a digit" flags (N,), as ``Predictor.read``."""
+    def assess(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(N, 28, 28) inputs -> probabilities (N, 10), "not a digit" flags (N,) and margins (N,),
+        as ``Predictor.assess``."""
         inputs = np.ascontiguousarray(inputs, dtype=np.float32)
         keys = [row.tobytes() for row in inputs]
         missing = [i for i, key in enumerate(keys) if key not in self._known]
         self.asked += len(keys)
         self.computed += len(missing)
         if missing:
-            probabilities, rejected = self.predictor.read(inputs[missing])
-            for i, p, r in zip(missing, probabilities, rejected, strict=True):
-                self._known[keys[i]] = (p, bool(r))
+            probabilities, rejected, margins = self.predictor.assess(inputs[missing])
+            for i, p, r, m in zip(missing, probabilities, rejected, margins, strict=True):
+                self._known[keys[i]] = (p, bool(r), float(m))
         for key in keys:
             self._known.move_to_end(key)
         answers = [self._known[key] for key in keys]
         while len(self._known) > self._size:
             self._known.popitem(last=False)
         if not answers:
-            return np.zeros((0, 10)), np.zeros(0, dtype=bool)
-        return np.stack([p for p, _ in answers]), np.array([r for _, r in answers])
+            return np.zeros((0, 10)), np.zeros(0, dtype=bool), np.zeros(0)
+        return (np.stack([p for p, _, _ in answers]), np.array([r for _, r, _ in answers]),
+                np.array([m for _, _, m in answers]))  # fmt: skip
+
+    def read(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """As ``Predictor.read``."""
+        probabilities, rejected, _ = self.assess(inputs)
+        return probabilities, rejected
 
     def margins(self, inputs: np.ndarray) -> np.ndarray:
-        """As ``Predictor.margins``; not remembered (only a cut part's halves ask)."""
-        return self.predictor.margins(inputs)
+        """As ``Predictor.margins``."""
+        return self.assess(inputs)[2]
 
 
 def _inside(inner: Box, outer: Box) -> bool:
