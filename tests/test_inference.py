@@ -30,3 +30,9 @@ def test_margins_say_what_read_rejects():
     assert margins.shape == (8,)
     assert ((margins < 0) == rejected).all()
     assert predictor.margins(np.zeros((0, 28, 28))).shape == (0,)
+    # assess gives both from one pass, batch by batch; its answers are read's and margins'.
+    probabilities, flags, assessed = predictor.assess(inputs, batch=3)
+    np.testing.assert_allclose(probabilities, predictor.read(inputs)[0], atol=1e-6)
+    assert flags.tolist() == rejected.tolist()
+    np.testing.assert_allclose(assessed, margins, atol=1e-5)
+    assert [a.shape for a in predictor.assess(np.zeros((0, 28, 28)))] == [(0, 10), (0,), (0,)]

@@ -12,7 +12,14 @@ from PIL import Image
 
 from mnist_desk.cli import main
 from mnist_desk.inference import Predictor
-from mnist_desk.reading import _recut_touching_neighbours, _split_what_is_not_a_digit, read_number, read_segments
+from mnist_desk.reading import (
+    CLEAR_MARGIN,
+    _recut_touching_neighbours,
+    _split_what_is_not_a_digit,
+    crop_scorer,
+    read_number,
+    read_segments,
+)
 from mnist_desk.segment import Segment
 from training.negatives import negative_strokes
 from training.pen_render import PenStyle, draw_strokes, render, shape_strokes
@@ -223,3 +230,26 @@ def test_a_part_that_reads_is_not_cut_again_for_its_neighbour():
     reading.digits[0] = dataclasses.replace(reading.digits[0], not_a_digit=False)
     recut, again = _recut_touching_neighbours(network, segments, reading)
     assert recut == segments and again.digits == reading.digits
+
+
+class _SureAtMargins(_SureOfEverything):
+    """Reads every crop as a sure 7, each crop at its own margin above the threshold."""
+
+    def __init__(self, margins) -> None:
+        super().__init__()
+        self.given = np.asarray(margins, dtype=float)
+
+    def assess(self, inputs):
+        probabilities, _ = _SureOfEverything.read(inputs)
+        return probabilities, self.given < 0, self.given
+
+
+def test_a_candidate_read_only_just_above_not_a_digit_scores_lower():
+    # Equally sure of its top digit, a crop read just above the threshold is more likely a
+    # fragment or two digits: it scores lower by its shortfall below CLEAR_MARGIN, no lower.
+    bar = np.full((60, 30), 255, np.uint8)
+    bar[5:55, 12:18] = 0
+    margins = [CLEAR_MARGIN + 3, CLEAR_MARGIN, CLEAR_MARGIN - 0.25, 0.05]
+    fits, rejected = crop_scorer(_SureAtMargins(margins))([bar] * 4)
+    assert fits[0] == pytest.approx(fits[1]) and not rejected.any()
+    assert fits[0] - fits[2] == pytest.approx(0.25) and fits[0] - fits[3] == pytest.approx(CLEAR_MARGIN - 0.05)

@@ -84,6 +84,7 @@ def test_the_memory_gives_the_network_s_own_answers(predictor):
     assert again[1].tolist() == plain[1][[3, 1, 4, 5]].tolist()
     # Reading an opened picture cuts parts in two and asks how far above "not a digit" they read.
     np.testing.assert_allclose(cached.margins(inputs), predictor.margins(inputs), atol=1e-5)
+    assert cached.computed == 6  # remembered with the answers: the grouping's scorer asks for them too
 
 
 def test_a_digit_s_input_is_mapped_onto_its_box(predictor):
