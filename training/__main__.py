@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--turned", type=_whole_number(0), help="pen digits mirrored or turned, trained towards 'unsure' (default: 0)"
     )
     train.add_argument(
+        "--straddles", type=_whole_number(0),
+        help="strips from inside one pen digit to inside the next, trained towards 'unsure' (default: the preset's)",
+    )  # fmt: skip
+    train.add_argument(
         "--outlier-weight", type=_positive_number,
         help="weight of the 'unsure' target for non-digits and pairs (default: the preset's)",
     )  # fmt: skip
@@ -277,6 +281,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             negatives=0 if args.dry_run else args.negatives,
             pairs=0 if args.dry_run else args.pairs,
             turned=0 if args.dry_run else args.turned,
+            straddles=0 if args.dry_run else args.straddles,
             glyph_negatives=args.glyph_negatives,
             outlier_weight=args.outlier_weight,
             seed=args.seed,

@@ -104,27 +104,60 @@ def random_number(writer_digits: Sequence[PenDigit], length: int, rng: np.random
     return compose_number(chosen, rng)
 
 
-def _render_pair_chunk(task: tuple[list[tuple[PenDigit, PenDigit]], int, int, int]) -> np.ndarray:
+# A straddle keeps between these shares of each digit's width: always a real
+# part of both, never the whole of either.
+STRADDLE_SHARE = (0.3, 0.7)
+
+
+def straddle_columns(number: ComposedNumber, rng: np.random.Generator) -> tuple[int, int] | None:
+    """Columns [left, right) from inside the first digit to inside the second, or None when
+    the two overlap so much that no such strip exists."""
+    (a0, _, a1, _), (b0, _, b1, _) = number.boxes[:2]
+    left = int(round(a0 + rng.uniform(*STRADDLE_SHARE) * (a1 - a0)))
+    right = int(round(b0 + rng.uniform(*STRADDLE_SHARE) * (b1 - b0)))
+    return (left, right) if right - left >= 2 else None
+
+
+def straddle(number: ComposedNumber, rng: np.random.Generator) -> np.ndarray | None:
+    """The strip of :func:`straddle_columns`: the wrong piece a segmenter cuts when a seam
+    goes through the wrong place (a 4's bar and the 6 it touches)."""
+    columns = straddle_columns(number, rng)
+    return None if columns is None else number.image[:, columns[0] : columns[1]]
+
+
+def _render_pair_chunk(task: tuple[list[tuple[PenDigit, PenDigit]], int, int, int, bool]) -> np.ndarray:
     from mnist_desk.preprocess import EmptyImageError, preprocess
 
-    pairs, seed, index, canvas = task
+    pairs, seed, index, canvas, straddles = task
     rng = np.random.default_rng([seed, index])
     images = []
     for pair in pairs:
+        number = compose_number(pair, rng, height=canvas)
+        drawing = straddle(number, rng) if straddles else number.image
+        if drawing is None:
+            continue
         try:
-            images.append((preprocess(compose_number(pair, rng, height=canvas).image) * 255).round().astype(np.uint8))
+            images.append((preprocess(drawing) * 255).round().astype(np.uint8))
         except EmptyImageError:
             continue
     return np.stack(images) if images else np.zeros((0, 28, 28), np.uint8)
 
 
 def rendered_pairs(
-    digits: Sequence[PenDigit], count: int, seed: int, canvas: int = TRAINING_CANVAS, cache_dir: Path | None = None
+    digits: Sequence[PenDigit],
+    count: int,
+    seed: int,
+    canvas: int = TRAINING_CANVAS,
+    cache_dir: Path | None = None,
+    straddles: bool = False,
 ) -> np.ndarray:
     """``count`` pairs of one writer's digits written side by side, squeezed to 28x28 as the
-    app would read them: what a single-digit reading must call "not a digit" (it is a number)."""
+    app would read them: what a single-digit reading must call "not a digit" (it is a number).
+    With ``straddles``, only a strip from inside the first digit to inside the second
+    (:func:`straddle`): part of one digit and part of the next is not a digit either."""
     key = hashlib.sha256(repr([(d.label, d.writer, len(d.points())) for d in digits]).encode()).hexdigest()[:12]
-    cache = None if cache_dir is None else cache_dir / f"pairs-v{RENDER_VERSION}-{key}-{count}-{seed}-{canvas}.npz"
+    name = "straddles" if straddles else "pairs"
+    cache = None if cache_dir is None else cache_dir / f"{name}-v{RENDER_VERSION}-{key}-{count}-{seed}-{canvas}.npz"
 
     def make() -> np.ndarray:
         rng = np.random.default_rng(seed)
@@ -137,7 +170,7 @@ def rendered_pairs(
             pool = by_writer[writers[int(rng.integers(len(writers)))]]
             first, second = rng.choice(len(pool), 2, replace=False)
             pairs.append((pool[int(first)], pool[int(second)]))
-        tasks = [(pairs[i : i + CHUNK], seed, i // CHUNK, canvas) for i in range(0, count, CHUNK)]
+        tasks = [(pairs[i : i + CHUNK], seed, i // CHUNK, canvas, straddles) for i in range(0, count, CHUNK)]
         return stacked(parallel_chunks(_render_pair_chunk, tasks))
 
     return cached_drawings(cache, make)

@@ -49,6 +49,10 @@ class Recipe:
     # The training writers' digits mirrored or turned on their side (training/turned.py):
     # "unsure" too, the non-digits closest to the digits. Tried, not shipped.
     turned: int = 0
+    # Strips from inside one of a training writer's digits to inside the next
+    # (training/numbers.py: straddle): "unsure" too, the wrong pieces a segmenter
+    # cuts when a seam goes through the wrong place.
+    straddles: int = 0
     outlier_weight: float = 0.5
     # Each epoch sees every MNIST image but only this share of the additions
     # (pen digits, non-digits, pairs), drawn afresh: the variety of all the

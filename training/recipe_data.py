@@ -28,7 +28,7 @@ from training.pen_render import CANVAS, rendered_digits
 from training.pendigits import TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
 
 # Seeds apart from every benchmark's, so the drawings they measure on are never trained on.
-PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED, TURNED_SEED = 101, 202, 404, 303, 505
+PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED, TURNED_SEED, STRADDLE_SEED = 101, 202, 404, 303, 505, 606
 VALIDATION_NEGATIVES = 1300  # 100 drawings of each validation kind
 
 
@@ -72,6 +72,17 @@ def training_set(
         data = data.concat(not_digits(images, "pairs"))
         seconds["pairs"] = time.perf_counter() - started
         log(f"pairs of digits (not one digit): {len(images):,} ({seconds['pairs']:.1f} s)")
+    if recipe.straddles:
+        from training.numbers import rendered_pairs
+
+        started = time.perf_counter()
+        writers = training_writers()
+        images = rendered_pairs(
+            writers, recipe.straddles, seed=STRADDLE_SEED + recipe.seed, cache_dir=cache_dir, straddles=True
+        )
+        data = data.concat(not_digits(images, "straddles"))
+        seconds["straddles"] = time.perf_counter() - started
+        log(f"parts of two digits (not one digit): {len(images):,} ({seconds['straddles']:.1f} s)")
     if recipe.turned:
         from training.turned import turned_digits
 
