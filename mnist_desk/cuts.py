@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from mnist_desk.components import INK_THRESHOLD, enclosed_holes
+
 TOUCHING_ASPECT = 1.15  # a piece this much wider than the writing's height holds several digits
 MIN_DIGIT_WIDTH = 0.22  # no cut leaves a part narrower than this fraction of the writing's height
 OFFER_WIDTH = 0.8  # when reading chooses the cuts, any blob this wide (times the height) is offered some
 # (0.65 was tried on the validation and training writers' numbers: 6 more digit counts right, 4 fewer whole numbers)
+# A loop (of a 0, 6, 8 or 9) at least this tall and wide (times the writing's height) is offered a cut
+# beside it on each side, LOOP_CUT_OFFSET stroke widths past its edge: see loop_sides.
+SMALLEST_LOOP = 0.1
+LOOP_CUT_OFFSET = 0.5
+# ... in blobs at least this wide (times the height): a star's pentagon between its arms is a loop
+# too, and cut beside it the star read as two sure 8s; no 0 and its neighbour are narrower.
+LOOP_BLOB_WIDTH = 1.0
 
 
 def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[int]:
@@ -51,7 +60,44 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
     for c in [*even, *sorted(minima, key=lambda c: profile[c])]:  # even splits, then the deepest valleys
         if all(abs(c - k) >= edge for k in cuts):
             cuts.append(c)
-    return sorted(cuts)
+    return sorted(cuts + (loop_sides(ink, height, cuts, edge) if width >= LOOP_BLOB_WIDTH * height else []))
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """The pen's width in pixels, about: the median length of the runs of ink along the rows."""
+    edges = np.diff(np.pad(mask.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    lengths = np.nonzero(edges == -1)[1] - np.nonzero(edges == 1)[1]  # both in row-major order: they pair up
+    return float(np.median(lengths)) if lengths.size else 1.0
+
+
+def loop_sides(ink: np.ndarray, height: float, cuts: list[int], edge: int) -> list[int]:
+    """Columns just outside each loop of a blob, left and right, where a neighbour may touch it;
+    those at least ``edge`` from the blob's sides and a stroke width from ``cuts`` and each other.
+
+    A 0 touching the 5 after it has its deepest valley inside its own loop
+    (only the top and bottom of the loop cross those columns), so the valleys
+    alone cut the 0 in two and give its right half to the 5; where the two
+    really meet, just right of the loop, is no valley at all. On composed
+    numbers of the validation and training writers (2,400, two seeds), offering
+    these columns too (in blobs at least LOOP_BLOB_WIDTH wide) took whole numbers
+    read right 2,092 -> 2,111 and digit counts 2,317 -> 2,338 (offsets of 0-1.5
+    stroke widths, in any blob offered cuts: 2,100-2,109 and 2,335-2,339);
+    validation non-digits inside numbers read null as often (70.0 %).
+    """
+    mask = ink > INK_THRESHOLD * float(ink.max()) if ink.size else np.zeros(ink.shape, bool)
+    if not mask.any():
+        return []
+    pen = stroke_width(mask)
+    smallest = SMALLEST_LOOP * height
+    taken, sides = list(cuts), []
+    for x0, y0, x1, y1 in enclosed_holes(mask):
+        if x1 - 1 - x0 < smallest or y1 - 1 - y0 < smallest:
+            continue  # a pen's blot, or the eye of a small 2: no neighbour's place
+        for c in (int(x1 + LOOP_CUT_OFFSET * pen), int(x0 - LOOP_CUT_OFFSET * pen)):
+            if edge <= c <= ink.shape[1] - edge and all(abs(c - k) >= max(2.0, pen) for k in taken):
+                taken.append(c)
+                sides.append(c)
+    return sides
 
 
 def seam(ink: np.ndarray, column: int, reach: int) -> np.ndarray:

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mnist_desk.components import INK_THRESHOLD, label_components
 from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, seam, strokes_crossed
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
-INK_THRESHOLD = 0.3  # ink above this is a piece's body; fainter edge pixels follow their neighbour
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
 SPECK = 0.25  # pieces smaller than this fraction of the writing's height in both directions
 MAX_SPAN = 4  # a digit is made of at most this many neighbouring units
@@ -64,50 +64,6 @@ class Segment:
 
 
 # --- pieces from pixels -------------------------------------------------------------------
-
-
-def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """8-connected components of a boolean mask: (labels, count), labels 1..count, 0 = background.
-
-    Works on runs of ink per row (a few dozen per row for handwriting) with a
-    union-find, so it needs no image library and stays fast on wide canvases.
-    """
-    h, w = mask.shape
-    parent: list[int] = [0]
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    runs_per_row: list[list[tuple[int, int, int]]] = []
-    padded = np.zeros((h, w + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    edges = np.diff(padded, axis=1)
-    previous: list[tuple[int, int, int]] = []
-    for y in range(h):
-        starts = np.nonzero(edges[y] == 1)[0]
-        ends = np.nonzero(edges[y] == -1)[0]
-        row = []
-        for x0, x1 in zip(starts.tolist(), ends.tolist(), strict=True):
-            label = len(parent)
-            parent.append(label)
-            for px0, px1, plabel in previous:  # 8-connected: touching diagonally counts
-                if px0 <= x1 and px1 >= x0:
-                    a, b = find(label), find(plabel)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
-            row.append((x0, x1, label))
-        runs_per_row.append(row)
-        previous = row
-    roots = {find(i) for i in range(1, len(parent))}
-    renumber = {root: n for n, root in enumerate(sorted(roots), 1)}
-    labels = np.zeros((h, w), dtype=np.int32)
-    for y, row in enumerate(runs_per_row):
-        for x0, x1, label in row:
-            labels[y, x0:x1] = renumber[find(label)]
-    return labels, len(roots)
 
 
 def _grow_into_faint_ink(labels: np.ndarray, ink: np.ndarray) -> np.ndarray:
