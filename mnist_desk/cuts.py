@@ -22,6 +22,8 @@ LOOP_CUT_OFFSET = 0.5
 # too, and cut beside it a star (0.95 of the height wide) read as two sure 8s. On the development
 # numbers this limit cost nothing (2,109 -> 2,111 whole, 2,338 counts either way).
 LOOP_BLOB_WIDTH = 1.0
+# Ink filling more than this share of its box is a blot (a filled dot, a square), never cut.
+SOLID = 0.75
 
 
 def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[int]:
@@ -34,6 +36,8 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
     """
     width = ink.shape[1]
     if height <= 0 or width < (OFFER_WIDTH if generous else TOUCHING_ASPECT) * height:
+        return []
+    if is_blot(ink):
         return []
     profile = np.convolve(ink.sum(0), np.ones(3) / 3, mode="same")
     edge = max(1, int(MIN_DIGIT_WIDTH * height))
@@ -64,8 +68,17 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
     return sorted(cuts + (loop_sides(ink, height, cuts, edge) if width >= LOOP_BLOB_WIDTH * height else []))
 
 
-def stroke_width(mask: np.ndarray) -> float:
-    """The pen's width in pixels, about: the median length of the runs of ink along the rows."""
+def is_blot(ink: np.ndarray) -> bool:
+    """Ink that fills more than SOLID of its box: a filled dot or square, not digits written
+    touching. Cut into slivers, a dot read as "111"."""
+    body = ink > INK_THRESHOLD * float(ink.max()) if ink.size else np.zeros((0, 0), bool)
+    rows, cols = np.flatnonzero(body.any(1)), np.flatnonzero(body.any(0))
+    return bool(rows.size) and body.sum() > SOLID * (rows[-1] + 1 - rows[0]) * (cols[-1] + 1 - cols[0])
+
+
+def row_run_width(mask: np.ndarray) -> float:
+    """The pen's width in pixels, about: the median length of the runs of ink along the rows
+    (what the loop cuts were measured with; preprocess.stroke_width averages area over edge instead)."""
     edges = np.diff(np.pad(mask.astype(np.int8), ((0, 0), (1, 1))), axis=1)
     lengths = np.nonzero(edges == -1)[1] - np.nonzero(edges == 1)[1]  # both in row-major order: they pair up
     return float(np.median(lengths)) if lengths.size else 1.0
@@ -88,7 +101,7 @@ def loop_sides(ink: np.ndarray, height: float, cuts: list[int], edge: int) -> li
     mask = ink > INK_THRESHOLD * float(ink.max()) if ink.size else np.zeros(ink.shape, bool)
     if not mask.any():
         return []
-    pen = stroke_width(mask)
+    pen = row_run_width(mask)
     smallest = SMALLEST_LOOP * height
     taken, sides = list(cuts), []
     for x0, y0, x1, y1 in enclosed_holes(mask):

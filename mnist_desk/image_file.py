@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Decoded pixels we accept from a file: 40 megapixels of RGBA are 160 MB.
 # JPEGs beyond it are decoded reduced (the decoder's own 1/2..1/8 scaling).
@@ -92,7 +92,9 @@ def load_image(path: Path | str) -> Image.Image:
                     if img.size[0] * img.size[1] > MAX_PIXELS:
                         raise _too_large(path, width, height)
                 img.load()
-                result = readable(img)
+                # A phone stores a photo as the sensor saw it and says how to turn it: read it as shown.
+                upright = ImageOps.exif_transpose(img)
+                result = readable(upright)
                 return result.copy() if result is img else result
         except Image.DecompressionBombError:
             raise ImageError(
@@ -102,7 +104,9 @@ def load_image(path: Path | str) -> Image.Image:
             # ImageError is a ValueError: pass our own messages on unchanged.
             if isinstance(exc, ImageError):
                 raise
-            raise ImageError(f"{path}: not a readable image ({exc})") from exc
+            # Pillow names the open file object ("<_io.BufferedReader name=3>"), which says nothing to a user.
+            why = "no image format recognised" if isinstance(exc, UnidentifiedImageError) else exc
+            raise ImageError(f"{path}: not a readable image ({why})") from exc
 
 
 def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:

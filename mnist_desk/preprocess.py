@@ -51,6 +51,10 @@ class TooSmallError(EmptyImageError):
     """The ink is a dot or speck, too small to read as a digit."""
 
 
+class TooManyMarksError(EmptyImageError):
+    """Hundreds of separate marks: grain or noise, not a number someone wrote."""
+
+
 def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
     """Ink intensity in [0, 1] (1 = full ink) at the image's own resolution.
 
@@ -202,13 +206,20 @@ def _source_shape(image: Image.Image | np.ndarray) -> tuple[int, int]:
     return (image.height, image.width)
 
 
-def _preprocess(image: Image.Image | np.ndarray) -> tuple:
-    """The input, plus the crop's top-left, its scale and the placement, in ink-map pixels."""
-    ink = ink_map(image)
+def readable_ink(ink: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """An ink map at full contrast, without the faint haze of scans and JPEG noise, and its
+    box (top, bottom, left, right); refused when it holds nothing to read.
+
+    Raises
+    ------
+    EmptyImageError
+        If there is no ink, or too little contrast to be any (a blank or grainy page).
+    TooSmallError
+        If all the ink is a dot or a speck.
+    """
     peak = float(ink.max()) if ink.size else 0.0
     if peak < MIN_CONTRAST:
         raise EmptyImageError("the image is empty: no ink found")
-    # Rescale to full contrast, and drop the faint haze of scans and JPEG noise.
     ink = np.clip((ink / peak - 0.1) / 0.9, 0.0, 1.0)
     box = _ink_box(ink)
     if box is None:
@@ -221,6 +232,14 @@ def _preprocess(image: Image.Image | np.ndarray) -> tuple:
             f"too small to read: the ink is {width} x {height} pixels of a {ink.shape[1]} x {ink.shape[0]} "
             "image; draw the digit larger"
         )
+    return ink, box
+
+
+def _preprocess(image: Image.Image | np.ndarray) -> tuple:
+    """The input, plus the crop's top-left, its scale and the placement, in ink-map pixels."""
+    ink, box = readable_ink(ink_map(image))
+    top, bottom, left, right = box
+    longest = max(bottom - top, right - left)
     thinned = _normalise_stroke(ink, BOX / longest)
     # Re-measure: thickening grows the box by up to half a kernel on each side.
     new_box = _ink_box(thinned)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mnist_desk.preprocess import EmptyImageError, ink_map, preprocess
+from mnist_desk.preprocess import EmptyImageError, ink_map, preprocess, readable_ink
 from mnist_desk.segment import (
     SHORTEST_DIGIT,
     Box,
@@ -184,6 +184,7 @@ def _joined(a: Segment, b: Segment) -> Segment:
 def read_number(predictor: Any, image: Any) -> NumberReading:
     """Every digit of a number written across ``image`` (PIL or numpy), left to right."""
     ink = ink_map(image)
+    readable_ink(ink)  # a blank or grainy page, or one dot, is refused as for a single digit
     segments = segment_ink(ink, crop_scorer(predictor))
     segments, reading = _recut_touching_neighbours(predictor, segments, read_segments(predictor, segments))
     reading = _split_what_is_not_a_digit(predictor, segments, reading)

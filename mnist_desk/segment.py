@@ -27,11 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from mnist_desk.components import INK_THRESHOLD, label_components
-from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, seam, strokes_crossed
+from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, is_blot, seam, strokes_crossed
+from mnist_desk.preprocess import TooManyMarksError
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
 SPECK = 0.25  # pieces smaller than this fraction of the writing's height in both directions
+MAX_MARKS = 120  # separate marks beyond which specks are grain (dropped) and the rest noise (refused);
+# each kept mark is one image-sized mask, so this also bounds the memory (120 x 4 MB at 2048 px)
 MAX_SPAN = 4  # a digit is made of at most this many neighbouring units
 WIDEST_DIGIT = 1.25  # digits wider than this (times the writing's height) are penalised ...
 WIDTH_PENALTY = 2.0  # ... by this much per unit of excess width, in log-probability
@@ -96,8 +99,14 @@ NOT_A_DIGIT_COST = 3.0
 
 
 def writing_height(boxes: Sequence[Box]) -> float:
-    """The height of the writing: the median of the taller half of the pieces."""
+    """The height of the writing: the median of the taller half of the pieces, specks left out.
+
+    Specks (shorter than SPECK of the tallest piece) never count: a dozen dust
+    specks around "2026" once made the writing as tall as a speck, and every
+    digit was cut into slivers read as 1s.
+    """
     heights = sorted((b[3] - b[1] for b in boxes), reverse=True)
+    heights = [h for h in heights if h >= SPECK * heights[0]] if heights else []
     return float(np.median(heights[: max(1, (len(heights) + 1) // 2)])) if heights else 0.0
 
 
@@ -224,8 +233,9 @@ def ink_pieces(ink: np.ndarray, generous: bool = False) -> tuple[list[np.ndarray
     if peak <= 0:
         return [], {}
     labels, count = label_components(ink / peak > INK_THRESHOLD)
+    kept = _marks_worth_reading(labels, count)
     labels = _grow_into_faint_ink(labels, ink / peak)
-    blobs = [labels == n for n in range(1, count + 1)]
+    blobs = [labels == n for n in kept]
     height = writing_height([_box_of(b) for b in blobs])
     columns = np.arange(ink.shape[1])[None, :]
     pieces: list[np.ndarray] = []
@@ -249,6 +259,39 @@ def ink_pieces(ink: np.ndarray, generous: bool = False) -> tuple[list[np.ndarray
                 crossed = strokes_crossed(blob, right_edge)
             left_edge = right_edge
     return pieces, cut_parts
+
+
+def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
+    """(count, 4) boxes (x0, y0, x1, y1) of components 1..count, in one pass over the labels."""
+    ys, xs = np.nonzero(labels)
+    which = labels[ys, xs] - 1
+    boxes = np.empty((count, 4), np.int64)
+    boxes[:, :2], boxes[:, 2:] = np.iinfo(np.int64).max, -1
+    np.minimum.at(boxes[:, 0], which, xs)
+    np.minimum.at(boxes[:, 1], which, ys)
+    np.maximum.at(boxes[:, 2], which, xs + 1)
+    np.maximum.at(boxes[:, 3], which, ys + 1)
+    return boxes
+
+
+def _marks_worth_reading(labels: np.ndarray, count: int) -> list[int]:
+    """The component labels to read: all of them, unless there are more than MAX_MARKS.
+
+    Then the specks are grain, not parts of digits, and are dropped; if what is
+    left is still more than MAX_MARKS, it is noise, refused at once (a grainy
+    page once took minutes and gigabytes: one full-size mask per speck).
+    """
+    if count <= MAX_MARKS:
+        return list(range(1, count + 1))
+    boxes = component_boxes(labels, count)
+    height = writing_height([tuple(b) for b in boxes])
+    sides = boxes[:, 2:] - boxes[:, :2]
+    kept = [n + 1 for n in np.flatnonzero((sides >= SPECK * height).any(1)).tolist()]
+    if len(kept) > MAX_MARKS:
+        raise TooManyMarksError(
+            f"the image holds {count:,} separate marks, too many to be a number: is it noise, or a grainy photo?"
+        )
+    return kept
 
 
 def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segment]:
@@ -307,6 +350,8 @@ def splits_in_two(segment: Segment, height: float) -> list[tuple[Segment, Segmen
     one, so no width rule would have offered the cut.
     """
     ink = segment.ink
+    if is_blot(ink):
+        return []
     h, w = ink.shape
     edge = max(2, int(MIN_DIGIT_WIDTH * 0.6 * max(height, 1)))
     candidates = []

@@ -26,6 +26,17 @@ class PenStroke:
     points: np.ndarray
     width: float
 
+    def __post_init__(self) -> None:
+        # Refused here with one clear message, not deep inside numpy or Pillow (NaN -> int, a negative ellipse).
+        points = np.asarray(self.points, dtype=np.float64)
+        if points.ndim != 2 or points.shape[1] != 2 or not len(points):
+            raise ValueError(f"a stroke needs one or more (x, y) points, not an array of shape {points.shape}")
+        if not np.isfinite(points).all():
+            raise ValueError("a stroke's points must be finite numbers (this one has NaN or infinity)")
+        if not (np.isfinite(self.width) and self.width >= 0):
+            raise ValueError(f"a stroke's pen width must be a finite number >= 0, not {self.width}")
+        object.__setattr__(self, "points", points)
+
     def box(self) -> Box:
         """(x0, y0, x1, y1) of its ink, the pen's width included; right and bottom exclusive."""
         half = self.width / 2

@@ -38,7 +38,8 @@ def test_predict_json_one_line_per_file_and_failures_do_not_stop_the_rest(capsys
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 1
     assert [r["file"] for r in lines] == [str(corrupt), str(good), str(empty), str(good)]
-    assert lines[0]["digit"] is None and "not a readable image" in lines[0]["error"]
+    assert lines[0]["digit"] is None and "not a readable image (no image format recognised)" in lines[0]["error"]
+    assert "BufferedReader" not in lines[0]["error"]  # Pillow's name for the open file says nothing to a user
     assert lines[2]["digit"] is None and "empty" in lines[2]["error"]
     for record in (lines[1], lines[3]):
         assert record["digit"] in range(10)

@@ -11,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 from PIL import Image, ImageDraw
 
 from mnist_desk.components import enclosed_holes
-from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, loop_sides, stroke_width
+from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, loop_sides, row_run_width
 
 
 def unreachable_background(mask: np.ndarray) -> np.ndarray:
@@ -66,7 +66,7 @@ def test_a_drawn_ring_has_one_hole_inside_it_and_its_pen_is_measured(pen):
     assert x0 + pen - 2 <= hx0 and hx1 <= x1 - pen + 2 and y0 + pen - 2 <= hy0 and hy1 <= y1 - pen + 2
     bars = np.zeros((40, 60), bool)
     bars[:, 5 : 5 + pen] = bars[:, 30 : 30 + pen] = True
-    assert stroke_width(bars) == pen
+    assert row_run_width(bars) == pen
 
 
 def test_a_zero_touching_a_five_is_offered_the_cut_where_they_meet(monkeypatch):
@@ -96,7 +96,7 @@ def test_a_zero_touching_a_five_is_offered_the_cut_where_they_meet(monkeypatch):
 def test_loop_sides_stay_inside_and_apart(ink, height, cuts):
     edge = max(1, int(MIN_DIGIT_WIDTH * height))
     sides = loop_sides(ink, height, cuts, edge)
-    pen = stroke_width(ink > 0.3 * ink.max()) if ink.max() > 0 else 1.0
+    pen = row_run_width(ink > 0.3 * ink.max()) if ink.max() > 0 else 1.0
     for k, c in enumerate(sides):
         assert edge <= c <= ink.shape[1] - edge
         assert all(abs(c - other) >= max(2.0, pen) for other in [*cuts, *sides[:k]])

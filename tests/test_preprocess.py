@@ -342,3 +342,19 @@ def test_palette_and_bilevel_files_are_read(tmp_path):
     img.convert("1").save(tmp_path / "b.png")
     for name in ("p.png", "b.png"):
         _check_input(preprocess(load_image(tmp_path / name)))
+
+
+@pytest.mark.parametrize(("orientation", "upright"), [(1, (60, 20)), (6, (20, 60)), (8, (20, 60)), (3, (60, 20))])
+def test_a_photo_is_read_the_way_it_is_shown(tmp_path, orientation, upright):
+    # Phones store the sensor's pixels and an EXIF tag saying how to turn them for display.
+    stored = Image.new("L", (60, 20), 255)
+    ImageDraw.Draw(stored).line((5, 10, 55, 10), fill=0, width=5)  # a dash, lying down as stored
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    stored.save(tmp_path / "photo.jpg", exif=exif)
+    shown = load_image(tmp_path / "photo.jpg")
+    assert shown.size == upright
+    ink = ink_map(shown)
+    rows, cols = np.nonzero(ink > 0.5)
+    # Turned a quarter, the dash stands upright as the viewer shows it.
+    assert (np.ptp(rows) > np.ptp(cols)) == (upright == (20, 60))
