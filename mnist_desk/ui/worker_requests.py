@@ -107,13 +107,13 @@ class WorkerRequests(QObject):
             del self._paper_maps[done]
         if sequence <= self.shown_request or sequence < self._oldest_showable:
             return
-        if prediction is not None and isinstance(prediction, NumberResult) != self.numbers.on:
+        too_small = isinstance(prediction, TooSmallError)  # from either mode: a dot, nothing to read yet
+        if not too_small and prediction is not None and isinstance(prediction, NumberResult) != self.numbers.on:
             return  # read before the mode changed
         # A result one mouse move behind the newest is still shown: while drawing
         # continuously the worker is always a move behind, and waiting for an exact
         # match would freeze the bars until the hand stops.
         self.shown_request = sequence
-        too_small = isinstance(prediction, TooSmallError)
         if too_small:
             prediction = None
         seconds = None if prediction is None else prediction.seconds

@@ -190,8 +190,7 @@ def test_after_erasing_the_number_is_read_from_its_pixels(qtbot, numbers):
     assert window.prediction_label.text() == "42"
 
 
-def test_an_opened_image_of_a_number_is_read(qtbot, numbers, tmp_path):
-    window = numbers
+def open_2026(qtbot, window, tmp_path) -> None:
     strokes = []
     for stroke in number_strokes([digit_template(int(c)) for c in "2026"], (700, 280)):
         strokes.append(PenStroke(np.array(stroke) * [700, 280], 18.0))
@@ -199,6 +198,11 @@ def test_an_opened_image_of_a_number_is_read(qtbot, numbers, tmp_path):
     Image.fromarray(drawing).save(tmp_path / "2026.png")
     assert open_image_in(qtbot, window, tmp_path / "2026.png")
     wait_for_latest(qtbot, window)
+
+
+def test_an_opened_image_of_a_number_is_read(qtbot, numbers, tmp_path):
+    window = numbers
+    open_2026(qtbot, window, tmp_path)
     assert window.prediction_label.text() == "2026"
     assert not window.numbers.result.from_strokes
     lefts = box_lefts(window)
@@ -206,6 +210,20 @@ def test_an_opened_image_of_a_number_is_read(qtbot, numbers, tmp_path):
     for box in window.canvas.overlay.digit_boxes():  # boxes on the paper, where the file was fitted
         top, left, bottom, right = box.rect
         assert 0 <= left < right <= 1400 and 0 <= top < bottom <= 560
+
+
+def test_an_opened_image_of_a_dot_clears_the_number_it_replaces(qtbot, numbers, tmp_path):
+    # Read from pixels, a lone dot is "too small to read" (as for one digit): the last number's
+    # boxes and answer must not stay on the screen as if they were the dot's.
+    window = numbers
+    open_2026(qtbot, window, tmp_path)
+    assert window.prediction_label.text() == "2026"
+    dot = np.full((280, 700), 255, np.uint8)
+    dot[140:145, 350:355] = 0
+    Image.fromarray(dot).save(tmp_path / "dot.png")
+    assert open_image_in(qtbot, window, tmp_path / "dot.png")
+    wait_for_latest(qtbot, window)
+    assert window.canvas.overlay.digit_boxes() == [] and window.prediction_label.text() == "—"
 
 
 def test_an_empty_wide_canvas_says_what_to_do(numbers):
