@@ -54,6 +54,19 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     return labels, len(roots)
 
 
+def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
+    """(count, 4) boxes (x0, y0, x1, y1) of components 1..count, in one pass over the labels."""
+    ys, xs = np.nonzero(labels)
+    which = labels[ys, xs] - 1
+    boxes = np.empty((count, 4), np.int64)
+    boxes[:, :2], boxes[:, 2:] = np.iinfo(np.int64).max, -1
+    np.minimum.at(boxes[:, 0], which, xs)
+    np.minimum.at(boxes[:, 1], which, ys)
+    np.maximum.at(boxes[:, 2], which, xs + 1)
+    np.maximum.at(boxes[:, 3], which, ys + 1)
+    return boxes
+
+
 def enclosed_holes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1, right and bottom exclusive) of the background regions that the
     ink of ``mask`` closes all round: the loops of 0, 6, 8 and 9.
@@ -63,9 +76,6 @@ def enclosed_holes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     """
     labels, count = label_components(~mask)
     h, w = mask.shape
-    holes = []
-    for n in range(1, count + 1):
-        ys, xs = np.nonzero(labels == n)
-        if ys.min() > 0 and xs.min() > 0 and ys.max() < h - 1 and xs.max() < w - 1:
-            holes.append((int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
-    return holes
+    boxes = component_boxes(labels, count)
+    inside = (boxes[:, 0] > 0) & (boxes[:, 1] > 0) & (boxes[:, 2] < w) & (boxes[:, 3] < h)
+    return [tuple(int(v) for v in box) for box in boxes[inside]]

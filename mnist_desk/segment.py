@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mnist_desk.components import INK_THRESHOLD, label_components
+from mnist_desk.components import INK_THRESHOLD, component_boxes, label_components
 from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, is_blot, seam, strokes_crossed
 from mnist_desk.preprocess import TooManyMarksError
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
@@ -259,19 +259,6 @@ def ink_pieces(ink: np.ndarray, generous: bool = False) -> tuple[list[np.ndarray
                 crossed = strokes_crossed(blob, right_edge)
             left_edge = right_edge
     return pieces, cut_parts
-
-
-def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
-    """(count, 4) boxes (x0, y0, x1, y1) of components 1..count, in one pass over the labels."""
-    ys, xs = np.nonzero(labels)
-    which = labels[ys, xs] - 1
-    boxes = np.empty((count, 4), np.int64)
-    boxes[:, :2], boxes[:, 2:] = np.iinfo(np.int64).max, -1
-    np.minimum.at(boxes[:, 0], which, xs)
-    np.minimum.at(boxes[:, 1], which, ys)
-    np.maximum.at(boxes[:, 2], which, xs + 1)
-    np.maximum.at(boxes[:, 3], which, ys + 1)
-    return boxes
 
 
 def _marks_worth_reading(labels: np.ndarray, count: int) -> list[int]:
