@@ -144,10 +144,10 @@ class NumberMode(QObject):
 
     # --- results -----------------------------------------------------------------------------
 
-    def show(self, result: NumberResult | None) -> None:
-        """Show a number read from the canvas (None: the canvas is blank)."""
+    def show(self, result: NumberResult | None, too_small: bool = False) -> None:
+        """Show a number read from the canvas (None: the canvas is blank, or ``too_small``: a dot)."""
         self.result = result
-        self.results.show_number(result)
+        self.results.show_number(result, too_small=too_small)
         boxes, cells = [], []
         if result is not None:
             for index, (digit, rect) in enumerate(zip(result.digits, result.boxes, strict=True)):

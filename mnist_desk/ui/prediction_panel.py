@@ -67,6 +67,7 @@ class PredictionPanel(QWidget):
         layout.addWidget(self.input_caption)
         layout.addWidget(self.input_view, 2)
         self._prediction: Prediction | None = None
+        self._too_small = False  # what is shown is "too small to read" (kept for a change of language)
         self._number_mode = False
         self._number: NumberResult | None = None
         self.retranslate()
@@ -81,9 +82,9 @@ class PredictionPanel(QWidget):
             )
         )
         if self._number_mode:
-            self.show_number(self._number)
+            self.show_number(self._number, too_small=self._too_small)
         else:
-            self.show_prediction(self._prediction)
+            self.show_prediction(self._prediction, too_small=self._too_small)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:
@@ -108,24 +109,26 @@ class PredictionPanel(QWidget):
     def set_number_mode(self, on: bool) -> None:
         """Show numbers (the whole number, each digit's bars) or single digits, as today."""
         self._number_mode = on
-        self._number = None
+        self._number, self._too_small = None, False
         self.prediction_label.setFont(self._answer_font)
         self.retranslate()
 
     def number(self) -> NumberResult | None:
         return self._number
 
-    def show_number(self, result: NumberResult | None) -> None:
-        """Show a number read from the canvas (None or no digits: nothing written)."""
+    def show_number(self, result: NumberResult | None, too_small: bool = False) -> None:
+        """Show a number read from the canvas (None or no digits: nothing written;
+        ``too_small``: ink, but only a dot, as for a single digit)."""
         self._number = result
-        self.show_prediction(None if result is None else result.prediction)
+        self.show_prediction(None if result is None else result.prediction, too_small=too_small)
         digits = [] if result is None else result.digits
         if not digits:
             self.prediction_label.setText("—")
             self.prediction_label.setEnabled(True)
             self.confidence_label.setEnabled(True)
-            self.confidence_label.setText(self.tr("Write a number across the canvas"))
-            self.input_view.set_image(None, self.tr("Nothing written yet"))
+            if not too_small:
+                self.confidence_label.setText(self.tr("Write a number across the canvas"))
+                self.input_view.set_image(None, self.tr("Nothing written yet"))
             return
         self.input_caption.setText(
             self.tr("Digit {index} of {count} as the network sees it (28×28):").format(
@@ -162,6 +165,7 @@ class PredictionPanel(QWidget):
     def show_prediction(self, prediction: Prediction | None, too_small: bool = False) -> None:
         """Show a result, or None: nothing to classify (``too_small``: ink, but only a dot)."""
         self._prediction = prediction
+        self._too_small = too_small
         self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
         rejected = prediction is not None and prediction.not_a_digit

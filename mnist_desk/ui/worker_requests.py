@@ -118,7 +118,7 @@ class WorkerRequests(QObject):
             prediction = None
         seconds = None if prediction is None else prediction.seconds
         if self.numbers.on:
-            self.numbers.show(prediction)
+            self.numbers.show(prediction, too_small=too_small)
             prediction = None if prediction is None else prediction.prediction
         else:
             self.results.show_prediction(prediction, too_small=too_small)

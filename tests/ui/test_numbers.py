@@ -224,6 +224,12 @@ def test_an_opened_image_of_a_dot_clears_the_number_it_replaces(qtbot, numbers, 
     assert open_image_in(qtbot, window, tmp_path / "dot.png")
     wait_for_latest(qtbot, window)
     assert window.canvas.overlay.digit_boxes() == [] and window.prediction_label.text() == "—"
+    assert window.confidence_label.text() == "Too small to read: draw the digit bigger"  # as for one digit
+    window.menus.actions["language_zh_CN"].trigger()  # re-worded, not forgotten, in another language
+    qtbot.waitUntil(lambda: window.menus.menus["file"].title() == "文件(&F)")
+    assert window.confidence_label.text() == "太小，无法识别：请把数字写大一些"
+    window.menus.actions["language_en"].trigger()
+    qtbot.waitUntil(lambda: window.menus.menus["file"].title() == "&File")
 
 
 def test_an_empty_wide_canvas_says_what_to_do(numbers):
