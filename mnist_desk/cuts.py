@@ -68,10 +68,15 @@ def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[
     return sorted(cuts + (loop_sides(ink, height, cuts, edge) if width >= LOOP_BLOB_WIDTH * height else []))
 
 
+def ink_body(ink: np.ndarray) -> np.ndarray:
+    """Where the ink is a stroke's body (above INK_THRESHOLD of its peak), as segment.py's pieces are."""
+    return ink > INK_THRESHOLD * float(ink.max()) if ink.size else np.zeros(ink.shape, bool)
+
+
 def is_blot(ink: np.ndarray) -> bool:
     """Ink that fills more than SOLID of its box: a filled dot or square, not digits written
     touching. Cut into slivers, a dot read as "111"."""
-    body = ink > INK_THRESHOLD * float(ink.max()) if ink.size else np.zeros((0, 0), bool)
+    body = ink_body(ink)
     rows, cols = np.flatnonzero(body.any(1)), np.flatnonzero(body.any(0))
     return bool(rows.size) and body.sum() > SOLID * (rows[-1] + 1 - rows[0]) * (cols[-1] + 1 - cols[0])
 
@@ -98,7 +103,7 @@ def loop_sides(ink: np.ndarray, height: float, cuts: list[int], edge: int) -> li
     stroke widths, in any blob offered cuts: 2,100-2,109 and 2,335-2,339);
     validation non-digits inside numbers read null as often (70.0 %).
     """
-    mask = ink > INK_THRESHOLD * float(ink.max()) if ink.size else np.zeros(ink.shape, bool)
+    mask = ink_body(ink)
     if not mask.any():
         return []
     pen = row_run_width(mask)

@@ -110,6 +110,11 @@ def writing_height(boxes: Sequence[Box]) -> float:
     return float(np.median(heights[: max(1, (len(heights) + 1) // 2)])) if heights else 0.0
 
 
+def is_speck(box: Box, height: float) -> bool:
+    """Far smaller than the writing (SPECK of its height) in both directions."""
+    return (box[3] - box[1]) < SPECK * height and (box[2] - box[0]) < SPECK * height
+
+
 def overlap_ratio(a: Box, b: Box) -> float:  # the shared horizontal extent / the narrower width
     shared = min(a[2], b[2]) - max(a[0], b[0])
     return shared / max(1, min(a[2] - a[0], b[2] - b[0]))
@@ -147,7 +152,7 @@ def group_pieces(boxes: Sequence[Box], same_digit: float = SAME_DIGIT_OVERLAP) -
     if not boxes:
         return []
     height = writing_height(boxes)
-    small = [(b[3] - b[1]) < SPECK * height and (b[2] - b[0]) < SPECK * height for b in boxes]
+    small = [is_speck(b, height) for b in boxes]
     if all(small):
         small = [False] * len(boxes)  # nothing but dots: they are the drawing
     groups = _merge_overlapping([[i] for i in range(len(boxes)) if not small[i]], boxes, same_digit)
@@ -270,10 +275,9 @@ def _marks_worth_reading(labels: np.ndarray, count: int) -> list[int]:
     """
     if count <= MAX_MARKS:
         return list(range(1, count + 1))
-    boxes = component_boxes(labels, count)
-    height = writing_height([tuple(b) for b in boxes])
-    sides = boxes[:, 2:] - boxes[:, :2]
-    kept = [n + 1 for n in np.flatnonzero((sides >= SPECK * height).any(1)).tolist()]
+    boxes = [tuple(b) for b in component_boxes(labels, count).tolist()]
+    height = writing_height(boxes)
+    kept = [n + 1 for n, box in enumerate(boxes) if not is_speck(box, height)]
     if len(kept) > MAX_MARKS:
         raise TooManyMarksError(
             f"the image holds {count:,} separate marks, too many to be a number: is it noise, or a grainy photo?"
