@@ -12,6 +12,7 @@ from mnist_desk.examples import (
     Adapter,
     ExampleStore,
     fit_tail,
+    jitter,
     load_replay,
     tail_of,
     tail_start,
@@ -100,6 +101,22 @@ def test_every_preset_has_stages_to_adapt(arch, first_adapted):
         assert torch.allclose(tail_of(model)(trunk_features(model, inputs)), model(torch.from_numpy(inputs)[:, None]))
     adaptation = fit_tail(model, inputs, np.array([3, 4]), (inputs * 255, np.array([1, 2])))
     assert set(adaptation.state) <= set(model.state_dict())
+
+
+def test_each_example_is_seen_itself_and_in_varied_copies():
+    examples = np.stack([preprocess(a_drawing(digit)) for digit in (3, 7)])
+    variants = jitter(examples, 16, torch.Generator().manual_seed(0))
+    assert variants.shape == (32, 1, 28, 28)
+    assert torch.equal(variants[0, 0], torch.from_numpy(examples[0]))
+    assert torch.equal(variants[16, 0], torch.from_numpy(examples[1]))
+    assert float(variants.min()) >= 0 and float(variants.max()) <= 1
+    copies_of_the_3 = variants[1:16, 0]
+    assert all((copy - variants[0, 0]).abs().max() > 0.1 for copy in copies_of_the_3)  # each one moved
+    assert len({round(float(copy.sum()), 3) for copy in copies_of_the_3}) == 15  # and no two alike
+    # Variations of the example, not of anything else: on average the copies sit on its ink.
+    for mine, theirs in ((0, 16), (16, 0)):
+        average = variants[mine + 1 : mine + 16, 0].mean(0)
+        assert (average - variants[mine, 0]).abs().sum() < (average - variants[theirs, 0]).abs().sum()
 
 
 def test_adapting_learns_the_examples_and_leaves_the_original_alone(predictor):

@@ -5,6 +5,11 @@ each batch gets a random affine jitter (rotation, scale, shear, shift), a
 smooth elastic wobble, and a random thickening or thinning of the strokes.
 Everything runs on whole batches with ``grid_sample``, so it costs a small
 fraction of a training step even on a laptop CPU.
+
+It lives in the app, not in ``training``, because adapting to the user's
+examples (mnist_desk/examples.py) draws their variants with it too: the same
+variety the network learned from, which read the validation writers better
+than shifts, turns and slants alone (see examples.py).
 """
 
 from __future__ import annotations
