@@ -20,9 +20,9 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+from mnist_desk.augment import AugmentConfig, augment_batch
 from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from mnist_desk.model import DigitNet, ModelConfig, build_model
-from mnist_desk.augment import AugmentConfig, augment_batch
 from training.data import NOT_A_DIGIT, Digits
 from training.ema import warm_ema
 from training.evaluate import images_to_tensor, logits_all, predict_all
