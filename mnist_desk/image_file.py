@@ -25,6 +25,10 @@ MAX_PIXELS = 40_000_000
 WORK_SIDE = 2048
 
 
+# Bits per sample that 16-bit grey files hold (the rest of the 16 left empty).
+SAMPLE_BITS = (8, 10, 12, 14, 16)
+
+
 class ImageError(ValueError):
     """The file is not a readable image (or is too large to read)."""
 
@@ -119,7 +123,10 @@ def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:
     values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
     top = float(values.max()) if values.size else 0.0
     if image.mode.startswith("I;16"):
-        full = 65535.0
+        # Cameras and scanners store 10, 12 or 14 bits in 16: a 12-bit white page
+        # is 4095, which scaled by 65535 is black on black. The smallest depth that
+        # holds the brightest value is the one the file was written with.
+        full = next(float(2**bits - 1) for bits in SAMPLE_BITS if top <= 2**bits - 1)
     elif image.mode == "F" and top <= 1.0:
         full = 1.0
     else:

@@ -247,6 +247,24 @@ def test_sixteen_bit_images_read_like_their_eight_bit_twins(tmp_path_factory, im
             np.testing.assert_allclose(preprocess(variant), expected, atol=1e-6)
 
 
+@settings(max_examples=30, deadline=None)
+@given(drawings(min_side=20, max_side=200, max_pen=12), st.sampled_from([10, 12, 14]))
+def test_ten_twelve_and_fourteen_bit_greys_in_sixteen_read_like_eight(tmp_path_factory, image, bits):
+    # Scanners and cameras store 10-14 bits in a 16-bit PNG; divided by 65535
+    # such a page was black on black, "empty".
+    grey8 = np.asarray(image)
+    deep = np.round(grey8.astype(np.float64) * (2**bits - 1) / 255).astype(np.uint16)
+    path = tmp_path_factory.mktemp(f"png{bits}") / "digit.png"
+    Image.fromarray(deep).save(path)
+    try:
+        expected = preprocess(image)
+    except EmptyImageError:
+        with pytest.raises(EmptyImageError):
+            preprocess(load_image(path))
+        return
+    np.testing.assert_allclose(preprocess(load_image(path)), expected, atol=1e-6)
+
+
 @pytest.mark.parametrize("where", ["top", "left", "corner"])
 def test_ink_touching_the_edge_is_read(where):
     img = Image.new("L", (280, 280), 255)
