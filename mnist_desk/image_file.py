@@ -143,6 +143,9 @@ def readable(image: Image.Image) -> Image.Image:
         image = image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB")
     elif image.mode == "1":
         image = image.convert("L")
+    elif image.mode in ("La", "RGBa"):
+        # Premultiplied alpha: Pillow converts La only to LA, and RGBa -> RGB would drop the alpha.
+        image = image.convert(image.mode.upper())
     elif image.mode not in ("L", "LA", "RGB", "RGBA"):
         image = image.convert("RGB")  # CMYK, YCbCr, LAB, HSV ...
     longest = max(image.size)

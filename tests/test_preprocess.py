@@ -265,6 +265,27 @@ def test_ten_twelve_and_fourteen_bit_greys_in_sixteen_read_like_eight(tmp_path_f
     np.testing.assert_allclose(preprocess(load_image(path)), expected, atol=1e-6)
 
 
+def _in_mode(grey: Image.Image, mode: str) -> Image.Image:
+    if mode in ("La", "RGBa"):  # premultiplied: reached from the straight-alpha twin
+        return grey.convert(mode.upper()).convert(mode)
+    if mode == "I;16":
+        return Image.fromarray(np.asarray(grey).astype(np.uint16) * 257)
+    return grey.convert(mode)
+
+
+@pytest.mark.parametrize(
+    "mode", ["LA", "La", "RGB", "RGBA", "RGBa", "RGBX", "P", "PA", "1", "I", "I;16", "F", "CMYK", "YCbCr", "LAB", "HSV"]
+)
+def test_every_image_mode_reads_like_grey(mode):
+    # An image passed in-process may be in any mode Pillow has; "La" raised
+    # "conversion from La to L not supported".
+    grey = Image.new("L", (120, 160), 255)
+    ImageDraw.Draw(grey).line([(40, 20), (80, 20), (55, 140)], fill=0, width=9)  # a 7
+    expected = preprocess(grey)
+    out = preprocess(_in_mode(grey, mode))
+    assert np.corrcoef(out.ravel(), expected.ravel())[0, 1] > 0.95
+
+
 @pytest.mark.parametrize("where", ["top", "left", "corner"])
 def test_ink_touching_the_edge_is_read(where):
     img = Image.new("L", (280, 280), 255)
