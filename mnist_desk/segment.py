@@ -62,7 +62,7 @@ class Segment:
     """One digit: where it is, and its own ink (neighbours' ink removed)."""
 
     box: Box
-    ink: np.ndarray  # (y1 - y0, x1 - x0) float32 in [0, 1]
+    ink: np.ndarray  # (y1 - y0, x1 - x0) float32 in [0, 1]; smaller for strokes beyond strokes.MAX_RENDER_SIDE
     pieces: tuple[int, ...]  # which pieces (components, or strokes) it was made of
 
 

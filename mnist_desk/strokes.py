@@ -16,6 +16,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 SUPERSAMPLE = 2
+# The longest side a drawing of strokes gets (see render_strokes): twice the image side preprocess works at.
+MAX_RENDER_SIDE = 4096
 Box = tuple[int, int, int, int]
 
 
@@ -79,13 +81,18 @@ def draw_strokes(image: Image.Image, strokes: Sequence[np.ndarray], pen: float, 
 def render_strokes(strokes: Sequence[PenStroke], margin: int = 4) -> tuple[np.ndarray, Box]:
     """The strokes alone on white: (uint8 drawing, the box it covers in the strokes' pixels).
 
-    The drawing spans the strokes' joint box plus ``margin`` pixels of paper.
+    The drawing spans the strokes' joint box plus ``margin`` pixels of paper,
+    one pixel per pixel up to :data:`MAX_RENDER_SIDE`, and scaled down to that
+    beyond it: strokes 1e7 px apart, or a pen 1e5 px wide, are drawn small
+    instead of filling the memory (no canvas makes them; a script can).
     """
     boxes = [s.box() for s in strokes]
     x0, y0 = min(b[0] for b in boxes) - margin, min(b[1] for b in boxes) - margin
     x1, y1 = max(b[2] for b in boxes) + margin, max(b[3] for b in boxes) + margin
-    big = Image.new("L", ((x1 - x0) * SUPERSAMPLE, (y1 - y0) * SUPERSAMPLE), 255)
+    shrink = max(1.0, max(x1 - x0, y1 - y0) / MAX_RENDER_SIDE)
+    width, height = max(1, round((x1 - x0) / shrink)), max(1, round((y1 - y0) / shrink))
+    big = Image.new("L", (width * SUPERSAMPLE, height * SUPERSAMPLE), 255)
     for stroke in strokes:
-        draw_strokes(big, [stroke.points - [x0, y0]], stroke.width, False, SUPERSAMPLE)
-    drawing = np.asarray(big.resize((x1 - x0, y1 - y0), Image.Resampling.BOX))
+        draw_strokes(big, [stroke.points - [x0, y0]], stroke.width, False, SUPERSAMPLE / shrink)
+    drawing = np.asarray(big.resize((width, height), Image.Resampling.BOX))
     return drawing, (x0 + margin, y0 + margin, x1 - margin, y1 - margin)

@@ -18,7 +18,7 @@ from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import EmptyImageError, TooManyMarksError
 from mnist_desk.reading import read_number, read_strokes
 from mnist_desk.segment import MAX_MARKS, writing_height
-from mnist_desk.strokes import PenStroke
+from mnist_desk.strokes import MAX_RENDER_SIDE, PenStroke, render_strokes
 from training.numbers import compose_number
 from training.pendigits import TEST_WRITERS, by_writers, read_pendigits
 
@@ -139,3 +139,20 @@ def test_a_broken_stroke_is_refused_with_what_is_wrong(points, width, message):
 def test_strokes_given_as_lists_are_read(predictor):
     reading = read_strokes(predictor, [PenStroke([[100, 20], [100, 200]], 12)])  # type: ignore[arg-type]
     assert len(reading.digits) == 1
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    far=st.floats(0, 1e8),
+    up=st.floats(-1e8, 1e8),
+    pen=st.floats(0, 1e6),
+)
+def test_strokes_any_distance_apart_with_any_pen_are_drawn_small(predictor, far, up, pen):
+    # Two strokes 1e7 px apart made the grouping draw one 2e7 px wide image (MemoryError);
+    # a 1e5 px pen did the same. Beyond MAX_RENDER_SIDE the strokes are drawn scaled down.
+    strokes = [PenStroke([[0, 0], [0, 100]], 8), PenStroke([[far, up], [far, up + 100]], pen)]
+    drawing, box = render_strokes(strokes)
+    assert max(drawing.shape) <= MAX_RENDER_SIDE
+    assert box[2] - box[0] >= far and box[3] - box[1] >= abs(up)  # the box is still in the strokes' pixels
+    reading = read_strokes(predictor, strokes)
+    assert 1 <= len(reading.digits) <= 2
