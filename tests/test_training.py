@@ -18,6 +18,8 @@ from idx_files import idx_bytes, write_split
 from mnist_desk.checkpoint import load_checkpoint, save_checkpoint
 from mnist_desk.model import build_model
 from training.__main__ import main as training_main
+from training.data import NOT_A_DIGIT
+from training.recipe import ENERGY_MARGINS, digit_loss
 from training.report import write_metrics, write_report_png
 from training.resume import RESUME_VERSION
 from training.train import Trainer, recipe_for
@@ -265,6 +267,28 @@ def test_the_outlier_weight_reaches_the_recipe_and_its_record(tmp_path):
     out = tmp_path / "run"
     assert training_main(["train", "--dry-run", "--outlier-weight", "2", "--out", str(out)]) == 0
     assert json.loads((out / "metrics.json").read_text())["recipe"]["outlier_weight"] == 2.0
+
+
+def test_the_energy_hinge_charges_only_scores_past_their_margin():
+    floor, ceiling = ENERGY_MARGINS
+    ten = math.log(10)  # the log-sum-exp of ten equal logits c is c + log 10
+    logits = torch.tensor([[floor - ten + 1.0] * 10, [floor - ten - 1.0] * 10, [ceiling - ten - 1.0] * 10,
+                           [ceiling - ten + 1.0] * 10])  # fmt: skip
+    labels = torch.tensor([3, 3, NOT_A_DIGIT, NOT_A_DIGIT])
+    base = digit_loss(logits, labels, 0.1, 0.5)
+    extra = (digit_loss(logits, labels, 0.1, 0.5, energy_weight=2.0) - base) * len(labels)
+    # The digit 1 below the floor and the non-digit 1 above the ceiling: 2 * (1 + 1).
+    assert float(extra) == pytest.approx(4.0, rel=1e-5)
+    ok = [0, 2]
+    assert float(digit_loss(logits[ok], labels[ok], 0.1, 0.5, 2.0)) == pytest.approx(
+        float(digit_loss(logits[ok], labels[ok], 0.1, 0.5))
+    )
+
+
+def test_the_energy_weight_reaches_the_recipe_and_its_record(tmp_path):
+    out = tmp_path / "run"
+    assert training_main(["train", "--dry-run", "--energy-weight", "0.1", "--out", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["recipe"]["energy_weight"] == 0.1
 
 
 def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_path, capsys):

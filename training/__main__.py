@@ -116,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="weight of the 'unsure' target for non-digits and pairs (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
+        "--energy-weight", type=_positive_number,
+        help="weight of a squared hinge on the log-sum-exp: digits above, non-digits below (default: 0, off)",
+    )  # fmt: skip
+    train.add_argument(
         "--glyph-negatives", action="store_true", default=None,
         help="add the Hershey fonts' symbols, Greek letters and kana to the non-digits",
     )  # fmt: skip
@@ -284,6 +288,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             straddles=0 if args.dry_run else args.straddles,
             glyph_negatives=args.glyph_negatives,
             outlier_weight=args.outlier_weight,
+            energy_weight=args.energy_weight,
             seed=args.seed,
         )
         core = len(train)  # MNIST: every epoch sees all of it; of the additions, a share

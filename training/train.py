@@ -268,7 +268,7 @@ class Trainer:
                 x = augment_batch(x, AugmentConfig(), generator)
             x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
             logits = self.net(x)
-            loss = digit_loss(logits, y, r.label_smoothing, r.outlier_weight)
+            loss = digit_loss(logits, y, r.label_smoothing, r.outlier_weight, r.energy_weight)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
