@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="strips from inside one pen digit to inside the next, trained towards 'unsure' (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
+        "--overlays", type=_whole_number(0),
+        help="two pen digits written over each other, trained towards 'unsure' (default: 0)",
+    )  # fmt: skip
+    train.add_argument(
         "--outlier-weight", type=_positive_number,
         help="weight of the 'unsure' target for non-digits and pairs (default: the preset's)",
     )  # fmt: skip
@@ -286,6 +290,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             pairs=0 if args.dry_run else args.pairs,
             turned=0 if args.dry_run else args.turned,
             straddles=0 if args.dry_run else args.straddles,
+            overlays=0 if args.dry_run else args.overlays,
             glyph_negatives=args.glyph_negatives,
             outlier_weight=args.outlier_weight,
             energy_weight=args.energy_weight,

@@ -53,6 +53,9 @@ class Recipe:
     # (training/numbers.py: straddle): "unsure" too, the wrong pieces a segmenter
     # cuts when a seam goes through the wrong place.
     straddles: int = 0
+    # Two of a training writer's digits written over each other in one box
+    # (training/overlays.py): "unsure" too. Tried, not shipped.
+    overlays: int = 0
     outlier_weight: float = 0.5
     # A squared hinge on the score the app thresholds (the logits' log-sum-exp):
     # digits below ENERGY_MARGINS[0] and non-digits above [1] cost this much more

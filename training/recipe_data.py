@@ -28,7 +28,15 @@ from training.pen_render import CANVAS, rendered_digits
 from training.pendigits import TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
 
 # Seeds apart from every benchmark's, so the drawings they measure on are never trained on.
-PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED, TURNED_SEED, STRADDLE_SEED = 101, 202, 404, 303, 505, 606
+PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED, TURNED_SEED, STRADDLE_SEED, OVERLAY_SEED = (
+    101,
+    202,
+    404,
+    303,
+    505,
+    606,
+    707,
+)
 VALIDATION_NEGATIVES = 1300  # 100 drawings of each validation kind
 
 
@@ -92,6 +100,16 @@ def training_set(
         data = data.concat(not_digits(images, "turned"))
         seconds["turned"] = time.perf_counter() - started
         log(f"digits mirrored or turned (not digits): {len(images):,} ({seconds['turned']:.1f} s)")
+    if recipe.overlays:
+        from training.overlays import overlaid_digits
+
+        started = time.perf_counter()
+        images = overlaid_digits(
+            training_writers(), recipe.overlays, seed=OVERLAY_SEED + recipe.seed, cache_dir=cache_dir
+        )
+        data = data.concat(not_digits(images, "overlays"))
+        seconds["overlays"] = time.perf_counter() - started
+        log(f"two digits over each other (not digits): {len(images):,} ({seconds['overlays']:.1f} s)")
     return data, seconds
 
 
