@@ -39,3 +39,15 @@ def test_overlays_are_reproducible_and_cached(tmp_path):
     again = overlaid_digits(digits, 8, seed=5, cache_dir=tmp_path)
     assert np.array_equal(first, again) and len(list(tmp_path.glob("overlaid-*.npz"))) == 1
     assert not np.array_equal(first, overlaid_digits(digits, 8, seed=6))
+
+
+def test_a_recipe_with_overlays_trains_them_as_not_digits(tmp_path):
+    from training.data import NOT_A_DIGIT, Digits
+    from training.recipe import recipe_for
+    from training.recipe_data import training_set
+
+    mnist = Digits(np.zeros((5, 28, 28), np.uint8), np.arange(5, dtype=np.uint8), "tiny")
+    recipe = recipe_for("default", pen_renders=0, negatives=0, pairs=0, overlays=6)
+    data, seconds = training_set(recipe, mnist, tmp_path, log=lambda _: None)
+    assert len(data) == 11 and "overlays" in seconds and data.source.endswith("+overlays:6")
+    assert (data.labels[5:] == NOT_A_DIGIT).all() and data.images[5:].max() > 200
