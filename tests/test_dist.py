@@ -45,7 +45,8 @@ def test_self_test_passes(executable, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "self-test passed: 3 of 3 checks" in proc.stdout
+    assert "self-test passed: 4 of 4 checks" in proc.stdout
+    assert "ok    adapt to examples" in proc.stdout
     assert list(tmp_path.iterdir()) == [] or all(p.name.startswith(".") for p in tmp_path.iterdir())
 
 
@@ -61,6 +62,23 @@ def test_predict_json_and_version(executable, tmp_path):
         [str(executable), "--version"], capture_output=True, text=True, env=minimal_env(tmp_path), timeout=120
     )
     assert version.stdout.startswith("mnist-desk ")
+
+
+def test_predict_with_examples_adapts_in_the_bundle(executable, tmp_path):
+    # The executable once left the replay set out: every correction failed, and so did this.
+    samples = sorted((ROOT / "resources" / "selftest").glob("digit_*.png"))
+    examples = tmp_path / "examples"
+    for path in samples[::2]:
+        (examples / path.name[6]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, examples / path.name[6] / path.name)
+    proc = subprocess.run(
+        [str(executable), "predict", "--json", "--examples", str(examples), *map(str, samples[1::2])],
+        capture_output=True, text=True, env=minimal_env(tmp_path), timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "not found" not in proc.stderr, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["digit"] for r in records] == [int(p.name[6]) for p in samples[1::2]]
 
 
 def test_the_bundle_writes_nothing_next_to_itself(executable, tmp_path):

@@ -4,7 +4,9 @@ Loads the bundled model, classifies the sample drawings bundled for the
 purpose (their names say which digit they show), builds the main window on
 Qt's offscreen platform, draws a 7 on its canvas with mouse events, and checks
 the label; then builds the window in Chinese (the bundled translation loads,
-the menus and buttons are translated) and reads a 7 there too. Prints one line
+the menus and buttons are translated) and reads a 7 there too. Before the
+window, it adapts the network to half of the samples as if they were the
+user's examples (the bundled replay set loads, the fit runs). Prints one line
 per check; exits 0 only if every check passed.
 """
 
@@ -17,6 +19,8 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+
+import numpy as np
 
 from mnist_desk.resources import resources_dir
 
@@ -111,6 +115,30 @@ def run_self_test() -> int:
             raise AssertionError(", ".join(wrong))
         return f"{len(samples)} sample images all read correctly"
 
+    def adapt_to_examples() -> str:
+        # Teaching needs the bundled replay set and the augmentation (the executable once
+        # shipped without the replay set, and every correction failed): the first sample of
+        # each digit as the examples, the second must still read right after adapting.
+        from mnist_desk.examples import Adapter, LoadedExamples
+        from mnist_desk.preprocess import load_image, preprocess
+
+        samples = {(int(p.name[6]), int(p.name[8])): p for p in (resources_dir() / "selftest").glob("digit_?_?.png")}
+        digits = sorted({d for d, _ in samples})
+        examples = LoadedExamples(
+            np.stack([preprocess(load_image(samples[d, 0])) for d in digits]), np.array(digits, dtype=np.int64)
+        )
+        started = time.perf_counter()
+        adapted = Adapter(state["predictor"]).adapt(examples)
+        seconds = time.perf_counter() - started
+        others = np.stack([preprocess(load_image(samples[d, 1])) for d in digits if (d, 1) in samples])
+        read = adapted.probabilities(others).argmax(1)
+        expected = [d for d in digits if (d, 1) in samples]
+        if list(read) != expected:
+            raise AssertionError(f"after adapting, the other samples read {list(read)}, not {expected}")
+        return (
+            f"adapted to {len(examples)} examples in {seconds:.1f} s; the other {len(others)} samples still read right"
+        )
+
     def window_draws() -> str:
         from PySide6.QtWidgets import QApplication
 
@@ -122,6 +150,7 @@ def run_self_test() -> int:
     checks = [
         ("load the bundled model", load_model),
         ("classify bundled samples", classify_samples),
+        ("adapt to examples", adapt_to_examples),
         ("window: draw and read, English and Chinese", window_draws),
     ]
     passed = 0
