@@ -45,8 +45,8 @@ def test_self_test_passes(executable, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "self-test passed: 4 of 4 checks" in proc.stdout
-    assert "ok    adapt to examples" in proc.stdout
+    assert "self-test passed: 5 of 5 checks" in proc.stdout
+    assert "ok    adapt to examples" in proc.stdout and "ok    explain a sample" in proc.stdout
     assert list(tmp_path.iterdir()) == [] or all(p.name.startswith(".") for p in tmp_path.iterdir())
 
 

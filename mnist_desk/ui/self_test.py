@@ -5,8 +5,9 @@ purpose (their names say which digit they show), builds the main window on
 Qt's offscreen platform, draws a 7 on its canvas with mouse events, and checks
 the label; then builds the window in Chinese (the bundled translation loads,
 the menus and buttons are translated) and reads a 7 there too. Before the
-window, it adapts the network to half of the samples as if they were the
-user's examples (the bundled replay set loads, the fit runs). Prints one line
+window, it explains a sample (every saliency method) and adapts the network
+to half of the samples as if they were the user's examples (the bundled
+replay set loads, the fit runs). Prints one line
 per check; exits 0 only if every check passed.
 """
 
@@ -115,6 +116,18 @@ def run_self_test() -> int:
             raise AssertionError(", ".join(wrong))
         return f"{len(samples)} sample images all read correctly"
 
+    def explain_a_sample() -> str:
+        # "Why this answer?" runs autograd and the occlusion passes: proven in the bundle too.
+        from mnist_desk.explain_saliency import METHODS, saliency
+        from mnist_desk.preprocess import load_image
+
+        prediction = state["predictor"].predict(load_image(resources_dir() / "selftest" / "digit_7_0.png"))
+        for method in METHODS:
+            heat = saliency(state["predictor"], prediction.input, prediction.digit, method=method)
+            if heat.shape != (28, 28) or not 0 < heat.max() <= 1:
+                raise AssertionError(f"{method}: a {heat.shape} map with maximum {heat.max()}")
+        return f"why {prediction.digit}: {', '.join(METHODS)} maps made"
+
     def adapt_to_examples() -> str:
         # Teaching needs the bundled replay set and the augmentation (the executable once
         # shipped without the replay set, and every correction failed): the first sample of
@@ -150,6 +163,7 @@ def run_self_test() -> int:
     checks = [
         ("load the bundled model", load_model),
         ("classify bundled samples", classify_samples),
+        ("explain a sample", explain_a_sample),
         ("adapt to examples", adapt_to_examples),
         ("window: draw and read, English and Chinese", window_draws),
     ]
