@@ -144,8 +144,14 @@ def resembling_kernels(kernel: np.ndarray, conv1_weights: np.ndarray, top: int =
 # --- a kernel's weights as a person reads and types them (the playground's grid) -----------
 
 
+# A typed weight beyond this is refused: 1e308 overflowed the convolution and
+# its picture took over the panel; no lesson needs a weight over a thousand.
+MAX_WEIGHT = 1000.0
+
+
 def parse_number(text: str) -> float | None:
-    """A typed cell: "0.5", "-1", "−1" (a real minus), "1/9", "0,25"; None if it is not a number."""
+    """A typed cell: "0.5", "-1", "−1" (a real minus), "1/9", "0,25"; None if it is not a
+    number, or not one from -MAX_WEIGHT to MAX_WEIGHT."""
     text = text.strip().replace("−", "-").replace(",", ".")
     if not text:
         return 0.0
@@ -157,7 +163,7 @@ def parse_number(text: str) -> float | None:
             value = float(text)
     except (ValueError, ZeroDivisionError):
         return None
-    return value if np.isfinite(value) else None
+    return value if np.isfinite(value) and abs(value) <= MAX_WEIGHT else None
 
 
 def _simple_fraction(value: float) -> Fraction | None:

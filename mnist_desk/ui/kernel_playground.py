@@ -244,7 +244,7 @@ class KernelPlayground(QWidget):
         with QSignalBlocker(self.grid):
             if value is None:
                 item.setBackground(QBrush(QColor(255, 120, 120)))
-                item.setToolTip(self.tr("Not a number: counted as 0"))
+                item.setToolTip(self.tr("Not a number from −1000 to 1000: counted as 0"))
                 value = 0.0
             else:
                 item.setBackground(QBrush())

@@ -57,6 +57,10 @@ def test_typing_numbers_makes_a_custom_kernel(qtbot: QtBot, playground: KernelPl
     assert playground.kernel()[2, 2] == 0 and playground.grid.item(2, 2).toolTip() != ""
     playground.grid.item(2, 2).setText("0.25")
     assert playground.kernel()[2, 2] == 0.25 and playground.grid.item(2, 2).toolTip() == ""
+    # 1e308 overflowed the convolution and its picture took over the panel: refused like text.
+    playground.grid.item(2, 2).setText("1e308")
+    assert playground.kernel()[2, 2] == 0 and "1000" in playground.grid.item(2, 2).toolTip()
+    assert np.isfinite(playground.output()).all()
 
 
 def test_a_kernel_equal_to_a_classic_one_is_named(playground: KernelPlayground):
@@ -114,6 +118,8 @@ def test_helpers():
     assert parse_number("−1") == -1 and parse_number("1/9") == pytest.approx(1 / 9) and parse_number("0,5") == 0.5
     assert parse_number("") == 0 and parse_number("x") is None and parse_number("1/0") is None
     assert parse_number("inf") is None
+    assert parse_number("1000") == 1000 and parse_number("−1000") == -1000
+    assert parse_number("1e308") is None and parse_number("1001") is None and parse_number("-4000/2") is None
     assert cell_texts(np.array(CLASSIC_KERNELS["box_blur"]))[0][0] == "1/9"
     assert cell_texts(np.array(CLASSIC_KERNELS["gaussian_3x3"]))[1] == ["1/8", "1/4", "1/8"]
     assert cell_texts(np.array(CLASSIC_KERNELS["gaussian_5x5"]))[0][0] == "0.004"

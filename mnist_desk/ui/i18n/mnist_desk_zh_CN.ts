@@ -392,8 +392,8 @@
 <context>
     <name>KernelPlayground</name>
     <message>
-        <source>Not a number: counted as 0</source>
-        <translation>不是数字：按 0 计算</translation>
+        <source>Not a number from −1000 to 1000: counted as 0</source>
+        <translation>不是 −1000 到 1000 之间的数：按 0 计算</translation>
     </message>
     <message>
         <source>Output size: ({n} + 2·{p} − {k}) / {s} + 1 = {out}, so {out}×{out}</source>
