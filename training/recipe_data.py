@@ -29,14 +29,8 @@ from training.pendigits import TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, re
 
 # Seeds apart from every benchmark's, so the drawings they measure on are never trained on.
 PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED, TURNED_SEED, STRADDLE_SEED, OVERLAY_SEED = (
-    101,
-    202,
-    404,
-    303,
-    505,
-    606,
-    707,
-)
+    101, 202, 404, 303, 505, 606, 707
+)  # fmt: skip
 VALIDATION_NEGATIVES = 1300  # 100 drawings of each validation kind
 
 
