@@ -15,8 +15,11 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
 class Caption(QLabel):
-    def __init__(self, object_name: str, min_width: int, parent: QWidget | None = None) -> None:
+    def __init__(self, object_name: str, min_width: int, parent: QWidget | None = None, lines: int = 0) -> None:
         super().__init__(parent)
+        # Room for this many lines even when the text needs fewer: a caption that changes
+        # with every result (one line, then two) would otherwise move the views below it.
+        self._lines = lines
         self.setObjectName(object_name)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -35,7 +38,9 @@ class Caption(QLabel):
             self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(self._min_width, self.heightForWidth(self._min_width) if self.text() else 0)
+        needed = self.heightForWidth(self._min_width) if self.text() else 0
+        reserved = self._lines * self.fontMetrics().lineSpacing() if self._lines else 0
+        return QSize(self._min_width, max(needed, reserved))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         # The layout must not size this label by height-for-width: Qt's box layouts

@@ -45,6 +45,10 @@ from mnist_desk.ui.throttle import Throttle
 from mnist_desk.ui.worker import InferenceWorker
 
 Unit = tuple[str, int, int, int]  # (stage, channel, row, column)
+# While the pen is down the feature maps follow at most this often (30 a second, a film's pace):
+# repainting a layer's tiles took about a third of the GUI thread's time per result,
+# and with a result every mouse move the bars waited behind them.
+MAPS_MS = 33
 VECTORS_MS = 100  # the overview redraws at most this often (network_overview.REFRESH_MS)
 # While the user draws, the arithmetic tab (a grid of numbers, recomputed on the
 # worker) follows at most this often; a click or a step answers at once.
@@ -105,6 +109,7 @@ class ExplainWiring(QObject):
         self._generation = 0
         # Seconds each saliency map took on the worker, by method (the benchmark reads them).
         self.saliency_seconds: dict[str, list[float]] = {}
+        self._maps_throttle = Throttle(MAPS_MS, self._feed_maps, self)
         self._vectors_throttle = Throttle(VECTORS_MS, self._request_vectors, self)
         self._arithmetic_throttle = Throttle(ARITHMETIC_MS, self._feed_arithmetic, self)
         self._saliency_throttle = Throttle(SALIENCY_MS, self._run_saliency, self)
@@ -149,7 +154,11 @@ class ExplainWiring(QObject):
         self.overview.set_prediction(prediction, self._vectors)
         # Only the tab that shows is fed (the others catch up when they show).
         if self.details.showing(MAPS):
-            self.feature_maps.set_prediction(prediction)
+            if prediction is not None and self.canvas.is_drawing():
+                self._maps_throttle.request()
+            else:  # a click, an opened image, the pen lifted: shown at once
+                self._maps_throttle.cancel()
+                self._feed_maps()
         elif self.details.showing(PLAYGROUND):
             self.playground.set_input(None if prediction is None else prediction.input)
         elif prediction is None:
@@ -163,6 +172,14 @@ class ExplainWiring(QObject):
             self._vectors_throttle.cancel()
         else:
             self._vectors_throttle.request()
+
+    def maps_waiting(self) -> bool:
+        """Whether the feature maps are still to follow the result on screen (at most MAPS_MS)."""
+        return self._maps_throttle.waiting()
+
+    def _feed_maps(self) -> None:
+        if self.details.showing(MAPS):
+            self.feature_maps.set_prediction(self.prediction)
 
     def _feed_arithmetic(self) -> None:
         self.arithmetic.set_prediction(self.prediction)  # it asks again for the unit it shows

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QStaticText
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from mnist_desk.colormap import diverging, viridis
@@ -67,6 +67,9 @@ class FeatureGrid(QWidget):
         self._tile_size = (0, 0)
         self._rects: list[QRectF] = []
         self._selected = -1
+        # The channel numbers, laid out once per font size: drawText lays its text out
+        # again on every call, and the grid repaints with every result while drawing.
+        self._labels: tuple[float, list[QStaticText]] = (0.0, [])
 
     def set_maps(self, maps: np.ndarray | None, lo: float = 0.0, hi: float = 1.0) -> None:
         if maps is None or len(maps) == 0:
@@ -167,16 +170,25 @@ class FeatureGrid(QWidget):
         w, h = self._tile_size
         for channel, rect in enumerate(self._rects):
             painter.drawImage(rect, self._strip, QRectF(0, channel * h, w, h))
-            if side >= 18:
-                label_rect = QRectF(rect.x() + 1, rect.y() + 1, rect.width(), font.pointSizeF() * 1.6)
-                painter.setPen(Qt.GlobalColor.black)
-                painter.drawText(label_rect.translated(1, 1), Qt.AlignmentFlag.AlignLeft, str(channel))
-                painter.setPen(Qt.GlobalColor.white)
-                painter.drawText(label_rect, Qt.AlignmentFlag.AlignLeft, str(channel))
-            if channel == self._selected:
-                painter.setPen(QPen(self.palette().highlight().color(), 3))
-                painter.drawRect(rect.adjusted(1, 1, -1, -1))
+        if side >= 18:
+            labels = self._channel_labels(font)
+            for colour, shift in ((Qt.GlobalColor.black, 2), (Qt.GlobalColor.white, 1)):
+                painter.setPen(colour)
+                for rect, label in zip(self._rects, labels, strict=False):
+                    painter.drawStaticText(QPointF(rect.x() + shift, rect.y() + shift), label)
+        if 0 <= self._selected < len(self._rects):
+            painter.setPen(QPen(self.palette().highlight().color(), 3))
+            painter.drawRect(self._rects[self._selected].adjusted(1, 1, -1, -1))
         painter.end()
+
+    def _channel_labels(self, font: QFont) -> list[QStaticText]:
+        size, labels = self._labels
+        if size != font.pointSizeF() or len(labels) < self._count:
+            labels = [QStaticText(str(channel)) for channel in range(self._count)]
+            for label in labels:
+                label.prepare(font=font)
+            self._labels = (font.pointSizeF(), labels)
+        return labels
 
 
 def kernel_mosaic(kernels: np.ndarray) -> np.ndarray:
@@ -209,6 +221,7 @@ class FeatureMapViewer(QWidget):
         self._activations: dict[str, np.ndarray] = {}
         self._prediction: Prediction | None = None
         self._channel = 0
+        self._kernel_shown: tuple[str, int] | None = None  # the kernel the view shows: it changes with the channel only
 
         self.layer_label = QLabel(objectName="layerLabel")
         self.layer_selector = QComboBox(objectName="layerSelector")
@@ -229,8 +242,8 @@ class FeatureMapViewer(QWidget):
         self._marked: tuple[str, int, int, int] | None = None  # the unit whose arithmetic is open
         self._hovered: tuple[int, int, int] | None = None  # (channel, row, column) under the mouse
         self.kernel_view = PixelView("kernelView", grid=True)
-        self.detail_caption = Caption("featureCaption", CAPTION_WIDTH)
-        self.kernel_caption = Caption("kernelCaption", CAPTION_WIDTH)
+        self.detail_caption = Caption("featureCaption", CAPTION_WIDTH, lines=3)
+        self.kernel_caption = Caption("kernelCaption", CAPTION_WIDTH, lines=3)
 
         top = QHBoxLayout()
         top.addWidget(self.layer_label)
@@ -259,6 +272,7 @@ class FeatureMapViewer(QWidget):
             self.tr("Every channel of the layer; point at a pixel to see where it comes from, click to open it")
         )
         self.detail.setToolTip(self.tr("Point at a pixel to see its receptive field; click it to see its arithmetic"))
+        self._kernel_shown = None  # its caption is in the old language
         self._refresh()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
@@ -272,6 +286,7 @@ class FeatureMapViewer(QWidget):
         """A new model: its conv and pool stages, their kernels; old activations dropped."""
         self._stages = {stage.name: stage for stage in stages}
         self._kernels = kernels
+        self._kernel_shown = None
         self._activations, self._prediction = {}, None
         self.layer_selector.blockSignals(True)
         self.layer_selector.clear()
@@ -372,6 +387,7 @@ class FeatureMapViewer(QWidget):
             self.grid.set_maps(None)
             self.detail.set_image(None, "")
             self.kernel_view.set_image(None, "")
+            self._kernel_shown = None
             self.detail_caption.setText("")
             self.kernel_caption.setText("")
             return
@@ -385,6 +401,9 @@ class FeatureMapViewer(QWidget):
         self._refresh_mark()
 
     def _show_kernel(self, info: StageInfo, channel: int) -> None:
+        if self._kernel_shown == (info.name, channel):
+            return  # the weights have not changed since: only a new result came
+        self._kernel_shown = (info.name, channel)
         weights = self._kernels.get(info.name) if info.kind == "conv" else None
         if weights is None:
             self.kernel_view.set_image(None, pool_placeholder(info))

@@ -7,7 +7,7 @@ pixels the network sees, not a smoothed impression of them.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -17,10 +17,20 @@ PLACEHOLDER_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 
 
 def rgb_to_qimage(rgb: np.ndarray) -> QImage:
-    """(H, W, 3) uint8 -> an independent QImage (the array may be freed afterwards)."""
-    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    """(H, W, 3) uint8 -> an independent QImage (the array may be freed afterwards).
+
+    Packed as 0xffRRGGBB (Format_RGB32), the raster painter's own format: an
+    RGB888 image is converted on every drawImage, and the feature maps draw
+    dozens with every result while the user draws (a third of the grid's paint).
+    """
+    rgb = np.asarray(rgb, dtype=np.uint8)
     h, w, _ = rgb.shape
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    packed = np.empty((h, w), np.uint32)
+    packed[:] = 0xFF000000
+    packed |= rgb[..., 0].astype(np.uint32) << 16
+    packed |= rgb[..., 1].astype(np.uint32) << 8
+    packed |= rgb[..., 2]
+    return QImage(packed.data, w, h, 4 * w, QImage.Format.Format_RGB32).copy()
 
 
 def grey_to_qimage(grey: np.ndarray) -> QImage:
@@ -103,10 +113,11 @@ class PixelView(QWidget):
         w, h = self._image.width(), self._image.height()
         if self._grid and side / max(w, h) >= 4:
             painter.setPen(QPen(self.palette().mid().color(), 0.5))
-            for i in range(1, w):
-                x = rect.x() + rect.width() * i / w
-                painter.drawLine(x, rect.top(), x, rect.bottom())
-            for i in range(1, h):
-                y = rect.y() + rect.height() * i / h
-                painter.drawLine(rect.left(), y, rect.right(), y)
+            # One call for the whole grid: a 24x24 map has 46 lines, repainted with every result.
+            columns = [rect.x() + rect.width() * i / w for i in range(1, w)]
+            rows = [rect.y() + rect.height() * i / h for i in range(1, h)]
+            painter.drawLines(
+                [QLineF(x, rect.top(), x, rect.bottom()) for x in columns]
+                + [QLineF(rect.left(), y, rect.right(), y) for y in rows]
+            )
         painter.end()

@@ -158,6 +158,15 @@ class MainWindow(QMainWindow):
         self.model_status.setText(self.tr("Model: {model}").format(model=self.model_text()))
         self.device_status.setText(self.tr("Device: {device}").format(device=self.model.predictor.device_name))
         self._show_latency()
+        # As wide as its widest text from the start: a width that followed the digits of
+        # every result would lay the status bar out again (and repaint it) with each one.
+        widest = self.tr("Inference: {inference} ms, shown {total} ms after the input").format(
+            inference="888.8", total="8888"
+        )
+        metrics = self.latency_status.fontMetrics()
+        self.latency_status.setMinimumWidth(
+            max(metrics.horizontalAdvance(text) for text in (widest, self.tr("Inference: none (nothing to read)"))) + 4
+        )
         # QStatusBar sizes itself for the texts it had when the labels were added;
         # Chinese glyphs are taller than Latin ones.
         needed = max(label.sizeHint().height() for label in (self.model_status, self.latency_status))

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
 from mnist_desk.ui.caption import Caption
+from mnist_desk.ui.fitted_label import FittedLabel
 from mnist_desk.ui.image_tiles import grey_to_qimage
 from mnist_desk.ui.marked_view import MarkedPixelView
 from mnist_desk.ui.number_reading import NumberResult
@@ -42,7 +43,8 @@ class PredictionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("predictionPanel")
-        self.prediction_label = QLabel(objectName="predictionLabel", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.prediction_label = FittedLabel("predictionLabel")
+        self.prediction_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._answer_font = QFont(self.font())
         self._answer_font.setPointSize(ANSWER_POINTS)
         self._answer_font.setBold(True)
@@ -50,14 +52,14 @@ class PredictionPanel(QWidget):
         self._reject_font.setPointSize(REJECT_POINTS)
         self.prediction_label.setFont(self._answer_font)
         self.prediction_label.setMinimumHeight(72)
-        self.confidence_label = Caption("confidenceLabel", CAPTION_WIDTH)
+        self.confidence_label = Caption("confidenceLabel", CAPTION_WIDTH, lines=2)
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.probability_bars = ProbabilityBars()
         # The bars are how the user corrects the network: said where they are, not only in a tooltip.
         self.teach_hint = Caption("teachHint", CAPTION_WIDTH)
         self.teach_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.teach_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # a hint, quieter than the answer
-        self.input_caption = Caption("inputCaption", CAPTION_WIDTH)
+        self.input_caption = Caption("inputCaption", CAPTION_WIDTH, lines=2)
         self.input_view = MarkedPixelView("inputView", grid=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.prediction_label)
@@ -120,8 +122,8 @@ class PredictionPanel(QWidget):
         """Show a number read from the canvas (None or no digits: nothing written;
         ``too_small``: ink, but only a dot, as for a single digit)."""
         self._number = result
-        self.show_prediction(None if result is None else result.prediction, too_small=too_small)
         digits = [] if result is None else result.digits
+        self.show_prediction(None if result is None else result.prediction, too_small=too_small, caption=not digits)
         if not digits:
             self.prediction_label.setText("—")
             self.prediction_label.setEnabled(True)
@@ -145,28 +147,21 @@ class PredictionPanel(QWidget):
         # The whole number is right only if every digit is: the product of their confidences.
         confidence = float(np.prod([d.probabilities.max() for d in digits]))
         sure = confidence >= CONFIDENT
-        self._fit_answer(result.text if sure else f"{result.text}?")
+        self.prediction_label.setFont(self._answer_font)  # shrunk to fit a long number by the label
+        self.prediction_label.setText(result.text if sure else f"{result.text}?")
         self.prediction_label.setEnabled(sure)
         if sure:
             self.confidence_label.setText(self.tr("{percent} sure").format(percent=percent(confidence)))
         else:
             self.confidence_label.setText(self.tr("Not sure: {percent}").format(percent=percent(confidence)))
 
-    def _fit_answer(self, text: str) -> None:
-        """The answer in the large font, smaller when a long number would not fit the column."""
-        font = QFont(self._answer_font)
-        room = max(self.prediction_label.width() - 8, 40)
-        width = QFontMetricsF(font).horizontalAdvance(text)
-        if width > room:
-            font.setPointSizeF(max(font.pointSizeF() * room / width, 10.0))
-        self.prediction_label.setFont(font)
-        self.prediction_label.setText(text)
-
-    def show_prediction(self, prediction: Prediction | None, too_small: bool = False) -> None:
-        """Show a result, or None: nothing to classify (``too_small``: ink, but only a dot)."""
+    def show_prediction(self, prediction: Prediction | None, too_small: bool = False, caption: bool = True) -> None:
+        """Show a result, or None: nothing to classify (``too_small``: ink, but only a dot).
+        ``caption=False`` leaves the 28x28 view's caption to the caller (a number names the digit)."""
         self._prediction = prediction
         self._too_small = too_small
-        self.input_caption.setText(self.tr("What the network sees (28×28):"))
+        if caption:  # set once per result: a caption that changes twice lays the panel out twice
+            self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
         rejected = prediction is not None and prediction.not_a_digit
         self._fade_disabled_text()

@@ -235,6 +235,23 @@ def test_occlusion_waits_for_the_pen_to_lift(qtbot, window, seven):
     assert len(times) == done + 1
 
 
+def test_the_feature_maps_follow_a_moving_pen_at_most_30_times_a_second(qtbot, window, seven, predictor, monkeypatch):
+    # The bars show every result; the maps, the heaviest view to paint, follow the pen at
+    # a film's pace, always end on the newest result, and show anything else at once.
+    explain, maps = window.explain, window.feature_maps
+    first, second, third = (predictor.predict(np.roll(seven.input, shift, axis=1)) for shift in (1, 2, 3))
+    monkeypatch.setattr(window.canvas, "is_drawing", lambda: True)  # the pen is down
+    explain.show_prediction(first, None)
+    explain.show_prediction(second, None)
+    explain.show_prediction(third, None)
+    assert maps.prediction() is first and explain.maps_waiting()  # the two that followed are merged
+    qtbot.waitUntil(lambda: maps.prediction() is third, timeout=1_000)
+    assert not explain.maps_waiting()
+    monkeypatch.setattr(window.canvas, "is_drawing", lambda: False)  # the pen is up: at once
+    explain.show_prediction(first, None)
+    assert maps.prediction() is first and not explain.maps_waiting()
+
+
 # --- not a digit ------------------------------------------------------------------------
 
 

@@ -166,3 +166,55 @@ def test_the_check_finds_a_squeezed_window(qtbot, predictor):
         assert layout_problems(window)
     finally:
         window.close()
+
+
+def geometries(window: MainWindow) -> dict[str, tuple[int, int, int, int]]:
+    """Where every visible widget of the window is, by name: what must not move while drawing."""
+    widgets = [w for w in window.findChildren(QWidget) if w.isVisible() and w.objectName()]
+    return {w.objectName(): w.geometry().getRect() for w in widgets}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("numbers", [False, True])
+def test_the_layout_stays_put_whatever_the_answer(qtbot, predictor, lang, numbers):
+    # While the user writes, the answer changes with every mouse move: "7", "Not a digit",
+    # "Not a number", a long number, a dot, nothing. A column that followed its texts'
+    # widths and line counts jumped with them, the canvas shrank and grew under the pen,
+    # and the whole window was laid out and repainted again with every result.
+    import dataclasses
+
+    from mnist_desk.reading import DigitReading, NumberReading
+    from mnist_desk.ui.number_reading import NumberResult
+
+    window = MainWindow(predictor=predictor, lang=lang)
+    qtbot.addWidget(window)
+    window.show()
+    if numbers:
+        window.menus.actions["numberMode"].trigger()
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    settle(window, window.size())
+    sure = window.last_prediction
+    shown = [sure, dataclasses.replace(sure, not_a_digit=True), dataclasses.replace(sure, probabilities=np.full(10, 0.1))]
+    before = geometries(window)
+    results = window.results
+    for prediction in shown:
+        if numbers:
+            for count, flag in ((1, False), (8, False), (3, True), (5, False)):
+                digits = [
+                    DigitReading((10 * i, 0, 10 * i + 8, 20), prediction.probabilities, flag and i == 1, prediction.input)
+                    for i in range(count)
+                ]
+                results.show_number(NumberResult(NumberReading(digits), (), count - 1, prediction, None, 0.0, True))
+                settle(window, window.size())
+                assert geometries(window) == before, results.prediction_label.text()
+            results.show_number(None, too_small=True)
+        else:
+            results.show_prediction(prediction)
+            settle(window, window.size())
+            assert geometries(window) == before, results.prediction_label.text()
+            results.show_prediction(None, too_small=True)
+        settle(window, window.size())
+        assert geometries(window) == before, results.confidence_label.text()
+        label = results.prediction_label
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()

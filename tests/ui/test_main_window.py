@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from mnist_desk.checkpoint import save_checkpoint
+from mnist_desk.colormap import diverging
 from mnist_desk.inference import Prediction
 from mnist_desk.model import ModelConfig, build_model
 from mnist_desk.preprocess import preprocess
@@ -112,6 +113,28 @@ def test_feature_maps_follow_the_layers_and_channels(qtbot, window, predictor):
     assert viewer.selected_channel() == 5
     assert "channel 5" in viewer.detail_caption.text()
     assert viewer.kernel_view.image().width() == predictor.kernels("conv1").shape[-1]
+
+
+def test_the_kernel_picture_is_made_once_per_channel_not_per_result(qtbot, window, predictor):
+    # The kernel does not change while the user draws: remaking its picture with every
+    # result only cost the GUI thread time. Another channel, layer or language remakes it.
+    viewer = window.feature_maps
+    viewer.set_current_layer("conv1")
+    viewer.select_channel(2)
+    draw_digit_on(window.canvas, 3)
+    wait_for_latest(qtbot, window)
+    picture, caption = viewer.kernel_view.image(), viewer.kernel_caption.text()
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    assert viewer.kernel_view.image() is picture
+    viewer.select_channel(4)
+    assert viewer.kernel_view.image() is not picture
+    assert viewer.kernel_caption.text() != caption
+    kernel = predictor.kernels("conv1")[4, 0]
+    limit = float(np.abs(predictor.kernels("conv1")[4]).max())
+    assert viewer.kernel_view.image().pixelColor(0, 0).getRgb()[:3] == tuple(diverging(kernel, limit)[0, 0])
+    viewer.set_current_layer("pool1")
+    assert viewer.kernel_view.image() is None
 
 
 def test_clicking_a_tile_selects_it(qtbot, window):

@@ -99,8 +99,11 @@ def draw_number_on(canvas, text: str) -> None:
 
 
 def wait_for_latest(qtbot, window) -> None:
-    """Wait until the views show the result for the newest canvas state."""
-    qtbot.waitUntil(lambda: window.shown_request == window.latest_request, timeout=10_000)
+    """Wait until the views show the result for the newest canvas state (the feature maps,
+    which follow at most 30 times a second, included)."""
+    qtbot.waitUntil(
+        lambda: window.shown_request == window.latest_request and not window.explain.maps_waiting(), timeout=10_000
+    )
 
 
 def open_image_in(qtbot, window, path) -> bool:

@@ -1,0 +1,73 @@
+"""FittedLabel: one line of large type that shrinks to fit its width, never widening its column.
+
+The answer is shown in large type ("7", "2026", "Not a number"). A plain QLabel
+asks its layout for the width of its text, so each time the answer changed to
+a longer one the whole column widened and the canvas beside it shrank, and
+back again with the next answer: while writing a number, the window's layout
+jumped with every partial reading and repainted everything. This label takes
+the width its column gives it and draws its text in the font it was given, or
+smaller when the text would not fit (never below ``MIN_POINTS``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+MIN_POINTS = 10.0
+PADDING = 8  # px left free beside the text
+
+
+class FittedLabel(QLabel):
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._wanted = QFont(self.font())
+        self._fitting = False
+
+    def set_wanted_font(self, font: QFont) -> None:
+        """The font to show the text in when it fits."""
+        self._wanted = QFont(font)
+        self._fit()
+
+    def wanted_font(self) -> QFont:
+        return QFont(self._wanted)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        super().setText(text)
+        self._fit()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and not self._fitting:
+            self._wanted = QFont(self.font())  # setFont() from outside: that is the font wanted
+            self._fit()
+
+    def _fit(self) -> None:
+        font = QFont(self._wanted)
+        room = max(self.width() - PADDING, 1)
+        width = QFontMetricsF(font).horizontalAdvance(self.text())
+        if width > room:
+            font.setPointSizeF(max(font.pointSizeF() * room / width, MIN_POINTS))
+        if font != self.font():
+            self._fitting = True
+            try:
+                self.setFont(font)
+            finally:
+                self._fitting = False
+
+
+__all__ = ["FittedLabel"]
