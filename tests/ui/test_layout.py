@@ -195,14 +195,20 @@ def test_the_layout_stays_put_whatever_the_answer(qtbot, predictor, lang, number
     wait_for_latest(qtbot, window)
     settle(window, window.size())
     sure = window.last_prediction
-    shown = [sure, dataclasses.replace(sure, not_a_digit=True), dataclasses.replace(sure, probabilities=np.full(10, 0.1))]
+    shown = [
+        sure,
+        dataclasses.replace(sure, not_a_digit=True),
+        dataclasses.replace(sure, probabilities=np.full(10, 0.1)),
+    ]
     before = geometries(window)
     results = window.results
     for prediction in shown:
         if numbers:
             for count, flag in ((1, False), (8, False), (3, True), (5, False)):
                 digits = [
-                    DigitReading((10 * i, 0, 10 * i + 8, 20), prediction.probabilities, flag and i == 1, prediction.input)
+                    DigitReading(
+                        (10 * i, 0, 10 * i + 8, 20), prediction.probabilities, flag and i == 1, prediction.input
+                    )
                     for i in range(count)
                 ]
                 results.show_number(NumberResult(NumberReading(digits), (), count - 1, prediction, None, 0.0, True))
