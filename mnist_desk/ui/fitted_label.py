@@ -24,16 +24,8 @@ class FittedLabel(QLabel):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._wanted = QFont(self.font())
+        self._wanted = QFont(self.font())  # setFont() sets it; the font shown may be smaller
         self._fitting = False
-
-    def set_wanted_font(self, font: QFont) -> None:
-        """The font to show the text in when it fits."""
-        self._wanted = QFont(font)
-        self._fit()
-
-    def wanted_font(self) -> QFont:
-        return QFont(self._wanted)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
         super().setText(text)
