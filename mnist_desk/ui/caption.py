@@ -10,8 +10,10 @@ shows the whole text, in any language.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from mnist_desk.ui import language
 
 
 class Caption(QLabel):
@@ -39,8 +41,20 @@ class Caption(QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         needed = self.heightForWidth(self._min_width) if self.text() else 0
-        reserved = self._lines * self.fontMetrics().lineSpacing() if self._lines else 0
-        return QSize(self._min_width, max(needed, reserved))
+        return QSize(self._min_width, max(needed, self._reserved_height()))
+
+    def _reserved_height(self) -> int:
+        """The height of ``lines`` lines of this language's text: Chinese lines are taller
+        (the glyphs come from a CJK fallback font), so the room kept is measured on them."""
+        if not self._lines:
+            return 0
+        sample = "Ag字" if language.current() == language.CHINESE else "Ag"
+        flags = Qt.TextFlag.TextWordWrap
+        return (
+            self.fontMetrics()
+            .boundingRect(QRect(0, 0, 10_000, 10_000), flags, "\n".join([sample] * self._lines))
+            .height()
+        )
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         # The layout must not size this label by height-for-width: Qt's box layouts
@@ -52,8 +66,8 @@ class Caption(QLabel):
         return self.minimumSizeHint()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.FontChange:
-            self.updateGeometry()
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
+            self.updateGeometry()  # the room kept for its lines changes with either
         super().changeEvent(event)
 
 
