@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from mnist_desk.colormap import viridis
+from mnist_desk.ui.hover import HoverReport
 from mnist_desk.ui.image_tiles import rgb_to_qimage
 
 
@@ -30,7 +31,7 @@ def best_columns(count: int, width: float, height: float) -> int:
     return best
 
 
-class FeatureGrid(QWidget):
+class FeatureGrid(HoverReport, QWidget):
     """All channels of one layer as a grid of tiles, each labelled with its index."""
 
     tile_clicked = Signal(int)
@@ -45,7 +46,6 @@ class FeatureGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 200)
         self.setMouseTracking(True)
-        self._hovered: tuple[int, int, int] | None = None
         # All channels, colour-mapped in one numpy call, stacked vertically in one
         # image: tile c is rows [c*h, (c+1)*h). One conversion per update instead
         # of one per channel keeps the GUI thread free while the user draws.
@@ -122,19 +122,7 @@ class FeatureGrid(QWidget):
         return QPointF(rect.x() + (column + 0.5) * rect.width() / w, rect.y() + (row + 0.5) * rect.height() / h)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        unit = self.unit_at(event.position()) if self._strip is not None else None
-        if unit != self._hovered:
-            self._hovered = unit
-            if unit is None:
-                self.hover_left.emit()
-            else:
-                self.unit_hovered.emit(*unit)
-
-    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
-        if self._hovered is not None:
-            self._hovered = None
-            self.hover_left.emit()
-        super().leaveEvent(event)
+        self.report_hover(self.unit_at(event.position()) if self._strip is not None else None, self.unit_hovered)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         unit = self.unit_at(event.position())

@@ -8,18 +8,19 @@ image's own (row, column).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from mnist_desk.ui.canvas_overlay import paint_field
+from mnist_desk.ui.hover import HoverReport
 from mnist_desk.ui.image_tiles import PixelView
 from mnist_desk.ui.saliency_overlay import paint_saliency
 
 Region = tuple[int, int, int, int]  # (top, left, bottom, right) in image pixels, bottom/right exclusive
 
 
-class MarkedPixelView(PixelView):
+class MarkedPixelView(HoverReport, PixelView):
     pixel_hovered = Signal(int, int)  # (row, column) under the mouse
     pixel_clicked = Signal(int, int)
     hover_left = Signal()
@@ -29,7 +30,6 @@ class MarkedPixelView(PixelView):
         self.setMouseTracking(True)
         self._region: Region | None = None
         self._overlay: QImage | None = None
-        self._hovered: tuple[int, int] | None = None
 
     def set_region(self, region: Region | None) -> None:
         """Outline ``region`` and veil the rest of the image (None: nothing marked)."""
@@ -68,20 +68,8 @@ class MarkedPixelView(PixelView):
         return min(row, image.height() - 1), min(column, image.width() - 1)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        pixel = self.pixel_at(event.position())
-        if pixel != self._hovered:
-            self._hovered = pixel
-            if pixel is None:
-                self.hover_left.emit()
-            else:
-                self.pixel_hovered.emit(*pixel)
+        self.report_hover(self.pixel_at(event.position()), self.pixel_hovered)
         super().mouseMoveEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
-        if self._hovered is not None:
-            self._hovered = None
-            self.hover_left.emit()
-        super().leaveEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pixel = self.pixel_at(event.position())
