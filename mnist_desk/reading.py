@@ -23,7 +23,7 @@ from mnist_desk.segment import (
     splits_in_two,
     writing_height,
 )
-from mnist_desk.strokes import PenStroke, render_strokes
+from mnist_desk.strokes import PenStroke, StrokeImages, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
 UNREADABLE = -10.0
@@ -200,23 +200,24 @@ def read_number(predictor: Any, image: Any) -> NumberReading:
     ])  # fmt: skip
 
 
-def read_strokes(predictor: Any, strokes: list[PenStroke]) -> NumberReading:
+def read_strokes(predictor: Any, strokes: list[PenStroke], images: StrokeImages | None = None) -> NumberReading:
     """Every digit of a number written as ``strokes`` (the window's canvas), left to right.
 
     Which strokes make one digit is decided from their boxes, and where that
     is unclear, by reading the candidates (:func:`mnist_desk.segment.group_strokes`);
     each digit is then drawn alone, without its neighbours' ink. Boxes are in
-    the strokes' pixels.
+    the strokes' pixels. ``images`` remembers each stroke's drawing (between readings too).
     """
     if not strokes:
         return NumberReading([])
+    images = images if images is not None else StrokeImages()
 
     def crop(members: list[int]) -> np.ndarray:
-        return render_strokes([strokes[i] for i in members])[0]
+        return render_strokes([strokes[i] for i in members], images=images)[0]
 
     groups = group_strokes([s.box() for s in strokes], crop, crop_scorer(predictor))
     segments = []
     for group in groups:
-        drawing, box = render_strokes([strokes[i] for i in group], margin=0)
+        drawing, box = render_strokes([strokes[i] for i in group], margin=0, images=images)
         segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group)))
     return read_segments(predictor, segments)

@@ -39,7 +39,7 @@ from mnist_desk.inference import Prediction
 from mnist_desk.preprocess import EmptyImageError, Transform, preprocess
 from mnist_desk.reading import DigitReading, NumberReading, read_number, read_segments, read_strokes
 from mnist_desk.segment import SAME_DIGIT_OVERLAP, SPECK, Box, Segment, as_drawing, overlap_ratio, writing_height
-from mnist_desk.strokes import PenStroke, render_strokes
+from mnist_desk.strokes import PenStroke, StrokeImages, render_strokes
 from mnist_desk.ui.placement import PaperMap, Rect
 
 CACHE_SIZE = 4096  # 28x28 inputs remembered (3 KB each as keys)
@@ -99,6 +99,7 @@ class NumberReader:
     def __init__(self) -> None:
         self._reader: CachedReader | None = None
         self._base: tuple[tuple[PenStroke, ...], NumberReading] | None = None
+        self.images = StrokeImages()  # each stroke drawn once, whatever it is read with
         # The digit a live reading read last, with its full prediction (not computed twice).
         self.predicted: tuple[DigitReading, Prediction] | None = None
 
@@ -110,7 +111,7 @@ class NumberReader:
 
     def full(self, predictor: Any, strokes: tuple[PenStroke, ...]) -> NumberReading:
         """Read the strokes in full (:func:`mnist_desk.reading.read_strokes`), and remember the reading."""
-        reading = read_strokes(self.reader(predictor), list(strokes))
+        reading = read_strokes(self.reader(predictor), list(strokes), self.images)
         self._base = (strokes, reading)
         return reading
 
@@ -148,7 +149,7 @@ class NumberReader:
             if height and (box[3] - box[1]) < SPECK * height and (box[2] - box[0]) < SPECK * height:
                 return base[1]  # the start of a new digit: a speck until it grows
             group = [current]
-        drawing, group_box = render_strokes(group, margin=0)
+        drawing, group_box = render_strokes(group, margin=0, images=self.images)
         segment = Segment(group_box, (255 - drawing.astype(np.float32)) / 255, tuple(range(len(group))))
         try:
             image28 = preprocess(as_drawing(segment))

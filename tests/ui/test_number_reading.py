@@ -48,6 +48,15 @@ def test_the_live_reading_follows_the_pen_and_agrees_with_the_full_one(predictor
     assert full.text == read_strokes(predictor, done).text in ("2026", "35")
 
 
+def test_each_stroke_is_drawn_once_however_many_readings_use_it(predictor):
+    reader = NumberReader()
+    strokes = [PenStroke(p, 18.0) for p in pen_strokes([digit_template(int(c)) for c in "2026"])]
+    for k in range(1, len(strokes) + 1):
+        result = request(reader, strokes[:k], live=False).run(predictor)
+        assert reader.images.drawn == k  # the new stroke, not every candidate digit's strokes again
+    assert result.text == read_strokes(predictor, strokes).text  # as read with nothing remembered
+
+
 def test_while_drawing_only_the_digit_under_the_pen_is_read_again(predictor):
     reader = NumberReader()
     strokes = [PenStroke(p, 18.0) for p in pen_strokes([digit_template(int(c)) for c in "2026"])]
