@@ -81,7 +81,9 @@ def draw_strokes(image: Image.Image, strokes: Sequence[np.ndarray], pen: float, 
 
 # Paper around a stroke drawn alone: the round pen may reach a pixel past the stroke's box.
 STROKE_PAD = 1
-STROKE_IMAGES = 256  # strokes a StrokeImages remembers (a digit's stroke is about 100 KB drawn)
+# What a StrokeImages may hold: a digit's stroke drawn is about 100 KB, one across a wide
+# canvas a few MB, so a count alone would not bound the memory.
+STROKE_IMAGES_BYTES = 64 * 2**20
 
 
 def stroke_image(stroke: PenStroke) -> np.ndarray:
@@ -104,10 +106,11 @@ class StrokeImages:
     drawn onto one picture), so each stroke is drawn once per reader, not once per combination.
     """
 
-    def __init__(self, size: int = STROKE_IMAGES) -> None:
-        self._size = size
+    def __init__(self, limit: int = STROKE_IMAGES_BYTES) -> None:
+        self._limit = limit
         # id -> (the stroke itself, kept so that its id cannot be reused while remembered; its image)
         self._known: OrderedDict[int, tuple[PenStroke, np.ndarray]] = OrderedDict()
+        self.bytes = 0
         self.drawn = 0
 
     def __call__(self, stroke: PenStroke) -> np.ndarray:
@@ -118,8 +121,9 @@ class StrokeImages:
         image = stroke_image(stroke)
         self.drawn += 1
         self._known[id(stroke)] = (stroke, image)
-        while len(self._known) > self._size:
-            self._known.popitem(last=False)
+        self.bytes += image.nbytes
+        while self.bytes > self._limit and len(self._known) > 1:  # the newest stays, however big
+            self.bytes -= self._known.popitem(last=False)[1][1].nbytes
         return image
 
 
