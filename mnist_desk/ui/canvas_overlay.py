@@ -11,7 +11,8 @@ MNIST input) are the same in either palette, and mid grey dims both.
 paper's own coordinates, whatever size the widget has) and repaints only the
 part of the canvas they cover, before and after a change. In number mode it
 also frames each digit of the number read, with a tag above it naming the
-digit; the tags are buttons (the canvas asks :meth:`CanvasOverlay.tag_at`).
+digit; the tags are buttons (the canvas asks :meth:`CanvasOverlay.tag_at`), and so is
+a click inside a box (:meth:`CanvasOverlay.box_at`).
 """
 
 from __future__ import annotations
@@ -127,6 +128,13 @@ class CanvasOverlay:
             if rect.contains(point):
                 return index
         return None
+
+    def box_at(self, point: QPointF, paper: QRectF) -> int | None:
+        """The index of the digit whose box holds ``point`` (widget coordinates; the smallest,
+        where boxes overlap), or None."""
+        frames = [(index, self._to_widget(paper, box.rect)) for index, box in enumerate(self._digits)]
+        holders = [(frame.width() * frame.height(), index) for index, frame in frames if frame.contains(point)]
+        return min(holders)[1] if holders else None
 
     def set_field(self, field: Rect | None) -> None:
         if field != self._field:

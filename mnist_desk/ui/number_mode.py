@@ -7,8 +7,8 @@ every canvas change is read as a number on the worker
 single digits). The result is shown as the whole number with each digit's
 small bars, a box around each digit on the canvas, and one digit in detail:
 the full bars, the 28x28 view and the explain views show the digit the pen is
-writing, or the one the user clicked (its tag on the canvas, or its cell
-among the small bars) until the next stroke starts.
+writing, or the one the user clicked (its tag or inside its box on the canvas,
+or its cell among the small bars) until the next stroke starts.
 
 Strokes are read as the canvas keeps them, at half the paper's resolution
 (the 280 px high canvas our figures are measured on), exactly as drawn: a
@@ -69,7 +69,7 @@ class NumberMode(QObject):
         self._single_sizes: list[int] | None = None
         # The menu action and the tool button that switch the mode, kept in step (set by the window).
         self.switches: tuple[QAction | QAbstractButton, ...] = ()
-        canvas.digit_tag_clicked.connect(self.select)
+        canvas.digit_clicked.connect(self.select)
         # The pen is up: read the number in full (while drawing, only the digit under the pen was read).
         canvas.stroke_finished.connect(self._on_stroke_finished)
         drawing.digit_strip.digit_clicked.connect(self.select)

@@ -143,6 +143,38 @@ def click_tag(window, index: int) -> None:
     _send(canvas, QEvent.Type.MouseButtonRelease, tag.center(), Qt.MouseButton.NoButton)
 
 
+def test_a_click_inside_a_digit_selects_it_and_leaves_no_ink(qtbot, numbers):
+    window = numbers
+    canvas = window.canvas
+    draw_number_on(canvas, "42")
+    wait_for_latest(qtbot, window)
+    assert window.numbers.result.selected == 1
+    strokes_before, drawing_before = len(canvas.strokes()), canvas.to_array().copy()
+    inside_four = canvas.overlay.digit_boxes()[0].rect  # (top, left, bottom, right) on the paper
+    width, height = canvas.paper_size()
+    point = canvas.widget_point(
+        (inside_four[1] + inside_four[3]) / 2 / width,
+        (inside_four[0] + 0.8 * (inside_four[2] - inside_four[0])) / height,
+    )
+    _send(canvas, QEvent.Type.MouseButtonPress, point, Qt.MouseButton.LeftButton)
+    _send(canvas, QEvent.Type.MouseMove, point + QPointF(2, 1), Qt.MouseButton.LeftButton)  # a hand's tremble
+    _send(canvas, QEvent.Type.MouseButtonRelease, point, Qt.MouseButton.NoButton)
+    qtbot.waitUntil(lambda: window.numbers.result.selected == 0, timeout=10_000)
+    assert len(canvas.strokes()) == strokes_before and np.array_equal(canvas.to_array(), drawing_before)
+    assert window.prediction_label.text() == "42"
+    # Pressed in the same place and moved on, it is a stroke, and it starts where the press was.
+    _send(canvas, QEvent.Type.MouseButtonPress, point, Qt.MouseButton.LeftButton)
+    _send(canvas, QEvent.Type.MouseMove, point + QPointF(30, 0), Qt.MouseButton.LeftButton)
+    _send(canvas, QEvent.Type.MouseButtonRelease, point + QPointF(30, 0), Qt.MouseButton.NoButton)
+    assert len(canvas.strokes()) == strokes_before + 1
+    first = canvas.strokes()[-1].points[0]
+    assert abs(canvas.widget_point(first.x() / width, first.y() / height).x() - point.x()) < 1
+    # A click away from every digit is still a dot of ink.
+    _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(0.9, 0.5), Qt.MouseButton.LeftButton)
+    _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(0.9, 0.5), Qt.MouseButton.NoButton)
+    assert len(canvas.strokes()) == strokes_before + 2
+
+
 def test_clicking_a_digit_shows_it_in_detail(qtbot, numbers):
     window = numbers
     draw_number_on(window.canvas, "42")
