@@ -182,9 +182,16 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 }
             else:
                 failed += 1
-                record = {"file": _display(str(path)), "digit": None, "error": _display(str(outcome))}
+                record = {"file": _display(str(path)), "digit": None, "error": _display(_without_path(path, outcome))}
             _print_record(record, args.json)
     return 1 if failed else 0
+
+
+def _without_path(path: Any, message: str) -> str:
+    """The message without the file's name in front: the record names the file already
+    ("corrupt.png: error: corrupt.png: not a readable image" said it twice)."""
+    prefix = f"{path}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
 
 
 def _rounded(probabilities: np.ndarray) -> list[float]:
@@ -226,7 +233,9 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
         except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
             failed += 1
             message = str(exc) if isinstance(exc, ImageError | EmptyImageError) else f"{type(exc).__name__}: {exc}"
-            record = {"file": _display(str(path)), "number": None, "digits": [], "error": _display(message)}
+            record = {
+                "file": _display(str(path)), "number": None, "digits": [], "error": _display(_without_path(path, message))
+            }  # fmt: skip
         _print_record(record, args.json)
     return 1 if failed else 0
 
