@@ -24,6 +24,11 @@ class ColourLegend(QWidget):
         self._range = (lo, hi)
         self.update()
 
+    def clear_range(self) -> None:
+        """No maps shown: no numbers (the last drawing's stayed beside an empty canvas)."""
+        self._range = None
+        self.update()
+
     def value_range(self) -> tuple[float, float] | None:
         return self._range
 

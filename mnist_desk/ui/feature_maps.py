@@ -231,6 +231,7 @@ class FeatureMapViewer(QWidget):
             self._kernel_shown = None
             self.detail_caption.setText("")
             self.kernel_caption.setText("")
+            self.legend.clear_range()
             return
         lo, hi = float(maps.min()), float(maps.max())
         self.grid.set_maps(maps, lo, hi)

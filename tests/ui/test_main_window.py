@@ -82,10 +82,11 @@ def test_bars_update_while_the_stroke_is_still_being_drawn(qtbot, window):
 def test_clear_undo_redo_drive_the_views(qtbot, window):
     draw_digit_on(window.canvas, 7)
     wait_for_latest(qtbot, window)
-    assert shown_digit(window) == 7
+    assert shown_digit(window) == 7 and window.feature_maps.legend.value_range() is not None
     window.clear_button.click()
     wait_for_latest(qtbot, window)
     assert shown_digit(window) is None and window.probability_bars.probabilities() is None
+    assert window.feature_maps.legend.value_range() is None  # no numbers left beside an empty canvas
     window.undo_action.trigger()  # clearing is a step of the history: undo brings the 7 back
     wait_for_latest(qtbot, window)
     assert shown_digit(window) == 7
