@@ -87,7 +87,10 @@ class MainWindow(QMainWindow):
             "language": self.on_language_chosen,
         }
         self.menus = WindowMenus(self, slots)
-        self.menus.check_language(language.saved_choice())
+        # The menu ticks the language in use when --lang or the environment chose it for this run
+        # (it showed "System" under `--lang en`); otherwise the saved choice, which may be System.
+        overridden = self.language_choice.source in ("argument", "environment")
+        self.menus.check_language(self.language_choice.language if overridden else language.saved_choice())
         self.menus.actions["showOverview"].setChecked(True)
         self.menus.actions["useExamples"].setChecked(self.teaching.enabled)
         self.teaching.set_undo_action(self.menus.actions["undoForget"])

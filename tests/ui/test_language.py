@@ -82,6 +82,12 @@ def test_a_window_created_without_arguments_follows_the_same_order(qtbot, predic
     window.close()
     window = open_window(qtbot, predictor, lang="en")  # the argument beats the environment
     assert window.clear_button.text() == "Clear"
+    assert window.menus.actions["language_en"].isChecked()  # the menu ticks what is in use
+    window.close()
+    monkeypatch.delenv("MNIST_DESK_LANG")
+    language.save_choice(language.SYSTEM)
+    window = open_window(qtbot, predictor)  # chosen by nobody: the menu says so
+    assert window.menus.actions[f"language_{language.SYSTEM}"].isChecked()
     window.close()
 
 
