@@ -102,19 +102,31 @@ class ProbabilityBars(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(300, 10 * 26)
 
+    def _font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, min(self.height() / 10 * 0.45, 14.0)))
+        return font
+
+    def _columns(self, font: QFont) -> tuple[float, float, float]:
+        """(digit label, bar, percentage) widths: room for the widest text there can be, in bold."""
+        bold = QFont(font)
+        bold.setBold(True)
+        label_w = QFontMetricsF(bold).horizontalAdvance("0") + 12
+        text_w = QFontMetricsF(bold).horizontalAdvance("100.0 %") + 8
+        return label_w, max(self.width() - label_w - text_w - 12, 10), text_w
+
+    def bar_column(self) -> QRectF:
+        """Where the bars' tracks are, between the digits and their percentages."""
+        label_w, bar_w, _ = self._columns(self._font())
+        return QRectF(label_w, 0, bar_w, self.height())
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         row_h = self.height() / 10
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, min(row_h * 0.45, 14.0)))
-        # Room for the widest text there can be, in bold, at this font size.
-        bold = QFont(font)
-        bold.setBold(True)
-        label_w = QFontMetricsF(bold).horizontalAdvance("0") + 12
-        text_w = QFontMetricsF(bold).horizontalAdvance("100.0 %") + 8
-        bar_w = max(self.width() - label_w - text_w - 12, 10)
+        font = self._font()
+        label_w, bar_w, text_w = self._columns(font)
         painter.setFont(font)
         probs = self._probabilities
         top = int(np.argmax(probs)) if probs is not None else -1
@@ -152,21 +164,39 @@ class ProbabilityBars(QWidget):
                 texts[digit],
             )
         if self._distrust and probs is not None:
-            self._paint_distrust(painter, font)
+            self._paint_distrust(painter)
         painter.end()
 
-    def _paint_distrust(self, painter: QPainter, font: QFont) -> None:
-        """The caption in a framed box across the middle of the bars: a stamp, not a footnote."""
-        palette = self.palette()
-        caption = QFont(font)
-        caption.setBold(True)
-        caption.setPointSizeF(max(font.pointSizeF(), 10.0))
-        painter.setFont(caption)
-        width = self.width() - 16
+    def stamp_rect(self) -> QRectF | None:
+        """The "not trusted" stamp's box, None when the bars are trusted.
+
+        It covers the bars' tracks only: every digit and every percentage stays
+        readable beside it (across the whole width it hid two rows; a new user's review).
+        """
+        if not self._distrust:
+            return None
+        bars = self.bar_column()
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        needed = QFontMetricsF(caption).boundingRect(QRectF(0, 0, width - 16, self.height()), flags, self._distrust)
-        box = QRectF(8, (self.height() - needed.height()) / 2 - 8, width, needed.height() + 16)
+        needed = QFontMetricsF(self._stamp_font()).boundingRect(
+            QRectF(0, 0, bars.width() - 12, self.height()), flags, self._distrust
+        )
+        return QRectF(bars.left(), (self.height() - needed.height()) / 2 - 6, bars.width(), needed.height() + 12)
+
+    def _stamp_font(self) -> QFont:
+        caption = self._font()
+        caption.setBold(True)
+        caption.setPointSizeF(max(caption.pointSizeF() * 0.9, 9.0))
+        return caption
+
+    def _paint_distrust(self, painter: QPainter) -> None:
+        """The caption in a framed box across the middle of the bars: a stamp, not a footnote."""
+        box = self.stamp_rect()
+        if box is None:
+            return
+        palette = self.palette()
+        painter.setFont(self._stamp_font())
         painter.setPen(QPen(palette.windowText().color(), 1.5))
         painter.setBrush(palette.window())
         painter.drawRoundedRect(box, 6, 6)
-        painter.drawText(box.adjusted(8, 8, -8, -8), flags, self._distrust)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(box.adjusted(6, 6, -6, -6), flags, self._distrust)

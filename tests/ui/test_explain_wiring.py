@@ -288,6 +288,10 @@ def test_not_a_digit_shows_the_nearest_digit_faint_and_the_bars_not_trusted(qtbo
         assert not window.probability_bars.trusted()
         assert window.probability_bars.painted_texts() == ["Not trusted: the network sees no digit here"]
         assert window.probability_bars.probabilities() is not None  # still shown
+        # The stamp lies over the bars' tracks only: each digit and its percentage stay readable.
+        bars = window.probability_bars
+        stamp, tracks = bars.stamp_rect(), bars.bar_column()
+        assert tracks.left() <= stamp.left() and stamp.right() <= tracks.right() and stamp.height() < bars.height()
         window.clear_button.click()
         draw_digit_on(window.canvas, 7)
         wait_for_latest(qtbot, window)
