@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
             "largerBrush": lambda: self.drawing.step_brush(4),
             "toggleEraser": self.eraser_button.toggle,
             "useExamples": lambda: self.teaching.set_enabled(self.menus.actions["useExamples"].isChecked()),
+            "forgetLastExample": self.teaching.forget_last,
             "forgetExamples": self.teaching.forget,
             "undoForget": self.teaching.undo_forget,
             "numberMode": lambda: self.numbers.set_on(self.menus.actions["numberMode"].isChecked()),
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.menus.actions["showOverview"].setChecked(True)
         self.menus.actions["useExamples"].setChecked(self.teaching.enabled)
         self.teaching.set_undo_action(self.menus.actions["undoForget"])
+        self.teaching.set_forget_last_action(self.menus.actions["forgetLastExample"])
         self.numbers.switches = (self.menus.actions["numberMode"], self.drawing.number_button)
         self.drawing.number_button.toggled.connect(self.numbers.set_on)
         self.undo_action, self.redo_action = self.menus.actions["undo"], self.menus.actions["redo"]

@@ -19,15 +19,14 @@ dropped.
 The status bar shows how many examples are in use (a permanent label whose
 tooltip lists skipped files) and, after Edit -> Forget my examples, an Undo
 button until the window closes; the examples moved aside are deleted then.
+Edit -> Forget the last example takes back one correction (a digit key pressed
+by mistake) without forgetting the others.
 """
 
 from __future__ import annotations
 
-import copy
 import os
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,9 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
-from mnist_desk.examples import Adapter, ExampleStore
+from mnist_desk.examples import ExampleStore
 from mnist_desk.inference import Predictor
+from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepare_job
 from mnist_desk.ui.files import shown
 from mnist_desk.ui.opened_image import uses_alpha
 from mnist_desk.ui.settings import user_settings
@@ -89,46 +89,6 @@ def grey_example(picture: Image.Image | np.ndarray) -> np.ndarray:
     return np.asarray(Image.fromarray(picture).convert("L"))
 
 
-@dataclass
-class _Base:
-    """The network as loaded, and its adapter (made on the adapting thread, from a copy)."""
-
-    plain: Predictor
-    adapter: Adapter | None = None
-
-    def prepared(self) -> bool:
-        return self.adapter is not None and self.adapter.prepared
-
-
-@dataclass(frozen=True)
-class Adapted:
-    """An adaptation's outcome: the predictor to use (None: the plain one), and what it was made of."""
-
-    predictor: Predictor | None
-    count: int
-    skipped: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-def prepare_job(base: _Base) -> None:
-    """Make the adapter and get it ready (on the adapting thread)."""
-    if base.adapter is None:
-        base.adapter = Adapter(copy.deepcopy(base.plain))
-    base.adapter.prepare()
-
-
-def adapt_job(store: ExampleStore, base: _Base) -> Adapted:
-    """Load the examples and adapt to them (on the adapting thread)."""
-    started = time.perf_counter()
-    examples = store.load()
-    if not len(examples):
-        return Adapted(None, 0, examples.skipped, time.perf_counter() - started)
-    if base.adapter is None:
-        base.adapter = Adapter(copy.deepcopy(base.plain))
-    adapted = base.adapter.adapt(examples)
-    return Adapted(adapted, len(examples), examples.skipped, time.perf_counter() - started)
-
-
 class Teaching(QObject):
     # The predictor the window should use now: adapted to the examples, or the plain one.
     predictor_ready = Signal(object)
@@ -146,13 +106,15 @@ class Teaching(QObject):
         self.setObjectName("teaching")
         self._window, self._drawing = window, drawing
         self.store = ExampleStore(root)
-        self._base = _Base(plain)
+        self._base = AdaptingBase(plain)
         self._worker = InferenceWorker(plain, name="AdaptingThread", warm_up=False)
         self._worker.job_finished.connect(self.on_worker_job_finished)
         self._worker.job_failed.connect(self.on_worker_job_failed)
         self._job: tuple[int, int, bool] | None = None  # (job id, generation, announce) of the newest adaptation
         self._generation = 0
         self._asides: list[Path] = []  # examples forgotten this session, newest last (undo restores it)
+        self._kept: list[tuple[Path, int]] = []  # examples kept this session and their digits, newest last
+        self.forget_last_action: Any = None  # Edit -> Forget the last example (set by the window's menus)
         self._still = QTimer(self, singleShot=True, interval=PREPARE_WHEN_STILL_MS)
         self._still.timeout.connect(self._prepare)
         self.enabled = examples_in_use()
@@ -219,7 +181,7 @@ class Teaching(QObject):
 
     def set_plain(self, plain: Predictor) -> None:
         """Another model was loaded: the examples are adapted to it (the old adaptation is void)."""
-        self._base = _Base(plain)
+        self._base = AdaptingBase(plain)
         self._generation += 1
         self.in_use = 0
         self.adapting = False
@@ -259,9 +221,13 @@ class Teaching(QObject):
         self.retranslate()
         self.predictor_ready.emit(result.predictor or self._base.plain)
         if self.skipped:
-            self._say(self.tr("Skipped {count} files in the examples folder that are not examples").format(
-                count=len(self.skipped)
-            ), 2 * MESSAGE_MS)  # fmt: skip
+            count = len(self.skipped)
+            self._say(
+                self.tr("Skipped 1 file in the examples folder that is not an example")
+                if count == 1
+                else self.tr("Skipped {count} files in the examples folder that are not examples").format(count=count),
+                2 * MESSAGE_MS,
+            )
         elif announce and result.count:
             self._say(
                 self.tr("Using {count} of my examples (adapted in {seconds} s)").format(
@@ -291,6 +257,8 @@ class Teaching(QObject):
         except OSError as exc:
             self._say(self.tr("Could not keep the example: {reason}").format(reason=shown(exc.strerror or str(exc))))
             return None
+        self._kept.append((path, int(digit)))
+        self._show_undo()
         if not self.enabled:
             self._say(self.tr("Kept as an example of {digit} (my examples are switched off)").format(digit=digit))
             return path
@@ -321,7 +289,9 @@ class Teaching(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Forget my examples"),
-            self.tr("Forget all {count} examples of your handwriting?").format(count=count),
+            self.tr("Forget the one example of your handwriting?")
+            if count == 1
+            else self.tr("Forget all {count} examples of your handwriting?").format(count=count),
             QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
             self._window,
         )
@@ -345,7 +315,7 @@ class Teaching(QObject):
         self.predictor_ready.emit(self._base.plain)
         self._show_undo()
         self.retranslate()
-        self._say(self.tr("Forgot {count} examples").format(count=count))
+        self._say(self.tr("Forgot 1 example") if count == 1 else self.tr("Forgot {count} examples").format(count=count))
         return True
 
     def undo_forget(self) -> None:
@@ -364,6 +334,38 @@ class Teaching(QObject):
             self._adapt(announce=True)
         self.retranslate()
 
+    def forget_last(self) -> bool:
+        """Edit -> Forget the last example: delete the example kept last this session and adapt
+        without it. A digit key pressed by mistake keeps a wrong example, and the network then
+        learns it; this takes it back without forgetting all the others. True if one was deleted."""
+        self._kept = [(path, digit) for path, digit in self._kept if path.exists()]  # forgotten since: gone
+        if not self._kept:
+            self._say(self.tr("No example was kept since the window opened"))
+            self._show_undo()
+            return False
+        path, digit = self._kept[-1]
+        try:
+            path.unlink()
+        except OSError as exc:
+            self._say(self.tr("Could not forget the example: {reason}").format(reason=shown(exc.strerror or str(exc))))
+            return False
+        self._kept.pop()
+        self._show_undo()
+        self._say(self.tr("Forgot the example of {digit} kept last").format(digit=digit))
+        self._generation += 1
+        self.in_use, self.adapting = 0, False
+        if self.enabled and self.store.count():
+            self._adapt(announce=False)
+        else:
+            self.predictor_ready.emit(self._base.plain)
+        self.retranslate()
+        return True
+
+    def set_forget_last_action(self, action: Any) -> None:
+        """Edit -> Forget the last example: enabled while an example kept this session is left."""
+        self.forget_last_action = action
+        self._show_undo()
+
     def set_undo_action(self, action: Any) -> None:
         """Edit -> Undo forget: enabled while there is something to bring back."""
         self.undo_action = action
@@ -373,6 +375,8 @@ class Teaching(QObject):
         self.undo_button.setVisible(bool(self._asides))
         if self.undo_action is not None:
             self.undo_action.setEnabled(bool(self._asides))
+        if self.forget_last_action is not None:
+            self.forget_last_action.setEnabled(bool(self._kept))
 
     def close(self) -> None:
         """The window closes: stop adapting, and delete what was forgotten and not brought back."""
@@ -383,4 +387,4 @@ class Teaching(QObject):
         self._asides.clear()
 
 
-__all__ = ["ENV_VAR", "Adapted", "Teaching", "examples_root", "grey_example"]
+__all__ = ["ENV_VAR", "Teaching", "examples_root", "grey_example"]

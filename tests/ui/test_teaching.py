@@ -136,6 +136,43 @@ def test_forgetting_moves_the_examples_aside_and_undo_brings_them_back(qtbot, ta
     assert not window.teaching.undo_button.isVisible() and not window.menus.actions["undoForget"].isEnabled()
 
 
+def test_one_example_is_spoken_of_as_one(qtbot, window, examples_folder, dialogs_shown):
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 1)
+    window.menus.actions["forgetExamples"].trigger()
+    assert dialogs_shown[0].text() == "Forget the one example of your handwriting?"  # not "all 1 examples"
+    assert window.statusBar().currentMessage() == "Forgot 1 example"
+
+
+def test_forget_the_last_example_takes_back_one_correction(qtbot, window, examples_folder):
+    forget_last = window.menus.actions["forgetLastExample"]
+    assert not forget_last.isEnabled()  # nothing kept yet
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 7)
+    window.clear_button.click()
+    draw_digit_on(window.canvas, 1)
+    wait_for_latest(qtbot, window)
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        qtbot.keyClick(window.canvas, Qt.Key.Key_8)  # a slip of the finger: this 1 kept as an 8
+    assert len(pngs(examples_folder, 8)) == 1 and forget_last.isEnabled()
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        forget_last.trigger()
+        assert window.statusBar().currentMessage() == "Forgot the example of 8 kept last"
+    assert not pngs(examples_folder, 8) and len(pngs(examples_folder, 7)) == 1  # the other one stays
+    assert window.teaching.count_label.text() == "My examples: 1 in use"
+    assert window.worker.predictor.adaptation is not None and forget_last.isEnabled()
+    forget_last.trigger()  # the 7 too: nothing left, the network as trained
+    wait_for_latest(qtbot, window)
+    assert not pngs(examples_folder, 7) and window.worker.predictor.adaptation is None
+    assert not forget_last.isEnabled()
+    assert not window.teaching.forget_last()  # the menu item is off; called anyway, it says why
+    assert window.statusBar().currentMessage() == "No example was kept since the window opened"
+
+
 def test_cancelling_forget_keeps_everything(qtbot, window, examples_folder, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

@@ -1010,6 +1010,10 @@ the average of each {window} window</source>
         <translation>不是本程序能读取的图像</translation>
     </message>
     <message>
+        <source>Skipped 1 file in the examples folder that is not an example</source>
+        <translation>样例文件夹中有 1 个文件不是样例，已跳过</translation>
+    </message>
+    <message>
         <source>Skipped {count} files in the examples folder that are not examples</source>
         <translation>样例文件夹中有 {count} 个文件不是样例，已跳过</translation>
     </message>
@@ -1046,6 +1050,10 @@ the average of each {window} window</source>
         <translation>忘记我的样例</translation>
     </message>
     <message>
+        <source>Forget the one example of your handwriting?</source>
+        <translation>忘记你唯一的一个笔迹样例吗？</translation>
+    </message>
+    <message>
         <source>Forget all {count} examples of your handwriting?</source>
         <translation>忘记你全部 {count} 个笔迹样例吗？</translation>
     </message>
@@ -1070,12 +1078,28 @@ the average of each {window} window</source>
         <translation>已忘记 {count} 个样例</translation>
     </message>
     <message>
+        <source>Forgot 1 example</source>
+        <translation>已忘记 1 个样例</translation>
+    </message>
+    <message>
         <source>Could not bring the examples back: {reason}</source>
         <translation>无法找回样例：{reason}</translation>
     </message>
     <message>
         <source>My examples are back — adapting…</source>
         <translation>样例已找回——正在适应…</translation>
+    </message>
+    <message>
+        <source>No example was kept since the window opened</source>
+        <translation>窗口打开以来还没有保存过样例</translation>
+    </message>
+    <message>
+        <source>Could not forget the example: {reason}</source>
+        <translation>无法忘记这个样例：{reason}</translation>
+    </message>
+    <message>
+        <source>Forgot the example of {digit} kept last</source>
+        <translation>已忘记最近保存的数字 {digit} 的样例</translation>
     </message>
 </context>
 <context>
@@ -1143,6 +1167,10 @@ the average of each {window} window</source>
     <message>
         <source>Use my &amp;examples</source>
         <translation>使用我的样例(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Forget the &amp;last example</source>
+        <translation>忘记最近一个样例(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Forget my examples…</source>

@@ -1,0 +1,58 @@
+"""What the adapting thread runs for :class:`~mnist_desk.ui.teaching.Teaching`. Qt-free.
+
+The adapter works on its own copy of the network, made on that thread, so that
+nothing adapting does with the network (running its stages one by one, in eval
+mode) can touch the module the inference worker is running at the same time.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+from mnist_desk.examples import Adapter, ExampleStore
+from mnist_desk.inference import Predictor
+
+
+@dataclass
+class AdaptingBase:
+    """The network as loaded, and its adapter (made on the adapting thread, from a copy)."""
+
+    plain: Predictor
+    adapter: Adapter | None = None
+
+    def prepared(self) -> bool:
+        return self.adapter is not None and self.adapter.prepared
+
+
+@dataclass(frozen=True)
+class Adapted:
+    """An adaptation's outcome: the predictor to use (None: the plain one), and what it was made of."""
+
+    predictor: Predictor | None
+    count: int
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def prepare_job(base: AdaptingBase) -> None:
+    """Make the adapter and get it ready (on the adapting thread)."""
+    if base.adapter is None:
+        base.adapter = Adapter(copy.deepcopy(base.plain))
+    base.adapter.prepare()
+
+
+def adapt_job(store: ExampleStore, base: AdaptingBase) -> Adapted:
+    """Load the examples and adapt to them (on the adapting thread)."""
+    started = time.perf_counter()
+    examples = store.load()
+    if not len(examples):
+        return Adapted(None, 0, examples.skipped, time.perf_counter() - started)
+    if base.adapter is None:
+        base.adapter = Adapter(copy.deepcopy(base.plain))
+    adapted = base.adapter.adapt(examples)
+    return Adapted(adapted, len(examples), examples.skipped, time.perf_counter() - started)
+
+
+__all__ = ["Adapted", "AdaptingBase", "adapt_job", "prepare_job"]
