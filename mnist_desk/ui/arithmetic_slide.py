@@ -3,7 +3,9 @@
 The source map is padded with a hatched ring as wide as the stage's padding,
 the window is drawn where output unit (y, x) reads, and the output map shows
 only the units revealed so far (CNN Explainer's animation). Captions come
-from the view, which derives them from the stage description.
+from the view, which derives them from the stage description; each wraps
+over its own half of the slide, so the two never run into each other when
+the panel is narrow.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from mnist_desk.explain_fields import INPUT
 from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo
 from mnist_desk.ui.image_tiles import grey_to_qimage, rgb_to_qimage
+
+MIN_WIDTH = 220  # px: two maps of 80 px side by side, each caption wrapped over its half
+CAPTION_FLAGS = Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap
 
 
 def source_map(prediction: Prediction, stages: list[StageInfo], stage: str, channel: int) -> np.ndarray | None:
@@ -53,7 +58,9 @@ class SlideView(QWidget):
         super().__init__(parent)
         self.setObjectName("slideView")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(360, 120)  # the window's panel fits the whole arithmetic view at its default size
+        # Narrow enough for the window's panel at its smallest (number mode, the window's minimum
+        # size); low enough that the whole arithmetic view fits that panel at the default size.
+        self.setMinimumSize(MIN_WIDTH, 120)
         self._source: np.ndarray | None = None
         self._output: np.ndarray | None = None
         self._info: StageInfo | None = None
@@ -72,11 +79,24 @@ class SlideView(QWidget):
     ) -> None:
         """The source map (its own size, padding is added here), the output map and a caption for each."""
         self._info, self._source, self._output, self._is_input = info, source, output, is_input
+        self.set_captions(captions)
+
+    def set_captions(self, captions: tuple[str, str]) -> None:
+        """What the two maps are (new words after a language change)."""
         self._captions = captions
         self.update()
 
     def captions(self) -> tuple[str, str]:
         return self._captions
+
+    def _caption_boxes(self) -> tuple[QRectF, QRectF]:
+        """Where the captions go, left and right, above the maps (their top at 0): each over
+        half the slide, as high as its words wrapped to that half need."""
+        half = (self.width() - 24) / 2
+        metrics = QFontMetricsF(self.font())
+        height = max(metrics.boundingRect(QRectF(0, 0, half, 10_000), CAPTION_FLAGS, text).height() for text in
+                     self._captions) + 4  # fmt: skip
+        return QRectF(8, 0, half, height), QRectF(self.width() - 8 - half, 0, half, height)
 
     def set_position(self, y: int, x: int, revealed: int) -> None:
         """Window at output unit (y, x); the first ``revealed`` units (row by row) are shown."""
@@ -93,7 +113,7 @@ class SlideView(QWidget):
         ph, pw = self._info.padding or (0, 0)
         sh, sw = self._source.shape[0] + 2 * ph, self._source.shape[1] + 2 * pw
         oh, ow = self._output.shape
-        caption_h = QFontMetricsF(self.font()).height() + 4
+        caption_h = self._caption_boxes()[0].height()
         side = min((self.width() - 40) / 2, self.height() - 8 - caption_h)
         cell = side / max(sh, sw)
         top = caption_h + (self.height() - caption_h - side) / 2
@@ -135,14 +155,14 @@ class SlideView(QWidget):
         else:
             image = rgb_to_qimage(viridis(self._source, float(self._source.min()), float(self._source.max())))
         painter.drawImage(inner, image)
-        caption_h = QFontMetricsF(self.font()).height() + 4
         painter.setPen(palette.windowText().color())
-        for rect, text, align in (
-            (source, self._captions[0], Qt.AlignmentFlag.AlignLeft),
-            (output, self._captions[1], Qt.AlignmentFlag.AlignRight),
+        for box, text, align in zip(
+            self._caption_boxes(),
+            self._captions,
+            (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight),
+            strict=True,
         ):
-            box = QRectF(8, rect.y() - caption_h, self.width() - 16, caption_h)
-            painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(box.translated(0, source.y() - box.height()), align | CAPTION_FLAGS, text)
         # The output so far: revealed units in colour, the rest blank.
         lo, hi = float(self._output.min()), float(self._output.max())
         flat = self._output.reshape(-1).copy()

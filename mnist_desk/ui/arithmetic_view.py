@@ -16,9 +16,9 @@ back to :meth:`ArithmeticView.set_arithmetic`. The maps come from the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
 from mnist_desk.explain_fields import INPUT, SOFTMAX
@@ -26,12 +26,47 @@ from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo
 from mnist_desk.ui.arithmetic_diagram import ArithmeticDiagram
 from mnist_desk.ui.arithmetic_slide import SlideView, source_map
-from mnist_desk.ui.caption import Caption
 from mnist_desk.ui.stage_captions import window_caption
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)  # window positions per second on the slider
 DEFAULT_SPEED = 2  # index into SPEEDS: 2 per second, slow enough to follow aloud
-TITLE_WIDTH = 360  # the title never wraps to a narrower column than this
+TITLE_WIDTH = 160  # the title never wraps to a narrower column than this
+
+
+class WrappingTitle(QLabel):
+    """A word-wrapped heading that asks for the height its words need at the width it has.
+
+    Not height-for-width (a label's would make the window's scroll area size the view by
+    its preferred height, not its minimum: see Caption), and not a Caption: a Caption keeps
+    the height of its narrowest width, three lines where one would do at the default size.
+    """
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        width = max(self.width(), TITLE_WIDTH)
+        return QSize(TITLE_WIDTH, self.heightForWidth(width) if self.text() else 0)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return self.minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return False
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        if text != self.text():
+            super().setText(text)
+            self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # narrower, more lines: more height (wider, fewer)
 
 
 class ArithmeticView(QWidget):
@@ -47,11 +82,9 @@ class ArithmeticView(QWidget):
         self._unit: tuple[str, int, int, int] | None = None
         self._revealed = 0
 
-        # A Caption, not a word-wrapped QLabel: a label's height-for-width would make the
-        # window's scroll area size this view by its preferred height, not its minimum.
-        self.title = Caption("arithmeticTitle", TITLE_WIDTH)
+        self.title = WrappingTitle("arithmeticTitle")
         title_font = QFont(self.title.font())
-        title_font.setPointSizeF(max(title_font.pointSizeF() * 1.1, 11.0))  # one line in the window's panel
+        title_font.setPointSizeF(max(title_font.pointSizeF() * 1.1, 11.0))  # one line in a wide panel
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.slide = SlideView()
@@ -98,6 +131,7 @@ class ArithmeticView(QWidget):
         """A new drawing: the maps under the slide, and the same unit asked for again."""
         self._prediction = prediction
         self._refresh_slide()
+        self._refresh_title()
         if prediction is None:
             self.pause()
             self.diagram.set_result(None)
@@ -240,7 +274,15 @@ class ArithmeticView(QWidget):
         self.step_button.setText(self.tr("Step"))
         self.speed_slider.setToolTip(self.tr("How fast the kernel moves"))
         self.on_speed_slider_changed(self.speed_slider.value())
+        if not self.slide.isHidden():  # hidden: new captions come with the next maps
+            self.slide.set_captions(self.slide_captions())
+        self._refresh_title()
+
+    def _refresh_title(self) -> None:
+        """The unit in words, while there is a unit and a drawing to show it for: with neither,
+        the diagram's placeholder says what to do, and a heading left from before was stale."""
         self.title.setText(self.title_text())
+        self.title.setHidden(self._unit is None or self._prediction is None)
 
     def slide_captions(self) -> tuple[str, str]:
         """What the slide's two maps are, from the stage description."""

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from mnist_desk.explain import SoftmaxArithmetic, UnitArithmetic, unit_arithmetic
 from mnist_desk.inference import Prediction, Predictor
 from mnist_desk.layer_info import describe_stages
 from mnist_desk.model import ModelConfig, build_model
+from mnist_desk.ui import arithmetic_diagram, arithmetic_slide, language
 from mnist_desk.ui.arithmetic_diagram import channel_order, fmt, operand, padding_mask
 from mnist_desk.ui.arithmetic_view import SPEEDS, ArithmeticView, source_map
+from mnist_desk.ui.detail_tabs import scrolling
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +167,136 @@ def test_padding_mask_marks_the_cells_outside_the_map(predictor: Predictor, seve
     expected[:2, :] = True
     expected[:, 3:] = True
     np.testing.assert_array_equal(mask, expected)
+
+
+# --- a narrow panel, another language, an empty canvas -------------------------------
+
+NUMBER = re.compile(r"^−?\d+\.\d+$")
+
+
+@pytest.fixture
+def painted(monkeypatch) -> list[tuple[QRectF, object, str, QFont]]:
+    """Every text the slide and the diagram paint: where, how aligned, what, in which type."""
+    drawn = []
+
+    class RecordingPainter(QPainter):
+        def drawText(self, rect, flags, text):  # noqa: N802 - the one form the views use
+            drawn.append((QRectF(rect), flags, text, QFont(self.font())))
+            super().drawText(rect, flags, text)
+
+    monkeypatch.setattr(arithmetic_diagram, "QPainter", RecordingPainter)
+    monkeypatch.setattr(arithmetic_slide, "QPainter", RecordingPainter)
+    return drawn
+
+
+@pytest.fixture
+def speaking():
+    """Install a language for one test (English again after it)."""
+
+    def install(lang: str) -> None:
+        assert language.install(lang)
+        QApplication.processEvents()  # LanguageChange is posted
+
+    yield install
+    language.install(language.ENGLISH)
+    QApplication.processEvents()
+
+
+def settle() -> None:
+    for _ in range(4):  # layout requests are posted, and each layout may post another
+        QApplication.processEvents()
+
+
+def cut_texts(widget: QWidget, drawn: list) -> list[str]:
+    """The painted texts that do not fit their box or the widget, or are below 8 pt."""
+    problems = []
+    for rect, flags, text, font in drawn:
+        if not text:
+            continue
+        needed = QFontMetricsF(font).boundingRect(rect, flags, text)
+        if font.pointSizeF() < 8.0:
+            problems.append(f"{text!r} at {font.pointSizeF():.1f} pt")
+        if needed.width() > rect.width() + 1 or needed.height() > rect.height() + 1:
+            problems.append(f"{text!r} needs {needed.size().toTuple()}, has {rect.size().toTuple()}")
+        if not QRectF(widget.rect()).adjusted(-1, -1, 1, 1).contains(needed):
+            problems.append(f"{text!r} at {needed.getRect()} is outside {widget.size().toTuple()}")
+    return problems
+
+
+# The tab's room in the window: at its default size in number mode, and at its minimum size
+# (in Chinese 1030 x 689, in English 1100 x 671: the minimum follows the words).
+NUMBER_MODE, SMALLEST = (411, 533), {"zh_CN": (348, 484), "en": (376, 474)}
+CONV1 = ("conv1", 27, 8, 13)
+
+
+@pytest.fixture
+def scrolled(view: ArithmeticView):
+    """The view in a scroll area, as the window holds it (given back to the test's view after)."""
+    area = scrolling(view, "arithmeticScroll")
+    yield area
+    area.takeWidget()
+    area.deleteLater()
+
+
+@pytest.mark.parametrize(
+    ("lang", "panel", "unit"),
+    [(lang, panel, CONV1) for lang in ("en", "zh_CN") for panel in (NUMBER_MODE, SMALLEST[lang])]
+    + [("zh_CN", SMALLEST["zh_CN"], unit) for unit in (("conv2", 7, 3, 3), ("pool2", 3, 2, 2), ("fc1", 7, 0, 0))]
+    + [(lang, SMALLEST[lang], ("softmax", 7, 0, 0)) for lang in ("en", "zh_CN")],
+)
+def test_a_narrow_panel_shows_everything_without_scrolling_sideways(
+    view: ArithmeticView, scrolled, painted: list, speaking, lang, panel, unit
+):
+    speaking(lang)
+    area = scrolled
+    area.resize(*panel)
+    area.show()
+    view.select_unit(*unit)
+    settle()
+    assert view.minimumSizeHint().width() <= area.viewport().width()
+    assert view.width() <= area.viewport().width() and not area.horizontalScrollBar().isVisible()
+    title = view.title  # the heading wraps, whole
+    assert title.width() <= view.width() and title.heightForWidth(title.width()) <= title.height()
+    problems = []
+    for widget in (view.slide, view.diagram):
+        painted.clear()
+        widget.grab()
+        problems += [f"{widget.objectName()}: {p}" for p in cut_texts(widget, painted)]
+        if widget is view.slide and unit[0] in ("conv1", "conv2", "pool2"):
+            (left, *_), (right, *_) = painted[:2]  # the two captions, side by side
+            assert left.right() <= right.left()
+    assert not problems, "\n".join(problems)
+    # Every cell shown has its number (a cell too small for its text was left blank).
+    result = view.diagram.result()
+    numbers = [text for _, _, text, _ in painted if NUMBER.match(text)]
+    if unit[0] == "conv1":
+        assert len(numbers) >= 3 * result.kernel[0].size
+    elif unit[0] == "conv2":
+        assert len(numbers) >= 3 * result.kernel[0].size  # the channel that counts most, at least
+    elif unit[0] == "pool2":
+        assert len(numbers) >= result.inputs[0].size
+
+
+def test_switching_language_rewords_the_whole_view(qtbot: QtBot, view: ArithmeticView, predictor: Predictor, speaking):
+    view.select_unit(*CONV1)
+    english = (view.slide.captions(), view.title.text(), view.painted_texts())
+    speaking("zh_CN")  # View -> Language -> 简体中文, while the view shows
+    fresh = ArithmeticView()  # what a window started in Chinese shows
+    qtbot.addWidget(fresh)
+    fresh.set_architecture(describe_stages(predictor.model))
+    fresh.set_prediction(view.prediction())
+    fresh.unit_requested.connect(lambda *unit: fresh.set_arithmetic(view.diagram.result()))
+    fresh.select_unit(*CONV1)
+    assert fresh.slide.captions() == ("输入图像，28×28", "conv1，通道 27，28×28")
+    switched = (view.slide.captions(), view.title.text(), view.painted_texts())
+    assert switched == (fresh.slide.captions(), fresh.title.text(), fresh.painted_texts()) != english
+
+
+def test_clearing_the_drawing_leaves_only_the_placeholder(view: ArithmeticView, seven: Prediction):
+    view.select_unit("conv1", 27, 17, 14)
+    assert not view.title.isHidden() and view.title.text().startswith("conv1, channel 27, position (17, 14)")
+    view.set_prediction(None)  # the canvas cleared
+    assert view.title.isHidden() and view.slide.isHidden()
+    assert view.diagram.painted_texts() == [view.diagram.placeholder()]
+    view.set_prediction(seven)  # drawn again: the same unit, its heading back
+    assert not view.title.isHidden() and view.diagram.result().y == 17
