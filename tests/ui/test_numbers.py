@@ -222,6 +222,23 @@ def test_after_erasing_the_number_is_read_from_its_pixels(qtbot, numbers):
     assert window.prediction_label.text() == "42"
 
 
+def test_read_from_pixels_the_digit_being_written_is_still_the_one_shown(qtbot, numbers):
+    window = numbers
+    canvas = window.canvas
+    strokes = number_strokes([digit_template(int(c)) for c in "123"], canvas.paper_size())
+    for stroke in strokes[:-1]:  # 1 and 2 (the 3 is one stroke)
+        drag(canvas, stroke)
+    window.eraser_button.click()
+    drag(canvas, [(0.02, 0.05), (0.06, 0.05)])  # a wipe of blank paper: from now on, pixels
+    window.eraser_button.click()
+    drag(canvas, strokes[-1])  # the 3
+    wait_for_latest(qtbot, window)
+    result = window.numbers.result
+    assert not result.from_strokes and result.text == "123"
+    assert result.selected == 2  # the 3, being written last (the 1 was shown before)
+    assert window.last_prediction.digit == 3
+
+
 def open_2026(qtbot, window, tmp_path) -> None:
     strokes = []
     for stroke in number_strokes([digit_template(int(c)) for c in "2026"], (700, 280)):
