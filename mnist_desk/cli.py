@@ -90,7 +90,8 @@ def _adapt(predictor: Any, folder: Path) -> Any:
         return predictor
     started = time.perf_counter()
     adapted = Adapter(predictor).adapt(examples)
-    print(f"adapted to {len(examples)} examples in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    count = "1 example" if len(examples) == 1 else f"{len(examples)} examples"
+    print(f"adapted to {count} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return adapted
 
 

@@ -132,7 +132,8 @@ class CanvasOverlay:
     def box_at(self, point: QPointF, paper: QRectF) -> int | None:
         """The index of the digit whose box holds ``point`` (widget coordinates; the smallest,
         where boxes overlap), or None."""
-        frames = [(index, self._to_widget(paper, box.rect)) for index, box in enumerate(self._digits)]
+        # The frame is drawn on the box's edge, as wide as 3 px: a click on it is inside too.
+        frames = [(i, self._to_widget(paper, box.rect).adjusted(-3, -3, 3, 3)) for i, box in enumerate(self._digits)]
         holders = [(frame.width() * frame.height(), index) for index, frame in frames if frame.contains(point)]
         return min(holders)[1] if holders else None
 

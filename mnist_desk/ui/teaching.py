@@ -297,7 +297,11 @@ class Teaching(QObject):
         )
         box.setObjectName("forgetBox")
         box.setInformativeText(
-            self.tr("The network goes back to how it was trained. Until you close the window, Undo brings them back.")
+            self.tr("The network goes back to how it was trained. Until you close the window, Undo brings it back.")
+            if count == 1
+            else self.tr(
+                "The network goes back to how it was trained. Until you close the window, Undo brings them back."
+            )
         )
         box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Forget"))
         box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
@@ -338,18 +342,20 @@ class Teaching(QObject):
         """Edit -> Forget the last example: delete the example kept last this session and adapt
         without it. A digit key pressed by mistake keeps a wrong example, and the network then
         learns it; this takes it back without forgetting all the others. True if one was deleted."""
-        self._kept = [(path, digit) for path, digit in self._kept if path.exists()]  # forgotten since: gone
-        if not self._kept:
-            self._say(self.tr("No example was kept since the window opened"))
+        left = [(path, digit) for path, digit in self._kept if path.exists()]  # not forgotten since
+        if not left:
+            self._say(self.tr("No example kept since the window opened is left to forget"))
             self._show_undo()
             return False
-        path, digit = self._kept[-1]
+        path, digit = left[-1]
         try:
             path.unlink()
         except OSError as exc:
             self._say(self.tr("Could not forget the example: {reason}").format(reason=shown(exc.strerror or str(exc))))
             return False
-        self._kept.pop()
+        self._kept.remove((path, digit))
+        if not any(path.parent.iterdir()):
+            path.parent.rmdir()  # no empty digit folder left behind
         self._show_undo()
         self._say(self.tr("Forgot the example of {digit} kept last").format(digit=digit))
         self._generation += 1
@@ -375,8 +381,8 @@ class Teaching(QObject):
         self.undo_button.setVisible(bool(self._asides))
         if self.undo_action is not None:
             self.undo_action.setEnabled(bool(self._asides))
-        if self.forget_last_action is not None:
-            self.forget_last_action.setEnabled(bool(self._kept))
+        if self.forget_last_action is not None:  # examples forgotten all at once are not "left"; undone, they are
+            self.forget_last_action.setEnabled(any(path.exists() for path, _ in self._kept))
 
     def close(self) -> None:
         """The window closes: stop adapting, and delete what was forgotten and not brought back."""

@@ -169,6 +169,11 @@ def test_a_click_inside_a_digit_selects_it_and_leaves_no_ink(qtbot, numbers):
     assert len(canvas.strokes()) == strokes_before + 1
     first = canvas.strokes()[-1].points[0]
     assert abs(canvas.widget_point(first.x() / width, first.y() / height).x() - point.x()) < 1
+    # On the frame itself (drawn on the box's edge) it is a click on the digit too.
+    on_frame = canvas.widget_point(inside_four[1] / width, (inside_four[0] + inside_four[2]) / 2 / height)
+    _send(canvas, QEvent.Type.MouseButtonPress, on_frame, Qt.MouseButton.LeftButton)
+    _send(canvas, QEvent.Type.MouseButtonRelease, on_frame, Qt.MouseButton.NoButton)
+    assert len(canvas.strokes()) == strokes_before + 1
     # A click away from every digit is still a dot of ink.
     _send(canvas, QEvent.Type.MouseButtonPress, canvas.widget_point(0.9, 0.5), Qt.MouseButton.LeftButton)
     _send(canvas, QEvent.Type.MouseButtonRelease, canvas.widget_point(0.9, 0.5), Qt.MouseButton.NoButton)

@@ -163,6 +163,7 @@ def test_forget_the_last_example_takes_back_one_correction(qtbot, window, exampl
         forget_last.trigger()
         assert window.statusBar().currentMessage() == "Forgot the example of 8 kept last"
     assert not pngs(examples_folder, 8) and len(pngs(examples_folder, 7)) == 1  # the other one stays
+    assert not (examples_folder / "8").exists()  # no empty folder left behind
     assert window.teaching.count_label.text() == "My examples: 1 in use"
     assert window.worker.predictor.adaptation is not None and forget_last.isEnabled()
     forget_last.trigger()  # the 7 too: nothing left, the network as trained
@@ -170,7 +171,23 @@ def test_forget_the_last_example_takes_back_one_correction(qtbot, window, exampl
     assert not pngs(examples_folder, 7) and window.worker.predictor.adaptation is None
     assert not forget_last.isEnabled()
     assert not window.teaching.forget_last()  # the menu item is off; called anyway, it says why
-    assert window.statusBar().currentMessage() == "No example was kept since the window opened"
+    assert window.statusBar().currentMessage() == "No example kept since the window opened is left to forget"
+
+
+def test_examples_forgotten_all_at_once_are_not_the_last_example_until_undone(
+    qtbot, window, examples_folder, dialogs_shown
+):
+    forget_last = window.menus.actions["forgetLastExample"]
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 7)
+    window.menus.actions["forgetExamples"].trigger()
+    assert "Undo brings it back" in dialogs_shown[0].informativeText()  # one example: it
+    assert not forget_last.isEnabled()
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        window.teaching.undo_forget()
+    assert forget_last.isEnabled() and len(pngs(examples_folder, 7)) == 1
 
 
 def test_cancelling_forget_keeps_everything(qtbot, window, examples_folder, monkeypatch):

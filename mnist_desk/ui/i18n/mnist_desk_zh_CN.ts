@@ -1058,6 +1058,10 @@ the average of each {window} window</source>
         <translation>忘记你全部 {count} 个笔迹样例吗？</translation>
     </message>
     <message>
+        <source>The network goes back to how it was trained. Until you close the window, Undo brings it back.</source>
+        <translation>网络将恢复为训练时的样子。关闭窗口之前，“撤销忘记”可以找回它。</translation>
+    </message>
+    <message>
         <source>The network goes back to how it was trained. Until you close the window, Undo brings them back.</source>
         <translation>网络将恢复为训练时的样子。关闭窗口之前，“撤销忘记”可以找回它们。</translation>
     </message>
@@ -1090,8 +1094,8 @@ the average of each {window} window</source>
         <translation>样例已找回——正在适应…</translation>
     </message>
     <message>
-        <source>No example was kept since the window opened</source>
-        <translation>窗口打开以来还没有保存过样例</translation>
+        <source>No example kept since the window opened is left to forget</source>
+        <translation>窗口打开以来保存的样例已经没有可忘记的了</translation>
     </message>
     <message>
         <source>Could not forget the example: {reason}</source>
