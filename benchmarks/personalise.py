@@ -5,8 +5,9 @@ on a 280 px canvas and kept as examples (the layout the window writes:
 ``examples/<digit>/<n>.png``); the writer's other digits are drawn the same
 way and read twice: by the network as shipped, and adapted to the examples
 (mnist_desk/examples.py). Repeated with other example picks. Prints, per
-writer, accuracy before -> after, the mean, the largest drop, and how long
-adapting took.
+writer, accuracy before -> after (every digit counted by its most likely class,
+as pen_digits.py --no-reject), how many of the digits were said "not a digit"
+before -> after, the means, the largest drop, and how long adapting took.
 
     python benchmarks/personalise.py [--writers test|validation] [--picks 3] [--cli]
 
@@ -23,12 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from mnist_desk.examples import Adapter, ExampleStore, fit_tail, with_adaptation
+from mnist_desk.examples import Adapter, ExampleStore, fit_tail
 from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import preprocess
 from training.pen_render import random_style, render
@@ -37,15 +39,18 @@ from training.pendigits import TEST_WRITERS, VALIDATION_WRITERS, by_writers, rea
 EVAL_SEED = 31_2026
 
 
-def read_with_cli(files: list[Path], examples: Path | None, checkpoint: Path | None) -> list[int]:
+def read_with_cli(files: list[Path], examples: Path | None, checkpoint: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each file's most likely digit, and whether it was said "not a digit"."""
     cmd = [sys.executable, "-m", "mnist_desk", "predict", "--json"]
     cmd += ["--checkpoint", str(checkpoint)] if checkpoint else []
     cmd += ["--examples", str(examples)] if examples else []
     out = subprocess.run([*cmd, *map(str, files)], capture_output=True, text=True, check=False)
     if out.returncode not in (0, 1):
         raise SystemExit(f"predict failed ({out.returncode}):\n{out.stderr}")
-    records = {r["file"]: r for r in map(json.loads, out.stdout.splitlines())}
-    return [-1 if records[str(f)]["digit"] is None else records[str(f)]["digit"] for f in files]
+    records = [{r["file"]: r for r in map(json.loads, out.stdout.splitlines())}[str(f)] for f in files]
+    return np.array([int(np.argmax(r["probabilities"])) for r in records]), np.array(
+        [r["not_a_digit"] for r in records]
+    )
 
 
 def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tuple[float, float, float]:
@@ -66,22 +71,35 @@ def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tupl
         for n, drawing in enumerate(drawings):
             files.append(tmp / f"w{writer}-{pick}-{n}.png")
             Image.fromarray(drawing).save(files[-1])
-        base = np.array(read_with_cli(files, None, args.checkpoint))
+        base, base_rejected = read_with_cli(files, None, args.checkpoint)
         started = time.perf_counter()
-        adapted = np.array(read_with_cli(files, store.root, args.checkpoint))
+        adapted, adapted_rejected = read_with_cli(files, store.root, args.checkpoint)
         seconds = time.perf_counter() - started  # the whole CLI run: load, adapt, read
     else:
         inputs = np.stack([preprocess(d) for d in drawings])
-        base = predictor.probabilities(inputs).argmax(1)
+        probabilities, base_rejected = predictor.read(inputs)
+        base = probabilities.argmax(1)
         examples = store.load()
         adaptation = fit_tail(predictor.model, examples.inputs, examples.labels, replay, predictor.temperature)
-        model = with_adaptation(predictor.model, adaptation)
-        import torch
-
-        with torch.inference_mode():
-            adapted = model(torch.from_numpy(inputs).unsqueeze(1)).argmax(1).numpy()
+        probabilities, adapted_rejected = predictor.adapted(adaptation).read(inputs)
+        adapted = probabilities.argmax(1)
         seconds = adaptation.seconds
-    return float((base == labels).mean()), float((adapted == labels).mean()), seconds
+    return Result(
+        float((base == labels).mean()), float((adapted == labels).mean()),
+        float(base_rejected.mean()), float(adapted_rejected.mean()), seconds,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Result:
+    """One writer and pick: accuracy (every digit counted by its most likely class, as
+    pen_digits.py --no-reject), and how many were said "not a digit", before and after adapting."""
+
+    before: float
+    after: float
+    rejected_before: float
+    rejected_after: float
+    seconds: float
 
 
 def main() -> int:
@@ -103,17 +121,23 @@ def main() -> int:
         for writer in writers:
             digits = by_writers(pen, [writer])
             for pick in range(args.picks):
-                before, after, seconds = one_writer(writer, digits, pick, predictor, replay, args, Path(tmp))
-                rows.append((writer, pick, before, after, seconds))
+                r = one_writer(writer, digits, pick, predictor, replay, args, Path(tmp))
+                rows.append((writer, r))
                 print(
-                    f"writer {writer:2d} pick {pick}: {before * 100:5.1f} % -> {after * 100:5.1f} % ({seconds:.2f} s)"
+                    f"writer {writer:2d} pick {pick}: {r.before * 100:5.1f} % -> {r.after * 100:5.1f} %, "
+                    f"said not a digit {r.rejected_before * 100:.1f} % -> {r.rejected_after * 100:.1f} % "
+                    f"({r.seconds:.2f} s)"
                 )
-    before, after, seconds = (np.array([r[i] for r in rows]) for i in (2, 3, 4))
-    per_writer = {w: np.mean([r[3] - r[2] for r in rows if r[0] == w]) for w in writers}
+    results = [r for _, r in rows]
+    mean = {name: np.mean([getattr(r, name) for r in results]) for name in ("before", "after", "rejected_before",
+                                                                               "rejected_after")}  # fmt: skip
+    per_writer = {w: np.mean([r.after - r.before for x, r in rows if x == w]) for w in writers}
+    seconds = np.array([r.seconds for r in results])
     print(
         f"{args.writers} writers, 20 examples each ({'mnist-desk predict --examples' if args.cli else 'in-process'}):"
     )
-    print(f"  mean accuracy {before.mean() * 100:.2f} % -> {after.mean() * 100:.2f} %")
+    print(f"  mean accuracy {mean['before'] * 100:.2f} % -> {mean['after'] * 100:.2f} % (every digit by its top class)")
+    print(f"  said 'not a digit': {mean['rejected_before'] * 100:.2f} % -> {mean['rejected_after'] * 100:.2f} %")
     print(f"  largest drop for one writer (mean over picks): {min(0.0, min(per_writer.values())) * 100:.2f} points")
     print(f"  adapting took median {np.median(seconds):.2f} s, max {seconds.max():.2f} s")
     return 0

@@ -138,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("--checkpoint", type=Path, required=True, help="the checkpoint to calibrate in place")
 
+    replay = sub.add_parser(
+        "replay", help="build the replay set the app adapts beside (resources/replay.npz)", formatter_class=fmt
+    )
+    replay.add_argument("--out", type=Path, default=Path("resources/replay.npz"), help="where to write it")
+
     summary = sub.add_parser("summary", help="print a layer table", formatter_class=fmt)
     summary.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
     summary.add_argument("--channels", type=channels, nargs="+", help="conv kernel counts (default: the preset's)")
@@ -215,6 +220,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         metrics = json.loads(metrics_path.read_text())
         write_metrics(metrics_path, {**metrics, **tuned})
     print(json.dumps(tuned, allow_nan=False))
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from training.pendigits import TRAIN_WRITERS, by_writers, read_pendigits
+    from training.replay import build_replay
+
+    train_part, _ = mnist_validation_split(load_split("train"))  # never the validation or test part
+    build_replay(train_part, by_writers(read_pendigits(), TRAIN_WRITERS), args.out)
+    _say(f"wrote {args.out}")
     return 0
 
 
@@ -362,7 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     args.argv = argv
-    commands = {"train": cmd_train, "evaluate": cmd_evaluate, "calibrate": cmd_calibrate, "summary": cmd_summary}
+    commands = {
+        "train": cmd_train, "evaluate": cmd_evaluate, "calibrate": cmd_calibrate, "replay": cmd_replay,
+        "summary": cmd_summary,
+    }  # fmt: skip
     try:
         return commands[args.command](args)
     except (DataError, CheckpointError, ValueError) as exc:
