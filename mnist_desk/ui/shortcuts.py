@@ -17,7 +17,11 @@ SHORTCUTS = [
     ("E", QT_TRANSLATE_NOOP("Shortcuts", "Toggle the eraser")),
     (
         "0 … 9",
-        QT_TRANSLATE_NOOP("Shortcuts", "On the canvas: the drawing is this digit (kept as an example to learn from)"),
+        QT_TRANSLATE_NOOP(
+            "Shortcuts",
+            "On the canvas: the drawing (in number mode, the selected digit) is this digit, kept as an example "
+            "to learn from; Edit → Forget the last example takes it back",
+        ),
     ),
     ("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "Number mode: write a number of several digits")),
     ("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open an image (or drop one on the window)")),

@@ -800,8 +800,8 @@
         <translation>切换橡皮擦</translation>
     </message>
     <message>
-        <source>On the canvas: the drawing is this digit (kept as an example to learn from)</source>
-        <translation>在画布上：说明画的是这个数字（保存为样例，供网络学习）</translation>
+        <source>On the canvas: the drawing (in number mode, the selected digit) is this digit, kept as an example to learn from; Edit → Forget the last example takes it back</source>
+        <translation>在画布上：说明画的（多位数模式下为选中的那个数字）是这个数字，保存为样例供网络学习；“编辑 → 忘记最近一个样例”可以撤回</translation>
     </message>
     <message>
         <source>Number mode: write a number of several digits</source>
