@@ -403,4 +403,4 @@ class ArithmeticDiagram(QWidget):
         return paint_grids(painter, self.palette(), fonts, area, top, grids, lines, self.tr("pad"))
 
 
-__all__ = ["ACTIVATION_NAMES", "ArithmeticDiagram", "channel_order", "fmt", "operand", "padding_mask"]
+__all__ = ["ArithmeticDiagram"]

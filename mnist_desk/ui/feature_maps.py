@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from mnist_desk.colormap import diverging, viridis
 from mnist_desk.inference import Prediction
 from mnist_desk.layer_info import StageInfo
-from mnist_desk.ui.arithmetic_diagram import fmt
+from mnist_desk.ui.arithmetic_grids import fmt
 from mnist_desk.ui.caption import Caption
 from mnist_desk.ui.colour_legend import ColourLegend
 from mnist_desk.ui.feature_grid import FeatureGrid, best_columns

@@ -16,7 +16,7 @@ from mnist_desk.inference import Prediction, Predictor
 from mnist_desk.layer_info import describe_stages
 from mnist_desk.model import ModelConfig, build_model
 from mnist_desk.ui import arithmetic_diagram, arithmetic_slide, language
-from mnist_desk.ui.arithmetic_diagram import channel_order, fmt, operand, padding_mask
+from mnist_desk.ui.arithmetic_grids import channel_order, fmt, operand, padding_mask
 from mnist_desk.ui.arithmetic_view import SPEEDS, ArithmeticView, source_map
 from mnist_desk.ui.detail_tabs import scrolling
 

@@ -15,7 +15,7 @@ from mnist_desk.checkpoint import save_checkpoint
 from mnist_desk.explain import receptive_field
 from mnist_desk.model import ModelConfig, build_model
 from mnist_desk.preprocess import preprocess_with_transform
-from mnist_desk.ui.arithmetic_diagram import fmt
+from mnist_desk.ui.arithmetic_grids import fmt
 from mnist_desk.ui.detail_tabs import ARITHMETIC, MAPS, PLAYGROUND
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
 from mnist_desk.ui.paper import RESOLUTION
