@@ -7,7 +7,9 @@ way and read twice: by the network as shipped, and adapted to the examples
 (mnist_desk/examples.py). Repeated with other example picks. Prints, per
 writer, accuracy before -> after (every digit counted by its most likely class,
 as pen_digits.py --no-reject), how many of the digits were said "not a digit"
-before -> after, the means, the largest drop, and how long adapting took.
+before -> after, how many drawings of the held-out non-digit kinds were
+(adapting must not switch "not a digit" off), the means, the largest drop,
+and how long adapting took.
 
     python benchmarks/personalise.py [--writers test|validation] [--picks 3] [--cli]
 
@@ -32,7 +34,8 @@ from PIL import Image
 
 from mnist_desk.examples import Adapter, ExampleStore, fit_tail
 from mnist_desk.inference import Predictor
-from mnist_desk.preprocess import preprocess
+from mnist_desk.preprocess import EmptyImageError, preprocess
+from training.negatives import TEST_KINDS, VALIDATION_KINDS, negative_strokes
 from training.pen_render import random_style, render
 from training.pendigits import TEST_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
 
@@ -53,7 +56,24 @@ def read_with_cli(files: list[Path], examples: Path | None, checkpoint: Path | N
     )
 
 
-def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tuple[float, float, float]:
+def non_digit_drawings(kinds: tuple[str, ...], per_kind: int) -> list[np.ndarray]:
+    """Drawings of non-digit kinds never trained on, on the same canvas as the digits (each readable)."""
+    rng = np.random.default_rng([EVAL_SEED, 404])
+    drawings = []
+    for kind in kinds:
+        kept = 0
+        while kept < per_kind:
+            drawing = render(negative_strokes(kind, rng), random_style(rng))
+            try:
+                preprocess(drawing)
+            except EmptyImageError:
+                continue  # too small to read: the app says so without classifying
+            drawings.append(drawing)
+            kept += 1
+    return drawings
+
+
+def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path, shapes: list[np.ndarray]) -> Result:
     rng = np.random.default_rng([EVAL_SEED, writer, pick])
     chosen = {
         int(i)
@@ -66,9 +86,10 @@ def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tupl
     rest = [x for i, x in enumerate(digits) if i not in chosen]
     drawings = [render(x.strokes, random_style(rng)) for x in rest]
     labels = np.array([x.label for x in rest])
+    every = drawings + shapes  # the writer's digits, then the non-digits
     if args.cli:
         files = []
-        for n, drawing in enumerate(drawings):
+        for n, drawing in enumerate(every):
             files.append(tmp / f"w{writer}-{pick}-{n}.png")
             Image.fromarray(drawing).save(files[-1])
         base, base_rejected = read_with_cli(files, None, args.checkpoint)
@@ -76,7 +97,7 @@ def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tupl
         adapted, adapted_rejected = read_with_cli(files, store.root, args.checkpoint)
         seconds = time.perf_counter() - started  # the whole CLI run: load, adapt, read
     else:
-        inputs = np.stack([preprocess(d) for d in drawings])
+        inputs = np.stack([preprocess(d) for d in every])
         probabilities, base_rejected = predictor.read(inputs)
         base = probabilities.argmax(1)
         examples = store.load()
@@ -84,9 +105,12 @@ def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path) -> tupl
         probabilities, adapted_rejected = predictor.adapted(adaptation).read(inputs)
         adapted = probabilities.argmax(1)
         seconds = adaptation.seconds
+    n = len(drawings)
     return Result(
-        float((base == labels).mean()), float((adapted == labels).mean()),
-        float(base_rejected.mean()), float(adapted_rejected.mean()), seconds,
+        float((base[:n] == labels).mean()), float((adapted[:n] == labels).mean()),
+        float(base_rejected[:n].mean()), float(adapted_rejected[:n].mean()),
+        float(base_rejected[n:].mean()) if shapes else float("nan"),
+        float(adapted_rejected[n:].mean()) if shapes else float("nan"), seconds,
     )  # fmt: skip
 
 
@@ -99,6 +123,8 @@ class Result:
     after: float
     rejected_before: float
     rejected_after: float
+    shapes_rejected_before: float  # held-out non-digit kinds said "not a digit"
+    shapes_rejected_after: float
     seconds: float
 
 
@@ -108,8 +134,10 @@ def main() -> int:
     parser.add_argument("--picks", type=int, default=3, help="different sets of 20 examples per writer")
     parser.add_argument("--checkpoint", type=Path, help="default: the bundled model")
     parser.add_argument("--cli", action="store_true", help="read through `mnist-desk predict --examples`")
+    parser.add_argument("--non-digits", type=int, default=10, help="drawings of each held-out non-digit kind")
     args = parser.parse_args()
     writers = TEST_WRITERS if args.writers == "test" else VALIDATION_WRITERS
+    shapes = non_digit_drawings(TEST_KINDS if args.writers == "test" else VALIDATION_KINDS, args.non_digits)
     pen = read_pendigits()
     predictor = Predictor(args.checkpoint)
     # As the window's Adapter keeps them, made ready (features, warmed-up fit) while the user pauses.
@@ -121,23 +149,32 @@ def main() -> int:
         for writer in writers:
             digits = by_writers(pen, [writer])
             for pick in range(args.picks):
-                r = one_writer(writer, digits, pick, predictor, replay, args, Path(tmp))
+                r = one_writer(writer, digits, pick, predictor, replay, args, Path(tmp), shapes)
                 rows.append((writer, r))
                 print(
                     f"writer {writer:2d} pick {pick}: {r.before * 100:5.1f} % -> {r.after * 100:5.1f} %, "
-                    f"said not a digit {r.rejected_before * 100:.1f} % -> {r.rejected_after * 100:.1f} % "
+                    f"said not a digit {r.rejected_before * 100:.1f} % -> {r.rejected_after * 100:.1f} %, "
+                    f"non-digits {r.shapes_rejected_before * 100:.1f} % -> {r.shapes_rejected_after * 100:.1f} % "
                     f"({r.seconds:.2f} s)"
                 )
     results = [r for _, r in rows]
-    mean = {name: np.mean([getattr(r, name) for r in results]) for name in ("before", "after", "rejected_before",
-                                                                               "rejected_after")}  # fmt: skip
+    names = ("before", "after", "rejected_before", "rejected_after", "shapes_rejected_before", "shapes_rejected_after")
+    mean = {name: np.mean([getattr(r, name) for r in results]) for name in names}
     per_writer = {w: np.mean([r.after - r.before for x, r in rows if x == w]) for w in writers}
     seconds = np.array([r.seconds for r in results])
     print(
         f"{args.writers} writers, 20 examples each ({'mnist-desk predict --examples' if args.cli else 'in-process'}):"
     )
     print(f"  mean accuracy {mean['before'] * 100:.2f} % -> {mean['after'] * 100:.2f} % (every digit by its top class)")
-    print(f"  said 'not a digit': {mean['rejected_before'] * 100:.2f} % -> {mean['rejected_after'] * 100:.2f} %")
+    print(
+        f"  their digits said 'not a digit': {mean['rejected_before'] * 100:.2f} % -> {mean['rejected_after'] * 100:.2f} %"
+    )
+    lowest = min(r.shapes_rejected_after for r in results)
+    print(
+        f"  held-out non-digit kinds ({len(shapes)} drawings) said 'not a digit': "
+        f"{mean['shapes_rejected_before'] * 100:.1f} % -> {mean['shapes_rejected_after'] * 100:.1f} % "
+        f"(lowest example set {lowest * 100:.1f} %)"
+    )
     print(f"  largest drop for one writer (mean over picks): {min(0.0, min(per_writer.values())) * 100:.2f} points")
     print(f"  adapting took median {np.median(seconds):.2f} s, max {seconds.max():.2f} s")
     return 0
