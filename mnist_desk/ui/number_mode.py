@@ -127,41 +127,23 @@ class NumberMode(QObject):
         if drawing:
             self._pinned = None  # a new stroke: follow the digit being written
         width, height = canvas.paper_size()
+        strokes = [s for s in canvas.strokes() if s.points]
+        # The digit being written is the one to show (and the one a digit key teaches), read from
+        # strokes or from pixels: the pixels are read at the strokes' scale (an opened image with
+        # no strokes on it has no newest stroke), so one box serves both.
+        alive = {id(s) for s in strokes}
+        self._arrays = {k: v for k, v in self._arrays.items() if k in alive}
+        newest = self._pen_stroke(strokes[-1]).box() if strokes else None
         if canvas.sheet() is None and not canvas.has_eraser_strokes():
-            strokes = [s for s in canvas.strokes() if s.points]
             pens = tuple(self._pen_stroke(s) for s in strokes)
-            alive = {id(s) for s in strokes}
-            self._arrays = {k: v for k, v in self._arrays.items() if k in alive}
             scale = RESOLUTION / READ_SIDE
-            newest = pens[-1].box() if pens else None
             return NumberRequest(
                 self.reader, pens, None, PaperMap((scale, scale)), (height, width), self._pinned, newest, drawing
             )
         # An eraser or an opened image: the strokes no longer say what is on the paper; its pixels do.
         picture = canvas.inference_input(READ_SIDE)
         paper_map = canvas.inference_paper_map(READ_SIDE)
-        newest = self._newest_box(paper_map)
         return NumberRequest(self.reader, None, picture, paper_map, (height, width), self._pinned, newest)
-
-    def _newest_box(self, paper_map: PaperMap) -> tuple[int, int, int, int] | None:
-        """The newest stroke's box (x0, y0, x1, y1) in the pixels ``paper_map`` reads, None without one.
-
-        Read from pixels the digit being written is still the one to show (and the one a digit
-        key teaches): without it the first digit was shown, and a correction kept the wrong digit.
-        """
-        strokes = [s for s in self.canvas.strokes() if s.points]
-        if not strokes:
-            return None
-        last = strokes[-1]
-        xs, ys = [p.x() for p in last.points], [p.y() for p in last.points]
-        half = last.width / 2
-        (sy, sx), (oy, ox) = paper_map.scale, paper_map.offset
-        return (
-            int(np.floor((min(xs) - half - ox) / sx)),
-            int(np.floor((min(ys) - half - oy) / sy)),
-            int(np.ceil((max(xs) + half - ox) / sx)),
-            int(np.ceil((max(ys) + half - oy) / sy)),
-        )
 
     # --- results -----------------------------------------------------------------------------
 
