@@ -121,7 +121,7 @@ def _prepare(paths: list[Path]) -> Iterator[tuple[Path, np.ndarray | None, str |
         except (ImageError, EmptyImageError) as exc:
             yield path, None, str(exc)
         except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
-            yield path, None, f"{path}: could not be read ({type(exc).__name__}: {exc})"
+            yield path, None, f"could not be read ({type(exc).__name__}: {exc})"
 
 
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -171,7 +171,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         for path, inp, error in chunk:
             outcome = next(results) if inp is not None else error
             if isinstance(outcome, tuple) and not np.isfinite(outcome[0]).all():
-                outcome = f"{path}: the network gave non-finite probabilities"
+                outcome = "the network gave non-finite probabilities"
             if isinstance(outcome, tuple):
                 probabilities, not_a_digit = outcome
                 # "Not a digit" is an answer, not a failure: the exit code ignores it.
@@ -189,8 +189,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _without_path(path: Any, message: str) -> str:
-    """The message without the file's name in front: the record names the file already
-    ("corrupt.png: error: corrupt.png: not a readable image" said it twice)."""
+    """A loader's message without the file's name in front (the window shows such messages
+    alone, so they name it): the record names the file already ("corrupt.png: error:
+    corrupt.png: not a readable image" said it twice)."""
     prefix = f"{path}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
 
@@ -225,7 +226,7 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
         try:
             reading = read_number(predictor, load_image(path))
             if not reading.digits:
-                raise EmptyImageError(f"{path}: the image is empty: no ink found")
+                raise EmptyImageError("the image is empty: no ink found")
             digits = [{"digit": d.digit, "box": list(d.box), "not_a_digit": d.not_a_digit,
                        "probabilities": _rounded(d.probabilities)} for d in reading.digits]  # fmt: skip
             if any(not np.isfinite(d["probabilities"]).all() for d in digits):
