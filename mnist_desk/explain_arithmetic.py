@@ -113,6 +113,9 @@ class UnitArithmetic:
     top_contributions: tuple[Contribution, ...] = ()
     input_mean: float | None = None
     input_std: float | None = None
+    # False for a conv or linear layer built without a bias (before BatchNorm, whose beta
+    # does its job): "+ bias 0.000" would suggest a bias was learned and came out 0.
+    has_bias: bool = True
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def _map_unit(info: StageInfo, module: nn.Module, source: np.ndarray, channel: i
         activated = _activate(act, step.result if step else weighted)
         return dict(
             window=window, inputs=inputs, kernel=kernel, products=products, bias=bias, weighted_sum=weighted,
-            batchnorm=step, activated=activated,
+            batchnorm=step, activated=activated, has_bias=conv.bias is not None,
         )  # fmt: skip
     # Pools work channel by channel: the window of the unit's own channel.
     fill = -np.inf if info.pool == "max" else 0.0
@@ -223,7 +226,7 @@ def _vector_unit(info: StageInfo, module: nn.Module, source: np.ndarray, index: 
     return dict(
         window=None, inputs=flat, kernel=weights, products=products, bias=bias, weighted_sum=weighted,
         batchnorm=step, activated=_activate(act, step.result if step else weighted),
-        top_contributions=contributions,
+        top_contributions=contributions, has_bias=linear.bias is not None,
     )  # fmt: skip
 
 

@@ -123,11 +123,13 @@ class ArithmeticDiagram(QWidget):
             )
         products = r.products.sum() if r.products is not None else 0.0
         # One line: the window's panel is short, and the grids above need the room.
-        lines.append(
-            self.tr("sum of the products {s} + bias {b} = {v}").format(
-                s=fmt(float(products), 3), b=operand(r.bias), v=fmt(r.weighted_sum, 3)
-            )
-        )
+        if r.has_bias:
+            line = self.tr("sum of the products {s} + bias {b} = {v}")
+        elif r.batchnorm is not None:
+            line = self.tr("sum of the products {s} = {v} (no bias: BatchNorm's β does its job)")
+        else:
+            line = self.tr("sum of the products {s} = {v} (the layer has no bias)")
+        lines.append(line.format(s=fmt(float(products), 3), b=operand(r.bias), v=fmt(r.weighted_sum, 3)))
         if r.batchnorm is not None:
             bn = r.batchnorm
             lines.append(

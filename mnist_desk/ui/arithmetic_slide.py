@@ -68,6 +68,7 @@ class SlideView(QWidget):
         self._revealed = 0
         self._is_input = False
         self._captions = ("", "")
+        self._output_range: tuple[float, float] | None = None
 
     def set_maps(
         self,
@@ -76,9 +77,16 @@ class SlideView(QWidget):
         output: np.ndarray | None,
         is_input: bool,
         captions: tuple[str, str] = ("", ""),
+        output_range: tuple[float, float] | None = None,
     ) -> None:
-        """The source map (its own size, padding is added here), the output map and a caption for each."""
+        """The source map (its own size, padding is added here), the output map and a caption for each.
+
+        ``output_range`` is the colour scale's (low, high) for the output map, as the feature
+        maps tab colours its stage (all channels on one scale); None: the map's own range.
+        Scaled on its own, a 1x1 map (pool3) was always the darkest colour, whatever its value.
+        """
         self._info, self._source, self._output, self._is_input = info, source, output, is_input
+        self._output_range = output_range
         self.set_captions(captions)
 
     def set_captions(self, captions: tuple[str, str]) -> None:
@@ -97,6 +105,14 @@ class SlideView(QWidget):
         height = max(metrics.boundingRect(QRectF(0, 0, half, 10_000), CAPTION_FLAGS, text).height() for text in
                      self._captions) + 4  # fmt: skip
         return QRectF(8, 0, half, height), QRectF(self.width() - 8 - half, 0, half, height)
+
+    def output_range(self) -> tuple[float, float]:
+        """The output map's colour scale (low, high)."""
+        if self._output_range is not None:
+            return self._output_range
+        if self._output is None:
+            return 0.0, 0.0
+        return float(self._output.min()), float(self._output.max())
 
     def set_position(self, y: int, x: int, revealed: int) -> None:
         """Window at output unit (y, x); the first ``revealed`` units (row by row) are shown."""
@@ -164,7 +180,7 @@ class SlideView(QWidget):
         ):
             painter.drawText(box.translated(0, source.y() - box.height()), align | CAPTION_FLAGS, text)
         # The output so far: revealed units in colour, the rest blank.
-        lo, hi = float(self._output.min()), float(self._output.max())
+        lo, hi = self.output_range()
         flat = self._output.reshape(-1).copy()
         shown = viridis(flat, lo, hi)
         shown[self._revealed :] = np.array([palette.base().color().red(), palette.base().color().green(),

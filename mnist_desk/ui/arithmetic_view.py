@@ -262,10 +262,11 @@ class ArithmeticView(QWidget):
             return
         stage, channel, y, x = self._unit
         source = source_map(self._prediction, self._stages, stage, channel)
-        output = self._prediction.activations[stage][channel]
+        maps = self._prediction.activations[stage]
         self.slide.set_maps(
-            info if source is not None else None, source, output, info.input_shape[0] == 1, self.slide_captions()
-        )
+            info if source is not None else None, source, maps[channel], info.input_shape[0] == 1,
+            self.slide_captions(), (float(maps.min()), float(maps.max())),
+        )  # fmt: skip
         self.slide.set_position(y, x, self._revealed)
 
     def retranslate(self) -> None:
@@ -323,7 +324,7 @@ class ArithmeticView(QWidget):
         if info is None:
             return stage
         if info.is_map:
-            text = self.tr("{stage}, channel {channel}, position ({y}, {x})").format(
+            text = self.tr("{stage}, channel {channel}, row {y}, column {x}").format(
                 stage=stage, channel=channel, y=y, x=x
             )
         else:

@@ -67,6 +67,13 @@ def checkpoint_error_reason(message: str) -> str:
     )
 
 
+def trained_on(device: Any) -> str:
+    """The checkpoint's device ("cpu", "cuda:0") as the status bar names devices: CPU, CUDA."""
+    name = str(device if device is not None else "?")
+    kind = name.split(":")[0].lower()
+    return {"cpu": "CPU", "cuda": "CUDA", "mps": "MPS"}.get(kind, name)
+
+
 def about_box(parent: QWidget | None, model: str, checkpoint: str, meta: dict[str, Any]) -> QMessageBox:
     """Help -> About. Every value from the checkpoint is escaped: its metadata is not ours to render."""
 
@@ -77,7 +84,7 @@ def about_box(parent: QWidget | None, model: str, checkpoint: str, meta: dict[st
         QCoreApplication.translate("Dialogs", "Model: {model}").format(model=html.escape(model)),
         QCoreApplication.translate("Dialogs", "Checkpoint: {file}").format(file=html.escape(shown(checkpoint))),
         QCoreApplication.translate("Dialogs", "Trained for {epochs} epochs on {device} in {seconds} s").format(
-            epochs=value("epochs"), device=value("device"), seconds=value("seconds")
+            epochs=value("epochs"), device=html.escape(trained_on(meta.get("device"))), seconds=value("seconds")
         ),
     ]
     tagline = QCoreApplication.translate("Dialogs", "Draw a digit and watch a convolutional network read it.")

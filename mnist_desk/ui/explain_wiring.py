@@ -167,6 +167,7 @@ class ExplainWiring(QObject):
         else:
             self._arithmetic_throttle.request()
         self._refresh_field()
+        self.controls.set_answer(None if prediction is None else prediction.digit)
         self.request_saliency()
         if prediction is None:
             self._vectors_throttle.cancel()

@@ -184,7 +184,7 @@ class FeatureMapViewer(QWidget):
         if maps is None or unit is None or not all(0 <= u < n for u, n in zip(unit, maps.shape, strict=True)):
             return self.tr("Point at a pixel to see its value and where it comes from")
         channel, y, x = unit
-        return self.tr("channel {channel}, position ({y}, {x}): {value}").format(
+        return self.tr("channel {channel}, row {y}, column {x}: {value}").format(
             channel=channel, y=y, x=x, value=fmt(float(maps[channel, y, x]), 3)
         )
 
@@ -227,11 +227,14 @@ class FeatureMapViewer(QWidget):
         if maps is None or info is None:
             self.grid.set_maps(None)
             self.detail.set_image(None, "")
-            self.kernel_view.set_image(None, "")
-            self._kernel_shown = None
             self.detail_caption.setText("")
-            self.kernel_caption.setText("")
             self.legend.clear_range()
+            if info is None:
+                self.kernel_view.set_image(None, "")
+                self._kernel_shown = None
+                self.kernel_caption.setText("")
+            else:  # the kernels are learned weights: there is something to see before any drawing
+                self._show_kernel(info, self._channel)
             return
         lo, hi = float(maps.min()), float(maps.max())
         self.grid.set_maps(maps, lo, hi)

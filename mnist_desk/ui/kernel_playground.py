@@ -36,6 +36,7 @@ from mnist_desk.explain_kernels import (
     parse_number,
 )
 from mnist_desk.explain_kernels import resembling_kernels as find_resembling
+from mnist_desk.ui.arithmetic_grids import fmt
 from mnist_desk.ui.image_tiles import PixelView, grey_to_qimage, rgb_to_qimage
 
 CUSTOM = "custom"
@@ -114,7 +115,8 @@ class KernelPlayground(QWidget):
         self.input_caption = QLabel(objectName="playgroundInputCaption", alignment=Qt.AlignmentFlag.AlignCenter)
         self.output_caption = QLabel(objectName="playgroundOutputCaption", wordWrap=True)
         self.output_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.formula = QLabel(objectName="outputFormula", alignment=Qt.AlignmentFlag.AlignCenter)
+        # Wrapped: in English, at stride 2 and more, one line was wider than the panel.
+        self.formula = QLabel(objectName="outputFormula", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         formula_font = QFont(self.formula.font())
         formula_font.setPointSizeF(max(formula_font.pointSizeF() * 1.3, 13.0))
         self.formula.setFont(formula_font)
@@ -308,7 +310,7 @@ class KernelPlayground(QWidget):
                 else self.tr("Output {h}×{w}: black 0 to white {hi}")
             )
             h, w = self._output.shape
-            self.output_caption.setText(caption.format(h=h, w=w, lo=f"{lo:.2f}", hi=f"{hi:.2f}"))
+            self.output_caption.setText(caption.format(h=h, w=w, lo=fmt(lo), hi=fmt(hi)))
         self._refresh_matches()
         self.output_changed.emit()
 
@@ -328,7 +330,7 @@ class KernelPlayground(QWidget):
                 channel, similarity = self._matches[i]
                 kernel = weights[channel, 0]
                 view.set_image(rgb_to_qimage(diverging(kernel, float(np.abs(kernel).max()))))
-                label.setText(self.tr("channel {c}: {s}").format(c=channel, s=f"{similarity:+.2f}"))
+                label.setText(self.tr("channel {c}: {s}").format(c=channel, s=f"{similarity:+.2f}".replace("-", "−")))
             else:
                 view.set_image(None, "")
                 label.setText("")
@@ -355,7 +357,9 @@ class KernelPlayground(QWidget):
             self.kernel_choice.setItemText(i, names.get(key, key))
         padding_names = {
             "valid": self.tr("valid (no padding)"),
-            "same": self.tr("same (keeps the size)"),
+            # "same" keeps the size at stride 1 only (stride s gives about n/s): say so, students
+            # meet the playground with its stride set above 1 (a review: the label promised more).
+            "same": self.tr("same (keeps the size at stride 1)"),
             "full": self.tr("full (every overlap)"),
         }
         for i in range(self.padding_choice.count()):

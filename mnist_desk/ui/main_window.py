@@ -266,7 +266,9 @@ class MainWindow(QMainWindow):
         return path
 
     def show_error(self, title: str, text: str, info: str = "", detail: str = "") -> None:
-        self.statusBar().showMessage(f"{text} {info}", 10000)
+        # The first sentence only: the dialog has the rest, and a long line ran on into the
+        # model and device fields at the right of the status bar (a review).
+        self.statusBar().showMessage(text, 10000)
         dialogs.message_box(self, title, text, info, detail).exec()
 
     # --- the worker -------------------------------------------------------------------

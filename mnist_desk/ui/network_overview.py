@@ -268,15 +268,15 @@ class NetworkOverview(QWidget):
             return self.tr("The ten probabilities: softmax of the last layer's outputs")
         info = column.info
         parts = [stage_kind(info)]
-        if window_caption(info):
-            parts.append(window_caption(info))
+        if window_caption(info, name_pool=False):  # the kind said "max pooling" already
+            parts.append(window_caption(info, name_pool=False))
         if info.batchnorm:
             parts.append(self.tr("BatchNorm"))
         if info.activation:
             parts.append(activation_name(info.activation))
         return self.tr("{name}: {what}\n{shape_in} → {shape_out}, {parameters} parameters").format(
             name=info.name,
-            what=", ".join(parts),
+            what=self.tr(", ", "between the parts of a layer's description").join(parts),
             shape_in=shape_text(info.input_shape),
             shape_out=shape_text(info.output_shape),
             parameters=f"{info.parameters:,}",

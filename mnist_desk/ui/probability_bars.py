@@ -13,9 +13,9 @@ says "this drawing is that digit" (:attr:`ProbabilityBars.digit_clicked`).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 # Below this the top class is shown as a guess, not an answer. The bundled
 # model's probabilities are calibrated (training/calibrate.py): at 80 % it is
@@ -86,12 +86,27 @@ class ProbabilityBars(QWidget):
         return QRectF(0, digit * row_h, self.width(), row_h)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        stamp = self.stamp_rect()
+        if stamp is not None and stamp.contains(event.position()):
+            # People click the stamp to learn what it means, not to say the scribble is the
+            # digit whose bar lies under it (a review: a click there kept a scribble as a 4).
+            # Its explanation comes on the release: a tooltip shown earlier closes on it.
+            event.accept()
+            return
         digit = self.digit_at(event.position().y())
         if event.button() == Qt.MouseButton.LeftButton and digit is not None and self._probabilities is not None:
             self.digit_clicked.emit(digit)
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        stamp = self.stamp_rect()
+        if stamp is not None and stamp.contains(event.position()):
+            QToolTip.showText(event.globalPosition().toPoint(), self.stamp_tooltip(), self)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     def texts(self) -> list[str]:
         """The percentage shown beside each bar ("" when empty)."""
@@ -181,6 +196,21 @@ class ProbabilityBars(QWidget):
             QRectF(0, 0, bars.width() - 12, self.height()), flags, self._distrust
         )
         return QRectF(bars.left(), (self.height() - needed.height()) / 2 - 6, bars.width(), needed.height() + 12)
+
+    def stamp_tooltip(self) -> str:
+        """What the stamp means, shown when it is clicked or hovered."""
+        return (
+            self._distrust
+            + "\n"
+            + self.tr("If it is a digit after all, click that digit's number or percentage to teach the network")
+        )
+
+    def event(self, event: QEvent) -> bool:
+        stamp = self.stamp_rect()
+        if event.type() == QEvent.Type.ToolTip and stamp is not None and stamp.contains(QPointF(event.pos())):
+            QToolTip.showText(event.globalPos(), self.stamp_tooltip(), self)
+            return True
+        return super().event(event)
 
     def _stamp_font(self) -> QFont:
         caption = self._font()

@@ -57,6 +57,7 @@ class SaliencyControls(QWidget):
         for digit in range(10):
             self.versus_choice.addItem(str(digit), digit)
         self.versus_label.setBuddy(self.versus_choice)
+        self._answer: int | None = None
         self.legend = SaliencyLegend()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -93,6 +94,7 @@ class SaliencyControls(QWidget):
             )
         )
         self.versus_label.setText(self.tr("and not"))
+        self._label_answer()
         self.versus_choice.setToolTip(self.tr("Pick a second digit B to see why the network said its answer and not B"))
         self.legend.setToolTip(self.tr("Weak evidence (yellow) to strong evidence (crimson)"))
 
@@ -115,7 +117,9 @@ class SaliencyControls(QWidget):
         return self.method_choice.currentData()
 
     def versus(self) -> int | None:
-        return self.versus_choice.currentData()
+        """The digit B of "why the answer and not B" (None: none, or B is the answer itself)."""
+        digit = self.versus_choice.currentData()
+        return None if digit == self._answer else digit
 
     def after_stroke(self) -> bool:
         """Whether the chosen method waits for the pen to lift (too slow for every mouse move)."""
@@ -123,6 +127,24 @@ class SaliencyControls(QWidget):
 
     def set_method(self, method: str) -> None:
         self.method_choice.setCurrentIndex(METHODS.index(method))
+
+    def set_answer(self, digit: int | None) -> None:
+        """Mark the answer's entry under "and not": "why 7 and not 7" has nothing to show.
+
+        It cannot be picked; if it was picked before the answer became that digit,
+        :meth:`versus` is None (the map explains the answer alone) and the entry says why.
+        """
+        if digit != self._answer:
+            self._answer = digit
+            self._label_answer()
+
+    def _label_answer(self) -> None:
+        items = self.versus_choice.model()
+        for digit in range(10):
+            is_answer = digit == self._answer
+            text = self.tr("%1 (the answer)").replace("%1", str(digit)) if is_answer else str(digit)
+            self.versus_choice.setItemText(digit + 1, text)
+            items.item(digit + 1).setEnabled(not is_answer)
 
     def set_versus(self, digit: int | None) -> None:
         self.versus_choice.setCurrentIndex(0 if digit is None else digit + 1)

@@ -36,15 +36,18 @@ def activation_name(name: str) -> str:
     return ACTIVATION_NAMES.get(name, name)
 
 
-def window_caption(info: StageInfo) -> str:
+def window_caption(info: StageInfo, name_pool: bool = True) -> str:
     """A stage's window in a few words: "5×5, stride 1, “same” padding", "2×2 max pool, stride 2, no padding".
 
     The translated counterpart of :func:`mnist_desk.layer_info.window_text`; "" for stages without a window.
+    ``name_pool=False`` leaves out "max pool" where the layer's kind was just named ("max pooling, 2×2, …").
     """
     if info.kernel is None or info.stride is None:
         return ""
     window = _pair(info.kernel)
-    if info.pool == "max":
+    if not name_pool:
+        pass
+    elif info.pool == "max":
         window = QCoreApplication.translate("StageCaptions", "{window} max pool").format(window=window)
     elif info.pool == "avg":
         window = QCoreApplication.translate("StageCaptions", "{window} average pool").format(window=window)
@@ -64,7 +67,7 @@ def stage_kind(info: StageInfo) -> str:
         return QCoreApplication.translate("StageCaptions", "global average pooling")
     kinds = {
         "conv": QCoreApplication.translate("StageCaptions", "convolution"),
-        "flatten": QCoreApplication.translate("StageCaptions", "flatten: the maps laid out as one vector"),
+        "flatten": QCoreApplication.translate("StageCaptions", "the maps laid out as one vector"),
         "fc": QCoreApplication.translate("StageCaptions", "fully connected"),
         "dropout": QCoreApplication.translate("StageCaptions", "dropout (passes everything through when predicting)"),
     }
@@ -165,8 +168,8 @@ def kernel_caption(info: StageInfo, channel: int, kernel: np.ndarray) -> str:
         over=over,
         stride=_stride(info),
         padding=padding_text(info),
-        lo=f"{kernel.min():+.2f}",
-        hi=f"{kernel.max():+.2f}",
+        lo=f"{kernel.min():+.2f}".replace("-", "−"),  # a real minus sign, as the diagrams print
+        hi=f"{kernel.max():+.2f}".replace("-", "−"),
     )
 
 

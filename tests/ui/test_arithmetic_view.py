@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from mnist_desk.colormap import viridis
 from mnist_desk.explain import SoftmaxArithmetic, UnitArithmetic, unit_arithmetic
 from mnist_desk.inference import Prediction, Predictor
 from mnist_desk.layer_info import describe_stages
@@ -58,7 +59,10 @@ def test_selecting_a_unit_shows_its_arithmetic(qtbot: QtBot, view: ArithmeticVie
     assert lines[-1].endswith(fmt(result.value, 3))
     assert any(line.startswith("BatchNorm") for line in lines) and any(line.startswith("ReLU(") for line in lines)
     assert "(p − 0.1307) / 0.3081" in lines[0]  # conv1 reads the normalised image, and says so
-    assert view.title.text() == "conv1, channel 5, position (10, 12) · 5×5, stride 1, “same” padding"
+    assert view.title.text() == "conv1, channel 5, row 10, column 12 · 5×5, stride 1, “same” padding"
+    # The shipped convs have no bias (BatchNorm's beta does its job): no "+ bias 0.000".
+    assert not result.has_bias and not any("+ bias" in line for line in lines)
+    assert any("no bias" in line for line in lines)
     assert not view.slide.isHidden() and view.slide.captions() == ("the input image, 28×28", "conv1, channel 5, 28×28")
 
 
@@ -294,9 +298,26 @@ def test_switching_language_rewords_the_whole_view(qtbot: QtBot, view: Arithmeti
 
 def test_clearing_the_drawing_leaves_only_the_placeholder(view: ArithmeticView, seven: Prediction):
     view.select_unit("conv1", 27, 17, 14)
-    assert not view.title.isHidden() and view.title.text().startswith("conv1, channel 27, position (17, 14)")
+    assert not view.title.isHidden() and view.title.text().startswith("conv1, channel 27, row 17, column 14")
     view.set_prediction(None)  # the canvas cleared
     assert view.title.isHidden() and view.slide.isHidden()
     assert view.diagram.painted_texts() == [view.diagram.placeholder()]
     view.set_prediction(seven)  # drawn again: the same unit, its heading back
     assert not view.title.isHidden() and view.diagram.result().y == 17
+
+
+def test_the_output_map_is_coloured_on_its_layers_scale(qtbot: QtBot, view: ArithmeticView, seven: Prediction):
+    # pool3's output is 1x1: on its own range it was always the darkest colour (a review),
+    # while the feature maps tab shows its strongest channel brightest.
+    maps = seven.activations["pool3"]
+    strongest = int(np.argmax(maps.reshape(len(maps), -1).max(1)))
+    view.select_unit("pool3", strongest, 0, 0)
+    assert view.slide.output_range() == (float(maps.min()), float(maps.max()))
+    view.slide.set_position(0, 0, 1)  # the unit revealed
+    picture = view.slide.grab().toImage()
+    cell = view.slide.output_cell_rect(0, 0).center().toPoint()
+    # grab() is in device pixels; the view is not scaled in tests
+    colour = picture.pixelColor(cell).getRgb()[:3]
+    assert colour == tuple(
+        int(c) for c in viridis(np.array([float(maps.max())]), float(maps.min()), float(maps.max()))[0]
+    )

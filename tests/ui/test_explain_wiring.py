@@ -219,6 +219,25 @@ def test_the_saliency_overlay_toggles_and_updates_after_a_drawing(qtbot, window,
     assert window.canvas.overlay.saliency() is None and window.canvas.overlay.field() is None
 
 
+def test_the_answer_itself_cannot_be_the_digit_b_of_why_a_and_not_b(qtbot, window, seven):
+    controls = window.drawing.saliency
+    saliency_on(qtbot, window)
+    answer = seven.digit
+    item = controls.versus_choice.model().item(answer + 1)
+    assert not item.isEnabled() and item.text() == f"{answer} (the answer)"
+    assert all(controls.versus_choice.model().item(d + 1).isEnabled() for d in range(10) if d != answer)
+    plain = window.input_view.overlay().copy()
+    # Chosen all the same (or chosen before the answer became it): the map of the answer alone,
+    # not the blank map of a score that is 0 everywhere (a review: the overlay just vanished).
+    with qtbot.waitSignal(window.explain.saliency_shown, timeout=10_000):
+        controls.set_versus(answer)
+    assert controls.versus() is None
+    assert window.input_view.overlay() == plain
+    window.clear_button.click()
+    wait_for_latest(qtbot, window)
+    assert all(controls.versus_choice.model().item(d + 1).isEnabled() for d in range(10))
+
+
 def test_occlusion_waits_for_the_pen_to_lift(qtbot, window, seven):
     saliency_on(qtbot, window, "occlusion")
     times = window.explain.saliency_seconds["occlusion"]
@@ -292,6 +311,11 @@ def test_not_a_digit_shows_the_nearest_digit_faint_and_the_bars_not_trusted(qtbo
         bars = window.probability_bars
         stamp, tracks = bars.stamp_rect(), bars.bar_column()
         assert tracks.left() <= stamp.left() and stamp.right() <= tracks.right() and stamp.height() < bars.height()
+        # A click on the stamp is a question about it, not "this scribble is the digit under it"
+        # (a review: it kept the scribble as an example of 4).
+        with qtbot.assertNotEmitted(bars.digit_clicked):
+            qtbot.mouseClick(bars, Qt.MouseButton.LeftButton, pos=stamp.center().toPoint())
+        assert window.teaching.store.count() == 0
         window.clear_button.click()
         draw_digit_on(window.canvas, 7)
         wait_for_latest(qtbot, window)

@@ -103,6 +103,10 @@ def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang, d
             window.explain.on_unit_clicked(stage, 0, 3, 3)
             qtbot.waitUntil(lambda: window.details.arithmetic.diagram.result() is not None, timeout=10_000)
 
+        def playground_same_stride_2() -> None:  # its longest formula (in English it spilled out)
+            window.details.playground.set_padding("same")
+            window.details.playground.stride_choice.setValue(2)
+
         # Every layer's feature maps, then the other tabs: a unit's arithmetic, the softmax, the playground.
         views = [
             (layer, lambda layer=layer: window.feature_maps.set_current_layer(layer))
@@ -113,6 +117,7 @@ def test_every_size_the_window_allows_lays_out_cleanly(qtbot, predictor, lang, d
             ("pool2 arithmetic", lambda: open_unit("pool2")),
             ("softmax", lambda: window.explain.on_overview_stage_clicked("softmax")),
             ("playground", window.details.show_playground),
+            ("playground, same padding, stride 2", playground_same_stride_2),
         ]
 
         def forget() -> None:  # the status bar with its Undo button

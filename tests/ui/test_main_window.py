@@ -9,6 +9,7 @@ from mnist_desk.colormap import diverging
 from mnist_desk.inference import Prediction
 from mnist_desk.model import ModelConfig, build_model
 from mnist_desk.preprocess import preprocess
+from mnist_desk.ui.feature_maps import kernel_mosaic
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
 from ui_helpers import box_text, drag, draw_digit_on, load_model_in, open_image_in, wait_for_latest
 
@@ -138,6 +139,19 @@ def test_the_kernel_picture_is_made_once_per_channel_not_per_result(qtbot, windo
     assert viewer.kernel_view.image() is None
 
 
+def test_the_kernels_show_before_anything_is_drawn(window, predictor):
+    # They are learned weights, not a result: a blank box on an empty canvas hid them (a review).
+    viewer = window.feature_maps
+    viewer.set_current_layer("conv2")
+    viewer.select_channel(3)
+    assert window.canvas.is_blank() and viewer.tile_count() == 0
+    image = viewer.kernel_view.image()
+    assert image is not None and image.height() == kernel_mosaic(predictor.kernels("conv2")[3]).shape[0]
+    assert "3" in viewer.kernel_caption.text()
+    window.clear_button.click()
+    assert viewer.kernel_view.image() is not None
+
+
 def test_clicking_a_tile_selects_it(qtbot, window):
     from PySide6.QtCore import Qt
 
@@ -167,6 +181,9 @@ def test_open_model_switches_architecture_and_a_bad_one_keeps_the_current(qtbot,
     assert dialogs_shown and "bad.pt" in box_text(dialogs_shown[-1])
     assert "not an mnist-desk model checkpoint" in box_text(dialogs_shown[-1])
     assert "twoconv" in window.model_status.text() and not window.canvas.is_blank()
+    # The status bar keeps to the first sentence: the dialog has the rest (a long line ran on
+    # into the model field beside it).
+    assert window.statusBar().currentMessage() == "Could not open the model bad.pt."
 
 
 def test_open_image_good_and_bad(qtbot, window, tmp_path, drawn_seven, dialogs_shown):
@@ -264,3 +281,12 @@ def test_escape_clears_and_ctrl_z_brings_the_drawing_back(qtbot, window):
     assert np.array_equal(window.canvas.to_array(), drawn) and shown_digit(window) == 3
     qtbot.keyClick(window, Qt.Key.Key_Delete)
     assert window.canvas.is_blank()
+
+
+def test_about_names_the_training_device_as_the_status_bar_does(qtbot):
+    from mnist_desk.ui import dialogs
+
+    meta = {"epochs": 11, "device": "cpu", "seconds": 553}
+    assert "Trained for 11 epochs on CPU in 553 s" in dialogs.about_box(None, "default", "model.pt", meta).text()
+    assert [dialogs.trained_on(d) for d in ("cuda:0", "cuda", None, "<b>")] == ["CUDA", "CUDA", "?", "<b>"]
+    assert "&lt;b&gt;" in dialogs.about_box(None, "default", "model.pt", {"device": "<b>"}).text()

@@ -78,7 +78,9 @@ def test_clicking_a_column_emits_its_stage(qtbot: QtBot, overview: NetworkOvervi
 
 def test_tooltips_describe_each_stage_from_its_modules(overview: NetworkOverview):
     overview.set_architecture(describe_stages(build_model("default")))
-    assert "7×7 max pool, stride 7, no padding" in overview.tooltip("pool3")
+    # The kind is said once: "global max pooling, 7×7 max pool, …" said it twice (a review).
+    assert "pool3: global max pooling, 7×7, stride 7, no padding\n" in overview.tooltip("pool3")
+    assert "max pooling, 2×2, stride 2, no padding" in overview.tooltip("pool1")
     assert "5×5, stride 1, “same” padding" in overview.tooltip("conv1") and "BatchNorm" in overview.tooltip("conv1")
     assert "1,290" in overview.tooltip("fc1")  # 128 * 10 + 10 parameters
     overview.set_architecture(describe_stages(build_model("deep-dropout")))

@@ -78,7 +78,8 @@ TERMS = {
     "feature map": "特征图",
     "stride": "步幅",
     "padding": "填充",
-    "pool": "池化层",
+    "pool": "池化",  # 池化层 for the layer, 最大池化 for the operation ("2×2 最大池化，步幅 2")
+    "batchnorm": "批归一化",
     "channel": "通道",
     "activation": "激活",
 }

@@ -53,8 +53,16 @@
         <translation>乘积之和 {s} + 偏置 {b} = {v}</translation>
     </message>
     <message>
+        <source>sum of the products {s} = {v} (no bias: BatchNorm&apos;s β does its job)</source>
+        <translation>乘积之和 {s} = {v}（本层没有偏置，由批归一化的 β 起偏置的作用）</translation>
+    </message>
+    <message>
+        <source>sum of the products {s} = {v} (the layer has no bias)</source>
+        <translation>乘积之和 {s} = {v}（本层没有偏置）</translation>
+    </message>
+    <message>
         <source>BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</source>
-        <translation>批标准化：({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</translation>
+        <translation>批归一化：({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</translation>
     </message>
     <message>
         <source>value in the network: {v}</source>
@@ -176,8 +184,8 @@
         <translation>softmax：从最后一层的输出到十个概率</translation>
     </message>
     <message>
-        <source>{stage}, channel {channel}, position ({y}, {x})</source>
-        <translation>{stage}，通道 {channel}，位置 ({y}, {x})</translation>
+        <source>{stage}, channel {channel}, row {y}, column {x}</source>
+        <translation>{stage}，通道 {channel}，第 {y} 行、第 {x} 列</translation>
     </message>
     <message>
         <source>{stage}, unit {channel}</source>
@@ -385,8 +393,8 @@
         <translation>指向一个像素，看它的值和它从哪里来</translation>
     </message>
     <message>
-        <source>channel {channel}, position ({y}, {x}): {value}</source>
-        <translation>通道 {channel}，位置 ({y}, {x})：{value}</translation>
+        <source>channel {channel}, row {y}, column {x}: {value}</source>
+        <translation>通道 {channel}，第 {y} 行、第 {x} 列：{value}</translation>
     </message>
 </context>
 <context>
@@ -441,7 +449,7 @@
     </message>
     <message>
         <source>Identity</source>
-        <translation>恒等</translation>
+        <translation>恒等核</translation>
     </message>
     <message>
         <source>Edge (Laplacian, 8 neighbours)</source>
@@ -453,11 +461,11 @@
     </message>
     <message>
         <source>Sobel x (vertical edges)</source>
-        <translation>索贝尔 x（竖直边缘）</translation>
+        <translation>Sobel 算子，x 方向（竖直边缘）</translation>
     </message>
     <message>
         <source>Sobel y (horizontal edges)</source>
-        <translation>索贝尔 y（水平边缘）</translation>
+        <translation>Sobel 算子，y 方向（水平边缘）</translation>
     </message>
     <message>
         <source>Sharpen</source>
@@ -484,8 +492,8 @@
         <translation>“valid”（无填充）</translation>
     </message>
     <message>
-        <source>same (keeps the size)</source>
-        <translation>“same”（尺寸不变）</translation>
+        <source>same (keeps the size at stride 1)</source>
+        <translation>“same”（步幅为 1 时尺寸不变）</translation>
     </message>
     <message>
         <source>full (every overlap)</source>
@@ -647,13 +655,18 @@
     </message>
     <message>
         <source>BatchNorm</source>
-        <translation>批标准化</translation>
+        <translation>批归一化</translation>
     </message>
     <message>
         <source>{name}: {what}
 {shape_in} → {shape_out}, {parameters} parameters</source>
         <translation>{name}：{what}
 {shape_in} → {shape_out}，{parameters} 个参数</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a layer&apos;s description</comment>
+        <translation>，</translation>
     </message>
 </context>
 <context>
@@ -676,7 +689,7 @@
     </message>
     <message>
         <source>Nothing written yet</source>
-        <translation>还没有写</translation>
+        <translation>尚未书写</translation>
     </message>
     <message>
         <source>Digit {index} of {count} as the network sees it (28×28):</source>
@@ -733,6 +746,10 @@
         <source>Wrong? Click the right digit to teach the network your handwriting</source>
         <translation>认错了？点击正确的数字，教网络认识你的笔迹</translation>
     </message>
+    <message>
+        <source>If it is a digit after all, click that digit&apos;s number or percentage to teach the network</source>
+        <translation>如果它其实是一个数字，请点击那个数字的序号或百分比，教给网络</translation>
+    </message>
 </context>
 <context>
     <name>SaliencyControls</name>
@@ -776,6 +793,10 @@
         <source>Weak evidence (yellow) to strong evidence (crimson)</source>
         <translation>证据弱（黄色）到证据强（深红色）</translation>
     </message>
+    <message>
+        <source>%1 (the answer)</source>
+        <translation>%1（即答案）</translation>
+    </message>
 </context>
 <context>
     <name>Shortcuts</name>
@@ -801,7 +822,7 @@
     </message>
     <message>
         <source>On the canvas: the drawing (in number mode, the selected digit) is this digit, kept as an example to learn from; Edit → Forget the last example takes it back</source>
-        <translation>在画布上：说明画的（多位数模式下为选中的那个数字）是这个数字，保存为样例供网络学习；“编辑 → 忘记最近一个样例”可以撤回</translation>
+        <translation>在画布上：告诉网络画的是这个数字（多位数模式下指选中的那一位），并保存为样例供网络学习；“编辑 → 忘记最近一个样例”可以撤回</translation>
     </message>
     <message>
         <source>Number mode: write a number of several digits</source>
@@ -836,11 +857,11 @@
     <name>StageCaptions</name>
     <message>
         <source>{window} max pool</source>
-        <translation>{window} 最大池化层</translation>
+        <translation>{window} 最大池化</translation>
     </message>
     <message>
         <source>{window} average pool</source>
-        <translation>{window} 平均池化层</translation>
+        <translation>{window} 平均池化</translation>
     </message>
     <message>
         <source>{window}, stride {stride}, {padding}</source>
@@ -867,8 +888,8 @@
         <translation>卷积层</translation>
     </message>
     <message>
-        <source>flatten: the maps laid out as one vector</source>
-        <translation>展平：把特征图排成一个向量</translation>
+        <source>the maps laid out as one vector</source>
+        <translation>展平，把特征图排成一个向量</translation>
     </message>
     <message>
         <source>fully connected</source>
