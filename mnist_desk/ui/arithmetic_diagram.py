@@ -126,9 +126,9 @@ class ArithmeticDiagram(QWidget):
         if r.has_bias:
             line = self.tr("sum of the products {s} + bias {b} = {v}")
         elif r.batchnorm is not None:
-            line = self.tr("sum of the products {s} = {v} (no bias: BatchNorm's β does its job)")
+            line = self.tr("sum of the products = {v} (no bias: BatchNorm's β does its job)")
         else:
-            line = self.tr("sum of the products {s} = {v} (the layer has no bias)")
+            line = self.tr("sum of the products = {v} (the layer has no bias)")
         lines.append(line.format(s=fmt(float(products), 3), b=operand(r.bias), v=fmt(r.weighted_sum, 3)))
         if r.batchnorm is not None:
             bn = r.batchnorm

@@ -53,12 +53,12 @@
         <translation>乘积之和 {s} + 偏置 {b} = {v}</translation>
     </message>
     <message>
-        <source>sum of the products {s} = {v} (no bias: BatchNorm&apos;s β does its job)</source>
-        <translation>乘积之和 {s} = {v}（本层没有偏置，由批归一化的 β 起偏置的作用）</translation>
+        <source>sum of the products = {v} (no bias: BatchNorm&apos;s β does its job)</source>
+        <translation>乘积之和 = {v}（本层没有偏置，由批归一化的 β 起偏置的作用）</translation>
     </message>
     <message>
-        <source>sum of the products {s} = {v} (the layer has no bias)</source>
-        <translation>乘积之和 {s} = {v}（本层没有偏置）</translation>
+        <source>sum of the products = {v} (the layer has no bias)</source>
+        <translation>乘积之和 = {v}（本层没有偏置）</translation>
     </message>
     <message>
         <source>BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</source>
