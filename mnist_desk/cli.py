@@ -20,6 +20,7 @@ import numpy as np
 from mnist_desk import __version__
 from mnist_desk.checkpoint import CheckpointError
 from mnist_desk.digit_csv import DataError, parse_csv
+from mnist_desk.image_file import source_size
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 
 # Preprocess this many files, then run them through the network in one batch:
@@ -224,7 +225,8 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
     failed = 0
     for path in args.images:
         try:
-            reading = read_number(predictor, load_image(path))
+            image = load_image(path)
+            reading = read_number(predictor, image, source_size(image))  # boxes in the file's pixels, at any size
             if not reading.digits:
                 raise EmptyImageError("the image is empty: no ink found")
             digits = [{"digit": d.digit, "box": list(d.box), "not_a_digit": d.not_a_digit,

@@ -23,6 +23,9 @@ MAX_PIXELS = 40_000_000
 # the ink is looked for: the digit ends up 20 px tall, and every later step is
 # a full-size array operation.
 WORK_SIDE = 2048
+# Where load_image notes the file's own size (Image.info key), and the EXIF orientation tag.
+SOURCE_SIZE = "mnist_desk.source_size"
+ORIENTATION = 0x0112
 
 
 # Bits per sample that 16-bit grey files hold (the rest of the 16 left empty).
@@ -95,11 +98,14 @@ def load_image(path: Path | str) -> Image.Image:
                     img.draft(None, (math.ceil(width / factor), math.ceil(height / factor)))
                     if img.size[0] * img.size[1] > MAX_PIXELS:
                         raise _too_large(path, width, height)
+                turned = img.getexif().get(ORIENTATION) in (5, 6, 7, 8)  # a quarter turn swaps the sides
                 img.load()
                 # A phone stores a photo as the sensor saw it and says how to turn it: read it as shown.
                 upright = ImageOps.exif_transpose(img)
                 result = readable(upright)
-                return result.copy() if result is img else result
+                result = result.copy() if result is img else result
+                result.info[SOURCE_SIZE] = (height, width) if turned else (width, height)
+                return result
         except Image.DecompressionBombError:
             raise ImageError(
                 f"{path}: too large to read (over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels)"
@@ -111,6 +117,16 @@ def load_image(path: Path | str) -> Image.Image:
             # Pillow names the open file object ("<_io.BufferedReader name=3>"), which says nothing to a user.
             why = "no image format recognised" if isinstance(exc, UnidentifiedImageError) else exc
             raise ImageError(f"{path}: not a readable image ({why})") from exc
+
+
+def source_size(image: Image.Image) -> tuple[int, int]:
+    """The (width, height) of the file ``image`` was loaded from, as shown (EXIF-turned).
+
+    :func:`load_image` reads large images reduced; what it found there is given
+    in the file's own pixels (a digit's box, say) through this size.
+    """
+    size = image.info.get(SOURCE_SIZE)
+    return (int(size[0]), int(size[1])) if size is not None else image.size
 
 
 def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:

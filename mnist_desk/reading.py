@@ -181,14 +181,18 @@ def _joined(a: Segment, b: Segment) -> Segment:
     return Segment(box, ink, tuple(sorted(a.pieces + b.pieces)))
 
 
-def read_number(predictor: Any, image: Any) -> NumberReading:
-    """Every digit of a number written across ``image`` (PIL or numpy), left to right."""
+def read_number(predictor: Any, image: Any, size: tuple[int, int] | None = None) -> NumberReading:
+    """Every digit of a number written across ``image`` (PIL or numpy), left to right.
+
+    Boxes are in the image's pixels, or in those of an image ``size`` (width, height)
+    that ``image`` is a reduced copy of (:func:`mnist_desk.image_file.source_size`).
+    """
     ink = ink_map(image)
     readable_ink(ink)  # a blank or grainy page, or one dot, is refused as for a single digit
     segments = segment_ink(ink, crop_scorer(predictor))
     segments, reading = _recut_touching_neighbours(predictor, segments, read_segments(predictor, segments))
     reading = _split_what_is_not_a_digit(predictor, segments, reading)
-    width, height = (image.shape[1], image.shape[0]) if isinstance(image, np.ndarray) else image.size
+    width, height = size or ((image.shape[1], image.shape[0]) if isinstance(image, np.ndarray) else image.size)
     if (width, height) == (ink.shape[1], ink.shape[0]):
         return reading
     # A large image was read reduced: boxes go back to the image's own pixels.

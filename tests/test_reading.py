@@ -92,6 +92,39 @@ def test_predict_number_json_contract(tmp_path: Path, capsys, clear_digits):
     assert second["number"] is None and second["digits"] == [] and "empty" in second["error"]
 
 
+@pytest.mark.parametrize("scale", [4, 10])
+def test_boxes_are_in_the_files_own_pixels_however_large_it_is(tmp_path: Path, capsys, clear_digits, scale):
+    # Images over 2048 px are read reduced; the boxes had come out in the reduced copy's
+    # pixels (half or a third of the truth) for a phone photo (a hostile review).
+    picture, _ = write_line([list(clear_digits[d].strokes) for d in (4, 2)])
+    small, large = tmp_path / "small.png", tmp_path / "large.png"
+    Image.fromarray(picture).save(small)
+    h, w = picture.shape
+    Image.fromarray(picture).resize((w * scale, h * scale), Image.Resampling.NEAREST).save(large)
+    assert main(["predict", "--json", "--number", str(small), str(large)]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["number"] == second["number"] == "42"
+    for a, b in zip(first["digits"], second["digits"], strict=True):
+        np.testing.assert_allclose(b["box"], np.array(a["box"]) * scale, atol=3 * scale)
+
+
+def test_boxes_of_a_photo_turned_by_its_exif_tag_are_in_its_upright_pixels(tmp_path: Path, capsys, clear_digits):
+    picture, _ = write_line([list(clear_digits[d].strokes) for d in (4, 2)])
+    h, w = picture.shape
+    upright = Image.fromarray(picture).resize((w * 8, h * 8), Image.Resampling.NEAREST).convert("RGB")
+    # Stored as the sensor saw it (turned a quarter), with the tag saying how to turn it back.
+    stored = upright.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to show
+    stored.save(tmp_path / "photo.jpg", exif=exif, quality=95)
+    assert main(["predict", "--json", "--number", str(tmp_path / "photo.jpg")]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["number"] == "42"
+    for x0, y0, x1, y1 in (d["box"] for d in record["digits"]):
+        assert 0 <= x0 < x1 <= w * 8 and 0 <= y0 < y1 <= h * 8
+    assert record["digits"][1]["box"][2] > w * 8 / 2  # the 2 in the right half of the upright photo
+
+
 def test_a_non_digit_inside_a_number_makes_it_null(tmp_path: Path, capsys, clear_digits):
     star = negative_strokes("star", np.random.default_rng(0))
     picture, _ = write_line([list(clear_digits[1].strokes), star, list(clear_digits[7].strokes)], gap=80)
