@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mnist_desk.examples import Adapter, ExampleStore, fit_tail
+from mnist_desk.example_store import ExampleStore
+from mnist_desk.examples import Adapter, fit_tail
 from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import EmptyImageError, preprocess
 from training.negatives import TEST_KINDS, VALIDATION_KINDS, negative_strokes

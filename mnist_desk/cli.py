@@ -7,9 +7,7 @@ import csv
 import json
 import math
 import os
-import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +17,15 @@ import numpy as np
 
 from mnist_desk import __version__
 from mnist_desk.checkpoint import CheckpointError
+from mnist_desk.cli_output import (
+    OutputError,
+    display,
+    flush_stdout,
+    output_target,
+    read_input_file,
+    reserve_output,
+    write_line,
+)
 from mnist_desk.digit_csv import DataError, parse_csv
 from mnist_desk.image_file import source_size
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
@@ -26,6 +33,10 @@ from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, prepr
 # Preprocess this many files, then run them through the network in one batch:
 # a batch of 256 costs about as much as a handful of single forwards.
 CHUNK = 256
+# Exit codes besides 0 (all read), 1 (some file could not be read) and 2 (an error): what
+# a shell reports for a program ended by SIGPIPE or Ctrl-C, so scripts can tell them apart.
+SIGPIPE_EXIT = 141
+INTERRUPTED_EXIT = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,40 +90,22 @@ def _load_predictor(checkpoint: Path | None, args: argparse.Namespace | None = N
 
 def _adapt(predictor: Any, folder: Path) -> Any:
     """The predictor adapted to the examples in ``folder``; what was skipped is said on stderr."""
-    from mnist_desk.examples import Adapter, ExampleStore
+    from mnist_desk.example_store import ExampleStore
+    from mnist_desk.examples import Adapter
 
     if not folder.is_dir():
         raise DataError(f"--examples {folder}: not a folder (expected {folder}/0 ... {folder}/9 holding PNGs)")
     examples = ExampleStore(folder).load()
     for message in examples.skipped:
-        print(f"warning: {_display(message)}", file=sys.stderr)
+        print(f"warning: {display(message)}", file=sys.stderr)
     if not len(examples):
-        print(f"warning: no usable examples in {_display(str(folder))}: reading without them", file=sys.stderr)
+        print(f"warning: no usable examples in {display(str(folder))}: reading without them", file=sys.stderr)
         return predictor
     started = time.perf_counter()
     adapted = Adapter(predictor).adapt(examples)
     count = "1 example" if len(examples) == 1 else f"{len(examples)} examples"
     print(f"adapted to {count} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return adapted
-
-
-def _display(text: str) -> str:
-    """Text safe to print anywhere: bytes of a non-UTF-8 file name shown as \\xff escapes.
-
-    Python keeps such bytes as lone surrogates ('\\udcff'), which a strict
-    UTF-8 stdout refuses to encode and JSON parsers may reject.
-    """
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate that did not come from a byte
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
-
-
-def _write_line(text: str) -> None:
-    """Print one line that the stream's encoding can always carry (even ASCII)."""
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def _prepare(paths: list[Path]) -> Iterator[tuple[Path, np.ndarray | None, str | None]]:
@@ -177,14 +170,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 probabilities, not_a_digit = outcome
                 # "Not a digit" is an answer, not a failure: the exit code ignores it.
                 record: dict[str, Any] = {
-                    "file": _display(str(path)),
+                    "file": display(str(path)),
                     "digit": None if not_a_digit else int(probabilities.argmax()),
                     "not_a_digit": bool(not_a_digit),
                     "probabilities": _rounded(probabilities),
                 }
             else:
                 failed += 1
-                record = {"file": _display(str(path)), "digit": None, "error": _display(_without_path(path, outcome))}
+                record = {"file": display(str(path)), "digit": None, "error": display(_without_path(path, outcome))}
             _print_record(record, args.json)
     return 1 if failed else 0
 
@@ -204,18 +197,18 @@ def _rounded(probabilities: np.ndarray) -> list[float]:
 def _print_record(record: dict[str, Any], as_json: bool) -> None:
     if as_json:
         # allow_nan=False: NaN and Infinity are not JSON; a record never holds them.
-        _write_line(json.dumps(record, allow_nan=False))
+        write_line(json.dumps(record, allow_nan=False))
     elif "error" in record:
-        _write_line(f"{record['file']}: error: {record['error']}")
+        write_line(f"{record['file']}: error: {record['error']}")
     elif "digits" in record:
         parts = ["?" if d.get("not_a_digit") else str(d["digit"]) for d in record["digits"]]
         said = record["number"] if record["number"] is not None else f"not a number ({''.join(parts) or 'no ink'})"
-        _write_line(f"{record['file']}: {said}")
+        write_line(f"{record['file']}: {said}")
     elif record.get("not_a_digit"):
         p = record["probabilities"]
-        _write_line(f"{record['file']}: not a digit (nearest {int(np.argmax(p))}, {max(p) * 100:.1f} %)")
+        write_line(f"{record['file']}: not a digit (nearest {int(np.argmax(p))}, {max(p) * 100:.1f} %)")
     else:
-        _write_line(f"{record['file']}: {record['digit']} ({max(record['probabilities']) * 100:.1f} %)")
+        write_line(f"{record['file']}: {record['digit']} ({max(record['probabilities']) * 100:.1f} %)")
 
 
 def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
@@ -233,77 +226,47 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
                        "probabilities": _rounded(d.probabilities)} for d in reading.digits]  # fmt: skip
             if any(not np.isfinite(d["probabilities"]).all() for d in digits):
                 raise ValueError("the network gave non-finite probabilities")
-            record: dict[str, Any] = {"file": _display(str(path)), "number": reading.text, "digits": digits}
+            record: dict[str, Any] = {"file": display(str(path)), "number": reading.text, "digits": digits}
         except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
             failed += 1
             message = str(exc) if isinstance(exc, ImageError | EmptyImageError) else f"{type(exc).__name__}: {exc}"
             record = {
-                "file": _display(str(path)), "number": None, "digits": [], "error": _display(_without_path(path, message))
+                "file": display(str(path)), "number": None, "digits": [], "error": display(_without_path(path, message))
             }  # fmt: skip
         _print_record(record, args.json)
     return 1 if failed else 0
 
 
-def _read_input_file(path: Path) -> bytes:
-    """The bytes of a regular file; a FIFO or device would block or never end."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise DataError(f"{path}: not a regular file")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-
-
-class OutputError(ValueError):
-    """The output file cannot be written."""
-
-
-def _reserve_output(out: Path) -> Path | None:
-    """Check before any work that ``out`` can be written; return a temporary beside it.
-
-    The result is written to the temporary and renamed over ``out`` at the
-    end, so a failure never leaves half a submission. None means ``out`` is
-    an existing special file (``/dev/stdout``, a FIFO), written in place.
-    """
-    if out.is_dir():
-        raise OutputError(f"--out {out} is a folder; give a file name, such as {out / 'submission.csv'}")
-    parent = out.parent
-    if not parent.is_dir():
-        raise OutputError(f"--out {out}: the folder {parent} does not exist")
-    if out.exists():
-        if not os.access(out, os.W_OK):
-            raise OutputError(f"--out {out}: the file is not writable")
-        if not out.is_file():
-            return None
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise OutputError(f"--out {out}: cannot write in {parent} ({exc.strerror or exc})") from exc
-    os.close(fd)
-    return Path(name)
-
-
 def _predict_csv(args: argparse.Namespace) -> int:
-    tmp = _reserve_output(args.out) if args.out is not None else None
+    ignored = [name for name, given in (("image files", args.images), ("--json", args.json), ("--number", args.number))
+               if given]  # fmt: skip
+    if ignored:
+        print(f"error: --csv reads the digits of a CSV file and writes ImageId,Label rows; {', '.join(ignored)} "
+              "cannot go with it (run predict again for image files)", file=sys.stderr)  # fmt: skip
+        return 2
+    target = output_target(args.out, args.csv) if args.out is not None else None
+    tmp = reserve_output(target) if target is not None else None
     try:
-        images, _ = parse_csv(_read_input_file(args.csv), str(args.csv))
+        images, _ = parse_csv(read_input_file(args.csv), str(args.csv))
         predictor = _load_predictor(args.checkpoint, args)
         # Kaggle's digits are MNIST already (centred 28x28, white on black): no preprocessing.
         labels = predictor.probabilities(images.astype(np.float32) / 255.0).argmax(1)
-        target = tmp or args.out
-        out = sys.stdout if target is None else target.open("w", newline="")
+        written = tmp or target
         try:
-            writer = csv.writer(out)
-            writer.writerow(["ImageId", "Label"])
-            writer.writerows((i + 1, int(label)) for i, label in enumerate(labels))
-        finally:
-            if out is not sys.stdout:
-                out.close()
+            out = sys.stdout if written is None else written.open("w", newline="")
+            try:
+                writer = csv.writer(out)
+                writer.writerow(["ImageId", "Label"])
+                writer.writerows((i + 1, int(label)) for i, label in enumerate(labels))
+            finally:
+                if out is not sys.stdout:
+                    out.close()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a full disk: the old file stays as it was
+            raise OutputError(f"cannot write {args.out or 'the output'} ({exc.strerror or exc})") from exc
         if tmp is not None:
-            os.replace(tmp, args.out)
+            os.replace(tmp, target)
             tmp = None
     finally:
         if tmp is not None:
@@ -326,9 +289,9 @@ def _json_safe(value: Any) -> Any:
 
 def cmd_info(args: argparse.Namespace) -> int:
     predictor = _load_predictor(args.checkpoint)
-    info = {"checkpoint": _display(str(predictor.path)), "arch": predictor.arch, "device": predictor.device_name,
+    info = {"checkpoint": display(str(predictor.path)), "arch": predictor.arch, "device": predictor.device_name,
             "feature_stages": predictor.feature_stages, "meta": predictor.meta}  # fmt: skip
-    _write_line(json.dumps(_json_safe(info), indent=2, default=str, allow_nan=False))
+    write_line(json.dumps(_json_safe(info), indent=2, default=str, allow_nan=False))
     return 0
 
 
@@ -346,7 +309,17 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test()
     commands = {"predict": cmd_predict, "info": cmd_info, "gui": cmd_gui, None: cmd_gui}
     try:
-        return commands[args.command](args)
+        code = commands[args.command](args)
+        flush_stdout()  # here, where a full disk or a closed pipe can still be said properly
+        return code
     except (CheckpointError, DataError, OutputError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): stop quietly, as cat does. Python would
+        # complain again flushing stdout at exit, so what is left goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_EXIT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED_EXIT

@@ -1,8 +1,8 @@
-"""The user's own labelled examples, and a network adapted to them.
+"""A network adapted to the user's own labelled examples.
 
 A person whose 4s the network keeps misreading says the right digit; the
 drawing is kept as ``examples/<digit>/<timestamp>.png`` in the user data
-directory, a layout anyone can look at, tidy up or copy in a file manager.
+directory (:mod:`mnist_desk.example_store`).
 
 Adapting refits the network's last two weighted stages (for the default
 network: conv4 and the final linear layer) in about two seconds:
@@ -31,23 +31,18 @@ Qt-free: the window calls this from a worker thread; the CLI from
 from __future__ import annotations
 
 import copy
-import datetime as _dt
-import os
-import shutil
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from torch import nn
 
 from mnist_desk.augment import AugmentConfig, augment_batch
+from mnist_desk.example_store import LoadedExamples
 from mnist_desk.model import DigitNet
-from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 from mnist_desk.resources import resource_path
 
 # Jittered copies per example, how strongly the examples count against the
@@ -79,102 +74,6 @@ BATCH = 128
 # 99.26 -> 99.24 %, non-digits rejected after adapting 87.4 %.
 NEGATIVE_BATCH = 32
 NEGATIVE_WEIGHT = 0.5
-
-
-def default_examples_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("mnist-desk", appauthor=False)) / "examples"
-
-
-# --- the store ---------------------------------------------------------------------------
-
-
-@dataclass
-class LoadedExamples:
-    """Examples ready for adapting: 28x28 inputs, labels, and what was skipped and why."""
-
-    inputs: np.ndarray  # (N, 28, 28) float32, as preprocess makes them
-    labels: np.ndarray  # (N,) int64
-    paths: list[Path] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-
-class ExampleStore:
-    """``<root>/<digit>/<timestamp>.png``: the user's labelled drawings."""
-
-    def __init__(self, root: Path | str | None = None) -> None:
-        self.root = Path(root) if root is not None else default_examples_dir()
-
-    def files(self) -> list[tuple[int, Path]]:
-        """(digit, path) of every PNG in the digit folders, oldest first."""
-        found = []
-        for digit in range(10):
-            folder = self.root / str(digit)
-            if folder.is_dir():
-                found += [(digit, p) for p in sorted(folder.iterdir()) if p.suffix.lower() == ".png" and p.is_file()]
-        return found
-
-    def count(self) -> int:
-        return len(self.files())
-
-    def add(self, drawing: np.ndarray, digit: int) -> Path:
-        """Keep ``drawing`` (greyscale uint8, as the canvas holds it) as an example of ``digit``."""
-        if not 0 <= int(digit) <= 9:
-            raise ValueError(f"an example must be a digit 0-9, not {digit!r}")
-        folder = self.root / str(int(digit))
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        path = folder / f"{stamp}.png"
-        tmp = folder / f".{stamp}.png.tmp"
-        Image.fromarray(np.asarray(drawing, dtype=np.uint8)).save(tmp, format="PNG")
-        os.replace(tmp, path)  # a crash mid-write never leaves half a PNG among the examples
-        return path
-
-    def load(self) -> LoadedExamples:
-        """Every readable example, preprocessed; a bad or foreign file is skipped with a reason."""
-        inputs, labels, paths, skipped = [], [], [], []
-        for digit, path in self.files():
-            try:
-                inputs.append(preprocess(load_image(path)))
-            except (ImageError, EmptyImageError) as exc:
-                skipped.append(f"{path}: skipped ({exc})")
-                continue
-            labels.append(digit)
-            paths.append(path)
-        if self.root.is_dir():
-            for stray in sorted(self.root.iterdir()):
-                if not (stray.is_dir() and stray.name in {str(d) for d in range(10)}):
-                    skipped.append(f"{stray}: skipped (not a digit folder 0-9)")
-        stacked = np.stack(inputs).astype(np.float32) if inputs else np.zeros((0, 28, 28), np.float32)
-        return LoadedExamples(stacked, np.array(labels, dtype=np.int64), paths, skipped)
-
-    def forget(self) -> Path | None:
-        """Move every example aside (returned, for :meth:`restore`); None if there were none."""
-        if not self.root.exists():
-            return None
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        aside = self.root.with_name(f"{self.root.name}-forgotten-{stamp}")
-        os.replace(self.root, aside)
-        return aside
-
-    def restore(self, aside: Path) -> None:
-        """Undo :meth:`forget`: examples added since are kept too."""
-        if not self.root.exists():
-            os.replace(aside, self.root)
-            return
-        for digit, path in ExampleStore(aside).files():
-            (self.root / str(digit)).mkdir(parents=True, exist_ok=True)
-            os.replace(path, self.root / str(digit) / path.name)
-        shutil.rmtree(aside, ignore_errors=True)
-
-    @staticmethod
-    def purge(aside: Path) -> None:
-        """Delete forgotten examples for good."""
-        shutil.rmtree(aside, ignore_errors=True)
 
 
 # --- adapting the network's last two stages --------------------------------------------------

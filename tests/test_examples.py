@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
+from mnist_desk.example_store import ExampleStore
 from mnist_desk.examples import (
     Adapter,
-    ExampleStore,
     Replay,
     fit_tail,
     jitter,
@@ -60,6 +62,68 @@ def test_a_bad_or_foreign_file_is_skipped_with_a_reason(tmp_path: Path):
     assert loaded.labels.tolist() == [3]
     reasons = "\n".join(loaded.skipped)
     assert "broken.png: skipped" in reasons and "notes: skipped" in reasons and "empty" in reasons
+
+
+def test_whatever_else_lies_in_the_folders_is_named_with_why_it_is_not_read(tmp_path: Path):
+    # A hostile review: these were skipped in silence, or (an unreadable folder) a traceback.
+    root = tmp_path / "examples"
+    store = ExampleStore(root)
+    store.add(a_drawing(3), 3)
+    Image.fromarray(a_drawing(3)).save(root / "3" / "photo.jpg")
+    (root / "3" / "nested").mkdir()
+    (root / "3" / "loop.png").symlink_to(root / "3" / "loop.png")
+    (root / "3" / ".20260101-000000-000000.png.tmp").write_bytes(b"half")  # a write in progress: silent
+    (root / "5").write_text("a file named like a digit folder")
+    os.mkfifo(root / "3" / "pipe.png")
+    loaded = store.load()
+    assert loaded.labels.tolist() == [3]
+    reasons = {Path(line.split(": skipped (")[0]).name: line.split(": skipped (")[1] for line in loaded.skipped}
+    assert reasons["photo.jpg"].startswith("not a PNG")
+    assert reasons["nested"].startswith("a folder inside a digit folder")
+    assert reasons["loop.png"].startswith("cannot be read") or reasons["loop.png"].startswith("not a regular")
+    assert reasons["pipe.png"].startswith("not a regular file")
+    assert reasons["5"].startswith("a file, not a digit folder")
+    assert len(loaded.skipped) == 5  # the temporary file is not mentioned
+
+
+def test_a_damaged_examples_message_names_the_file_once(tmp_path: Path):
+    store = ExampleStore(tmp_path)
+    (tmp_path / "4").mkdir()
+    (tmp_path / "4" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    (line,) = store.load().skipped
+    assert line.count("broken.png") == 1 and line.startswith(str(tmp_path / "4" / "broken.png") + ": skipped (")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder")
+def test_an_unreadable_digit_folder_is_skipped_with_a_reason(tmp_path: Path):
+    store = ExampleStore(tmp_path)
+    store.add(a_drawing(2), 2)
+    store.add(a_drawing(3), 3)
+    (tmp_path / "3").chmod(0)
+    try:
+        loaded = store.load()
+    finally:
+        (tmp_path / "3").chmod(0o755)
+    assert loaded.labels.tolist() == [2]
+    assert any(line.startswith(f"{tmp_path / '3'}: skipped (cannot be read") for line in loaded.skipped)
+
+
+def test_an_unreadable_folder_is_skipped_even_as_root(tmp_path: Path, monkeypatch):
+    # The same path as above, for machines (CI) that run the tests as root.
+    store = ExampleStore(tmp_path)
+    store.add(a_drawing(2), 2)
+    store.add(a_drawing(3), 3)
+    real = Path.iterdir
+
+    def refusing(self):
+        if self == tmp_path / "3":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", refusing)
+    loaded = store.load()
+    assert loaded.labels.tolist() == [2]
+    assert f"{tmp_path / '3'}: skipped (cannot be read: Permission denied)" in loaded.skipped
 
 
 def test_an_example_must_be_a_digit(tmp_path: Path):

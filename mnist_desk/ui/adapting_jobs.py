@@ -11,7 +11,8 @@ import copy
 import time
 from dataclasses import dataclass, field
 
-from mnist_desk.examples import Adapter, ExampleStore
+from mnist_desk.example_store import ExampleStore
+from mnist_desk.examples import Adapter
 from mnist_desk.inference import Predictor
 
 

@@ -132,7 +132,8 @@ def run_self_test() -> int:
         # Teaching needs the bundled replay set and the augmentation (the executable once
         # shipped without the replay set, and every correction failed): the first sample of
         # each digit as the examples, the second must still read right after adapting.
-        from mnist_desk.examples import Adapter, LoadedExamples
+        from mnist_desk.example_store import LoadedExamples
+        from mnist_desk.examples import Adapter
 
         inputs = state["inputs"]
         digits = sorted({d for d, n in inputs if n == 0})

@@ -2,7 +2,7 @@
 
 When the answer is wrong the user says the right digit (a click on its bar,
 or its key on the canvas). The drawing is kept with
-:class:`~mnist_desk.examples.ExampleStore` and the network is refitted to all
+:class:`~mnist_desk.example_store.ExampleStore` and the network is refitted to all
 the examples with :class:`~mnist_desk.examples.Adapter`, then the window
 swaps to the adapted predictor (:attr:`Teaching.predictor_ready`) and reads
 the drawing again.
@@ -35,7 +35,7 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
-from mnist_desk.examples import ExampleStore
+from mnist_desk.example_store import ExampleStore
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepare_job
 from mnist_desk.ui.files import shown

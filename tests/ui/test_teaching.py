@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 
-from mnist_desk.examples import ExampleStore
+from mnist_desk.example_store import ExampleStore
 from mnist_desk.preprocess import preprocess
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
 from mnist_desk.ui.teaching import examples_in_use

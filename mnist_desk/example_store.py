@@ -1,0 +1,174 @@
+"""The user's labelled drawings: ``examples/<digit>/<timestamp>.png``.
+
+The window keeps each correction there (in the user data directory) and
+``mnist-desk predict --examples DIR`` reads a folder laid out the same way:
+a layout a person can look at, tidy up or copy in a file manager. Anything
+else found there (a foreign file, a damaged PNG, an unreadable folder) is
+skipped with a reason, never an exception: :mod:`mnist_desk.examples` adapts
+the network to what could be read.
+
+Qt-free, like the rest of the core.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
+
+
+def default_examples_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("mnist-desk", appauthor=False)) / "examples"
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+@dataclass
+class LoadedExamples:
+    """Examples ready for adapting: 28x28 inputs, labels, and what was skipped and why."""
+
+    inputs: np.ndarray  # (N, 28, 28) float32, as preprocess makes them
+    labels: np.ndarray  # (N,) int64
+    paths: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+class ExampleStore:
+    """``<root>/<digit>/<timestamp>.png``: the user's labelled drawings."""
+
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = Path(root) if root is not None else default_examples_dir()
+
+    def files(self) -> list[tuple[int, Path]]:
+        """(digit, path) of every PNG in the digit folders, oldest first."""
+        return self._scan()[0]
+
+    def _scan(self) -> tuple[list[tuple[int, Path]], list[str]]:
+        """The examples' files, and what else lies in the digit folders (why it is not read).
+
+        Names starting with a dot are passed over in silence: a write in progress
+        (``.<stamp>.png.tmp``) or a file manager's own files.
+        """
+        found, skipped = [], []
+        for digit in range(10):
+            folder = self.root / str(digit)
+            try:
+                if not folder.is_dir():
+                    continue
+                entries = sorted(folder.iterdir())
+            except OSError as exc:
+                skipped.append(f"{folder}: skipped (cannot be read: {exc.strerror or exc})")
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                why = _not_an_example(entry)
+                if why:
+                    skipped.append(f"{entry}: skipped ({why})")
+                else:
+                    found.append((digit, entry))
+        return found, skipped
+
+    def count(self) -> int:
+        return len(self.files())
+
+    def add(self, drawing: np.ndarray, digit: int) -> Path:
+        """Keep ``drawing`` (greyscale uint8, as the canvas holds it) as an example of ``digit``."""
+        if not 0 <= int(digit) <= 9:
+            raise ValueError(f"an example must be a digit 0-9, not {digit!r}")
+        folder = self.root / str(int(digit))
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        path = folder / f"{stamp}.png"
+        tmp = folder / f".{stamp}.png.tmp"
+        Image.fromarray(np.asarray(drawing, dtype=np.uint8)).save(tmp, format="PNG")
+        os.replace(tmp, path)  # a crash mid-write never leaves half a PNG among the examples
+        return path
+
+    def load(self) -> LoadedExamples:
+        """Every readable example, preprocessed; a bad or foreign file is skipped with a reason."""
+        inputs, labels, paths = [], [], []
+        files, skipped = self._scan()
+        for digit, path in files:
+            try:
+                inputs.append(preprocess(load_image(path)))
+            except (ImageError, EmptyImageError) as exc:
+                message = str(exc).removeprefix(f"{path}: ")  # the line names the file already
+                skipped.append(f"{path}: skipped ({message})")
+                continue
+            labels.append(digit)
+            paths.append(path)
+        skipped += self._strays()
+        stacked = np.stack(inputs).astype(np.float32) if inputs else np.zeros((0, 28, 28), np.float32)
+        return LoadedExamples(stacked, np.array(labels, dtype=np.int64), paths, skipped)
+
+    def _strays(self) -> list[str]:
+        """What lies beside the digit folders, each with why it is not read."""
+        try:
+            if not self.root.is_dir():
+                return []
+            entries = sorted(self.root.iterdir())
+        except OSError as exc:
+            return [f"{self.root}: cannot be read ({exc.strerror or exc})"]
+        digits = {str(d) for d in range(10)}
+        strays = []
+        for entry in entries:
+            if entry.name.startswith(".") or (entry.name in digits and entry.is_dir()):
+                continue
+            why = "a file, not a digit folder" if entry.name in digits else "not a digit folder 0-9"
+            strays.append(f"{entry}: skipped ({why})")
+        return strays
+
+    def forget(self) -> Path | None:
+        """Move every example aside (returned, for :meth:`restore`); None if there were none."""
+        if not self.root.exists():
+            return None
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        aside = self.root.with_name(f"{self.root.name}-forgotten-{stamp}")
+        os.replace(self.root, aside)
+        return aside
+
+    def restore(self, aside: Path) -> None:
+        """Undo :meth:`forget`: examples added since are kept too."""
+        if not self.root.exists():
+            os.replace(aside, self.root)
+            return
+        for digit, path in ExampleStore(aside).files():
+            (self.root / str(digit)).mkdir(parents=True, exist_ok=True)
+            os.replace(path, self.root / str(digit) / path.name)
+        shutil.rmtree(aside, ignore_errors=True)
+
+    @staticmethod
+    def purge(aside: Path) -> None:
+        """Delete forgotten examples for good."""
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _not_an_example(entry: Path) -> str:
+    """Why ``entry`` in a digit folder is not read as an example ("" when it is one)."""
+    try:
+        if entry.is_dir():
+            return "a folder inside a digit folder; examples lie directly in it"
+        if entry.suffix.lower() != ".png":
+            return "not a PNG; examples are PNG drawings"
+        if not entry.is_file():
+            return "not a regular file"
+    except OSError as exc:  # a symlink loop, a name the system refuses
+        return f"cannot be read: {exc.strerror or exc}"
+    return ""
+
+
+__all__ = ["ExampleStore", "LoadedExamples", "default_examples_dir"]
