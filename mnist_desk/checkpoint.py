@@ -44,6 +44,10 @@ MAX_FILE_BYTES = 2 << 30
 # Probabilities are softmax(logits / T): outside this range T is a damaged value,
 # not a calibration (the shipped model's is 0.237).
 TEMPERATURE_RANGE = (1e-3, 1e3)
+# What a weight may be stored as: the floats torch computes with on any device, and the
+# integers of BatchNorm's step counter. Not 8-bit floats (torch cannot even check them).
+LOADABLE_DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.uint8, torch.int8,
+                             torch.int16, torch.int32, torch.int64})  # fmt: skip
 # A temporary older than this whose writer cannot be checked is left by a crash.
 STALE_TMP_SECONDS = 3600
 
@@ -242,6 +246,11 @@ def _check_weights(state: Any, config: ModelConfig, path: Path) -> None:
         tensor = state[name]
         if not isinstance(tensor, torch.Tensor):
             raise CheckpointError(f"{mismatch} ({name} is a {type(tensor).__name__}, not a tensor)")
+        if tensor.layout != torch.strided or tensor.device.type != "cpu" or tensor.dtype not in LOADABLE_DTYPES:
+            # Sparse, meta-device or 8-bit float weights: torch cannot check or use them as the
+            # network's weights (a hostile review's crafted files crashed with its own tracebacks).
+            kind = f"{tensor.layout}, {tensor.dtype}, on {tensor.device.type}".replace("torch.", "")
+            raise CheckpointError(f"{mismatch} ({name} is not a plain tensor of numbers: {kind})")
         if tensor.shape != wanted.shape:
             raise CheckpointError(
                 f"{mismatch} ({name}: the file has {list(tensor.shape)}, the architecture needs {list(wanted.shape)})"
@@ -254,13 +263,27 @@ def _check_weights(state: Any, config: ModelConfig, path: Path) -> None:
             )
 
 
+def _finite(value: int | float) -> bool:
+    """Whether a number is finite as a float (an int too large for a float is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _short(value: Any) -> str:
+    """A value for a message, at most 40 characters (a 300-digit number is not worth printing)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def check_temperature(temperature: Any, path: Path | str) -> float:
     """The meta temperature as a float, or :class:`CheckpointError` if it is not a sane one."""
     low, high = TEMPERATURE_RANGE
     if isinstance(temperature, bool) or not isinstance(temperature, int | float):
-        raise CheckpointError(f"{path}: meta 'temperature' must be a number, not {temperature!r:.40}")
-    if not (math.isfinite(temperature) and low <= temperature <= high):
-        raise CheckpointError(f"{path}: meta 'temperature' {temperature!r} is outside {low:g}..{high:g}")
+        raise CheckpointError(f"{path}: meta 'temperature' must be a number, not {_short(temperature)}")
+    if not (_finite(temperature) and low <= temperature <= high):
+        raise CheckpointError(f"{path}: meta 'temperature' {_short(temperature)} is outside {low:g}..{high:g}")
     return float(temperature)
 
 
@@ -272,8 +295,8 @@ def check_reject_threshold(reject: Any, path: Path | str) -> float | None:
     score = reject.get("score", "logsumexp") if isinstance(reject, dict) else "logsumexp"
     if score != "logsumexp":
         raise CheckpointError(f"{path}: meta 'reject' uses a score this version does not know ({score!r:.40})")
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not math.isfinite(threshold):
-        raise CheckpointError(f"{path}: meta 'reject' threshold must be a finite number, not {threshold!r:.40}")
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not _finite(threshold):
+        raise CheckpointError(f"{path}: meta 'reject' threshold must be a finite number, not {_short(threshold)}")
     return float(threshold)
 
 

@@ -163,6 +163,44 @@ def test_sane_temperatures_load(tmp_path, temperature):
     assert load_checkpoint(_save_raw(tmp_path, payload)).meta["temperature"] == temperature
 
 
+@pytest.mark.parametrize(
+    "stored",
+    [
+        lambda t: t.to(torch.float8_e4m3fn),
+        lambda t: t.to_sparse(),
+        lambda t: torch.empty_like(t, device="meta"),
+        lambda t: t.to(torch.complex64),
+    ],
+    ids=["float8", "sparse", "meta-device", "complex"],
+)
+def test_weights_torch_cannot_check_are_refused_with_a_message(tmp_path, stored):
+    # A hostile review's crafted files: torch's own NotImplementedError / RuntimeError came through.
+    payload = _payload(tmp_path)
+    payload["model"]["conv1.0.weight"] = stored(payload["model"]["conv1.0.weight"])
+    with pytest.raises(CheckpointError, match="conv1.0.weight is not a plain tensor of numbers"):
+        load_checkpoint(_save_raw(tmp_path, payload))
+
+
+NUMBERISH = (
+    st.none() | st.booleans() | st.floats() | st.text(max_size=4)
+    | st.integers(-(2**80), 2**80) | st.integers(2**1030, 2**2100) | st.integers(-(2**2100), -(2**1030))
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(temperature=st.sampled_from([0.5, 1]) | NUMBERISH, threshold=NUMBERISH)
+def test_any_temperature_and_threshold_load_or_give_a_checkpoint_error(tmp_path_factory, temperature, threshold):
+    # Integers too large for a float (2**2000) raised OverflowError: the JSON-like values of
+    # the test below stopped at 2**80, so it never met one.
+    folder = tmp_path_factory.mktemp("meta")
+    payload = _payload(folder)
+    payload["meta"] = {"temperature": temperature, "reject": {"threshold": threshold}}
+    try:
+        load_checkpoint(_save_raw(folder, payload))
+    except CheckpointError as exc:
+        assert len(str(exc)) < 400  # a 300-digit number is shortened, not printed whole
+
+
 def test_weights_that_are_not_tensors(tmp_path):
     payload = _payload(tmp_path)
     payload["model"]["fc1.bias"] = [0.0] * 10

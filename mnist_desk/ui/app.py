@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mnist_desk.checkpoint import CheckpointError
-from mnist_desk.ui import language
+from mnist_desk.ui import dialogs, language
 from mnist_desk.ui.files import shown
 
 
@@ -35,12 +35,28 @@ def run_app(checkpoint: Path | None = None, lang: str | None = None) -> int:
     try:
         predictor = Predictor(checkpoint)
     except (CheckpointError, FileNotFoundError) as exc:
-        QMessageBox.critical(
-            None,
-            QCoreApplication.translate("App", "mnist-desk cannot start"),
-            QCoreApplication.translate("App", "The model could not be loaded:\n{error}").format(error=shown(str(exc))),
-        )
+        startup_failed(checkpoint, exc).exec()
         return 2
     window = MainWindow(predictor, lang)
     window.show()
     return app.exec()
+
+
+def startup_failed(checkpoint: Path | None, exc: Exception) -> QMessageBox:
+    """The dialog for a model that cannot be loaded at start: a sentence in the user's
+    language, why, and the technical message under "Show Details" (as File -> Open model
+    says it; the core's English message had been the dialog's main text). The terminal
+    gets the technical message too."""
+    print(f"error: {exc}", file=sys.stderr)
+    name = shown(Path(checkpoint).name) if checkpoint is not None else "model.pt"
+    if isinstance(exc, CheckpointError):
+        reason = dialogs.checkpoint_error_reason(str(exc))
+    else:
+        reason = QCoreApplication.translate("App", "There is no such file.")
+    return dialogs.message_box(
+        None,
+        QCoreApplication.translate("App", "mnist-desk cannot start"),
+        QCoreApplication.translate("App", "Could not open the model {name}.").format(name=name),
+        reason,
+        f"{type(exc).__name__}: {exc}",
+    )

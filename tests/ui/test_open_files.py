@@ -226,3 +226,27 @@ def test_save_adds_png_and_the_dialog_starts_in_pictures_then_the_last_folder(
     window.menus.actions["saveDrawing"].trigger()
     assert file_dialogs.started_in[-1] == elsewhere  # the last folder used
     assert window.save_drawing(tmp_path / "kept.PNG") == tmp_path / "kept.PNG"  # any case of .png is kept
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_model_that_cannot_load_at_start_is_said_in_the_users_language(qtbot, tmp_path, capsys, lang):
+    from mnist_desk.checkpoint import load_checkpoint
+    from mnist_desk.ui import language
+    from mnist_desk.ui.app import startup_failed
+
+    bad = tmp_path / "j.json"
+    bad.write_text("{}")
+    with pytest.raises(Exception) as caught:
+        load_checkpoint(bad)
+    assert language.install(lang)
+    try:
+        box = startup_failed(bad, caught.value)
+    finally:
+        language.install(language.ENGLISH)
+    english = str(caught.value)
+    # The core's English message is the technical detail, not the dialog's sentence (a review).
+    assert english not in box.text() and english not in box.informativeText()
+    assert english in box.detailedText() and "j.json" in box.text()
+    if lang == "zh_CN":
+        assert "模型" in box.text() and "检查点" in box.informativeText()
+    assert capsys.readouterr().err == f"error: {english}\n"

@@ -4,14 +4,16 @@
 <context>
     <name>App</name>
     <message>
+        <source>There is no such file.</source>
+        <translation>没有这个文件。</translation>
+    </message>
+    <message>
         <source>mnist-desk cannot start</source>
         <translation>mnist-desk 无法启动</translation>
     </message>
     <message>
-        <source>The model could not be loaded:
-{error}</source>
-        <translation>无法加载模型：
-{error}</translation>
+        <source>Could not open the model {name}.</source>
+        <translation>无法打开模型 {name}。</translation>
     </message>
 </context>
 <context>
