@@ -302,3 +302,30 @@ def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_p
     assert ckpt.meta["temperature"] == printed["temperature"] == metrics["temperature"] > 0
     assert "validation" in ckpt.meta["calibration"]["fitted_on"] and "mnist_test" in printed["calibration"]["judged_on"]
     assert ckpt.meta["reject"]["score"] == "logsumexp" and ckpt.meta["reject"]["validation"]["non_digits"] > 0
+
+
+def test_calibrate_checks_its_folder_and_metrics_before_any_work(tmp_path, capsys, monkeypatch):
+    import training.__main__ as cli
+
+    out = tmp_path / "run"
+    assert training_main(["train", "--arch", "twoconv", "--dry-run", "--out", str(out)]) == 0
+    before = (out / "model.pt").read_bytes()
+
+    def no_work(*_args, **_kwargs):
+        raise AssertionError("the data was loaded before the folder was checked")
+
+    # A folder it cannot write to: refused at once (it had failed with torch's traceback after 30 s).
+    monkeypatch.setattr(cli, "load_split", no_work)
+
+    def read_only(**_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cli.tempfile, "NamedTemporaryFile", read_only)
+    assert training_main(["calibrate", "--checkpoint", str(out / "model.pt")]) == 2
+    assert "cannot write there" in capsys.readouterr().err
+    monkeypatch.undo()
+    # A damaged metrics.json is left alone with a warning; the checkpoint is still calibrated.
+    (out / "metrics.json").write_text('{"epochs": [1, 2], ')
+    assert training_main(["calibrate", "--checkpoint", str(out / "model.pt")]) == 0
+    assert "metrics.json is left as it is: it cannot be read as JSON" in capsys.readouterr().err
+    assert (out / "model.pt").read_bytes() != before and (out / "metrics.json").read_text() == '{"epochs": [1, 2], '

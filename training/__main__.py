@@ -37,7 +37,7 @@ from training.data import (
 from training.finish import tune
 from training.progress import ProgressBar
 from training.recipe_data import ValidationSets, training_set, validation_sets
-from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
+from training.report import confusion_matrix, evaluation_summary, readable_metrics, write_metrics, write_report_png
 from training.resume import validate_resume
 from training.splits import mnist_validation_split
 from training.train import EpochResult, Trainer, pick_device, predict_all, recipe_for
@@ -210,14 +210,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
     if ckpt.resume is not None:
         raise CheckpointError(f"{args.checkpoint}: training is unfinished; finish or resume it before calibrating")
+    # Both checked before the half minute of work: the checkpoint is rewritten in place, and
+    # metrics.json beside it kept in step (a damaged one stopped the command after the rewrite).
+    check_output_dir(args.checkpoint.parent)
+    metrics_path = args.checkpoint.with_name("metrics.json")
+    metrics, why = readable_metrics(metrics_path)
+    if metrics is None and metrics_path.exists():
+        _say(f"warning: {metrics_path} is left as it is: {why}")
     device = pick_device(None)
     _, validation = _validation(load_split("train"))
     tuned, _ = tune(ckpt.model.to(device), device, validation, load_split("test"))
-    meta = {**ckpt.meta, **tuned}
-    save_checkpoint(args.checkpoint, ckpt.model, meta)
-    metrics_path = args.checkpoint.with_name("metrics.json")
-    if metrics_path.is_file():  # keep the metrics written beside the checkpoint in step
-        metrics = json.loads(metrics_path.read_text())
+    save_checkpoint(args.checkpoint, ckpt.model, {**ckpt.meta, **tuned})
+    if metrics is not None:
         write_metrics(metrics_path, {**metrics, **tuned})
     print(json.dumps(tuned, allow_nan=False))
     return 0

@@ -53,6 +53,19 @@ def write_metrics(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(_nan_as_null(data), indent=2, allow_nan=False) + "\n")
 
 
+def readable_metrics(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """metrics.json as a dict, or (None, why not): missing, damaged, or not an object."""
+    if not path.is_file():
+        return None, "there is none"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"it cannot be read as JSON ({exc})"
+    if not isinstance(data, dict):
+        return None, f"it holds a {type(data).__name__}, not an object"
+    return data, ""
+
+
 def _nan_as_null(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
