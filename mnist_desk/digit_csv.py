@@ -58,10 +58,11 @@ def parse_csv(data: bytes, name: str = "<csv>", labelled: bool | None = None) ->
     (Kaggle ``test.csv``). Returns (images (N, 28, 28) uint8, labels or None).
     """
     text = _decode(data)
-    lines = text.splitlines()
-    if lines and _is_header(lines[0]):
-        lines = lines[1:]  # a header row such as "label,1x1,..." or "label,pixel0,..."
-    lines = [line for line in lines if line.strip()]
+    numbered = list(enumerate(text.splitlines(), start=1))  # the file's own line numbers, for messages
+    if numbered and _is_header(numbered[0][1]):
+        numbered = numbered[1:]  # a header row such as "label,1x1,..." or "label,pixel0,..."
+    numbered = [(number, line) for number, line in numbered if line.strip()]
+    lines = [line for _, line in numbered]
     if not lines:
         raise DataError(f"{name}: no data rows")
     columns = lines[0].count(",") + 1
@@ -71,7 +72,7 @@ def parse_csv(data: bytes, name: str = "<csv>", labelled: bool | None = None) ->
     try:
         table = np.loadtxt(io.StringIO("\n".join(lines)), delimiter=",", dtype=np.int64, ndmin=2, comments=None)
     except ValueError as exc:
-        raise DataError(f"{name}: not a table of integers ({exc})") from exc
+        raise DataError(f"{name}: {_first_bad_line(numbered, columns) or f'not a table of integers ({exc})'}") from exc
     if table.shape[1] != want:
         raise DataError(f"{name}: expected {want} columns per row, found {table.shape[1]}")
     pixels = table[:, 1:] if labelled else table
@@ -83,3 +84,19 @@ def parse_csv(data: bytes, name: str = "<csv>", labelled: bool | None = None) ->
         check_labels(table[:, 0], name)
         labels = table[:, 0].astype(np.uint8)
     return images, labels
+
+
+def _first_bad_line(numbered: list[tuple[int, str]], columns: int) -> str:
+    """What is wrong with the first row numpy could not read, by the file's line number
+    (numpy counts data rows from 0 or 1, skipping the header and blank lines, and
+    suggests its own API's options); "" if no row looks wrong."""
+    for number, line in numbered:
+        cells = line.split(",")
+        if len(cells) != columns:
+            return f"line {number}: {len(cells)} values, but the first row has {columns}"
+        for column, cell in enumerate(cells, start=1):
+            try:
+                int(cell)
+            except ValueError:
+                return f"line {number}, value {column}: {cell.strip()[:20]!r} is not a whole number"
+    return ""

@@ -119,7 +119,7 @@ def test_csv_with_and_without_header_and_kaggle_test_layout(tmp_path):
         (b"1,2,3\n", "expected 784 columns"),
         (("3," + ",".join(["300"] * 784) + "\n").encode(), "0-255"),
         (("11," + ",".join(["0"] * 784) + "\n").encode(), "label 11"),
-        (("1," + ",".join(["x"] * 784) + "\n").encode(), "not a table of integers"),
+        (("1," + ",".join(["x"] * 784) + "\n").encode(), "line 1, value 2: 'x' is not a whole number"),
     ],
 )
 def test_bad_csv_is_a_clear_error(data, message):
@@ -181,8 +181,23 @@ def test_a_first_row_that_is_not_a_header_is_never_skipped():
     rows = _csv_rows(labels, images).decode().splitlines()
     first = rows[0].split(",", 1)
     quoted = f'"{first[0]}",{first[1]}'  # not a header: a damaged data row
-    with pytest.raises(DataError, match="not a table of integers"):
+    with pytest.raises(DataError, match="line 1, value 1: .* is not a whole number"):
         parse_csv("\n".join([quoted, rows[1]]).encode())
+
+
+def test_a_bad_row_is_named_by_its_line_in_the_file():
+    # Not numpy's row count (from 0 or 1, without the header and blank lines) nor its advice
+    # about its own options ("use `usecols`"): the line a person opens the file at.
+    images, labels = sample_digits(4)
+    rows = _csv_rows(labels, images).decode().splitlines()
+    header = "label," + ",".join(f"pixel{i}" for i in range(784))
+    short = rows[3].rsplit(",", 1)[0]
+    with pytest.raises(DataError, match=r"^digits.csv: line 6: 784 values, but the first row has 785$"):
+        parse_csv("\n".join([header, rows[0], "", rows[1], rows[2], short]).encode(), "digits.csv")
+    bad = rows[2].split(",")
+    bad[10] = "x7"
+    with pytest.raises(DataError, match=r"^digits.csv: line 4, value 11: 'x7' is not a whole number$"):
+        parse_csv("\n".join([header, rows[0], rows[1], ",".join(bad)]).encode(), "digits.csv")
 
 
 # --- hostile files ------------------------------------------------------------------------------
