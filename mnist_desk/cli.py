@@ -33,6 +33,7 @@ from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, prepr
 # Preprocess this many files, then run them through the network in one batch:
 # a batch of 256 costs about as much as a handful of single forwards.
 CHUNK = 256
+CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
 # Exit codes besides 0 (all read), 1 (some file could not be read) and 2 (an error): what
 # a shell reports for a program ended by SIGPIPE or Ctrl-C, so scripts can tell them apart.
 SIGPIPE_EXIT = 141
@@ -56,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--checkpoint", type=Path, help="weights to load (default: the bundled model)")
 
     predict = sub.add_parser("predict", help="classify image files", formatter_class=fmt)
-    predict.add_argument("images", nargs="*", type=Path, help="image files (PNG, JPEG, BMP, ...)")
+    # Kept as typed (not Path, which makes "./a.png" "a.png"): records name files as the user did.
+    predict.add_argument("images", nargs="*", help="image files (PNG, JPEG, BMP, ...)")
     predict.add_argument("--json", action="store_true", help="one JSON object per line")
     predict.add_argument("--checkpoint", type=Path, help="weights to load (default: the bundled model)")
     predict.add_argument("--csv", type=Path, help="a Kaggle-style CSV of 28x28 digits to classify")
@@ -108,10 +110,16 @@ def _adapt(predictor: Any, folder: Path) -> Any:
     return adapted
 
 
-def _prepare(paths: list[Path]) -> Iterator[tuple[Path, np.ndarray | None, str | None]]:
-    for path in paths:
+def _image_path(name: str) -> Path:
+    if not name:
+        raise ImageError("an empty name, not a file")  # Path("") would be the current folder
+    return Path(name)
+
+
+def _prepare(names: list[str]) -> Iterator[tuple[str, np.ndarray | None, str | None]]:
+    for path in names:
         try:
-            yield path, preprocess(load_image(path)), None
+            yield path, preprocess(load_image(_image_path(path))), None
         except (ImageError, EmptyImageError) as exc:
             yield path, None, str(exc)
         except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
@@ -186,8 +194,10 @@ def _without_path(path: Any, message: str) -> str:
     """A loader's message without the file's name in front (the window shows such messages
     alone, so they name it): the record names the file already ("corrupt.png: error:
     corrupt.png: not a readable image" said it twice)."""
-    prefix = f"{path}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
+    for named in (str(path), str(Path(path)) if path else ""):  # as typed, or as the loader wrote it
+        if named and message.startswith(f"{named}: "):
+            return message[len(named) + 2 :]
+    return message
 
 
 def _rounded(probabilities: np.ndarray) -> list[float]:
@@ -198,7 +208,10 @@ def _print_record(record: dict[str, Any], as_json: bool) -> None:
     if as_json:
         # allow_nan=False: NaN and Infinity are not JSON; a record never holds them.
         write_line(json.dumps(record, allow_nan=False))
-    elif "error" in record:
+        return
+    # One line per file in text too: a newline or tab in a file's name is written escaped.
+    record = {**record, "file": record["file"].translate(CONTROL_ESCAPES)}
+    if "error" in record:
         write_line(f"{record['file']}: error: {record['error']}")
     elif "digits" in record:
         parts = ["?" if d.get("not_a_digit") else str(d["digit"]) for d in record["digits"]]
@@ -218,7 +231,7 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
     failed = 0
     for path in args.images:
         try:
-            image = load_image(path)
+            image = load_image(_image_path(path))
             reading = read_number(predictor, image, source_size(image))  # boxes in the file's pixels, at any size
             if not reading.digits:
                 raise EmptyImageError("the image is empty: no ink found")

@@ -268,3 +268,20 @@ def test_the_self_test_runs_offscreen_whatever_platform_the_desktop_exported(tmp
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr  # it had aborted (134) in Qt's platform plugin
     assert "self-test passed" in proc.stdout
+
+
+def test_records_name_each_file_as_it_was_given(tmp_path, capsys, monkeypatch, checkpoint, drawn_seven):
+    # Path() had made "./seven.png" "seven.png" and "" the folder ".": a script matching
+    # results to its arguments could not (a hostile review).
+    monkeypatch.chdir(tmp_path)
+    drawn_seven.save("seven.png")
+    drawn_seven.save("new\nline.png")
+    given = ["./seven.png", ".//seven.png", "", "./missing.png"]
+    assert main(["predict", "--json", "--checkpoint", str(checkpoint), *given]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["file"] for r in records] == given
+    assert records[2]["error"] == "an empty name, not a file" and records[3]["error"] == "no such file"
+    # In text, still one line per file: the newline in a name is written escaped.
+    assert main(["predict", "--checkpoint", str(checkpoint), "new\nline.png", "./seven.png"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("new\\nline.png: ") and lines[1].startswith("./seven.png: ")
