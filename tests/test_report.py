@@ -133,3 +133,10 @@ def test_a_diagonal_count_is_readable_on_its_colour(tmp_path):
 def test_evaluating_nothing_is_an_error_not_nan():
     with pytest.raises(ValueError, match="no test images"):
         evaluation_summary(np.zeros(0, np.uint8), np.zeros(0, np.int64))
+
+
+def test_a_class_without_test_images_has_no_accuracy_rather_than_zero():
+    labels = np.array([0, 0, 3], np.uint8)
+    summary = evaluation_summary(labels, np.array([0, 1, 3]))
+    assert summary["per_class_accuracy"]["0"] == 0.5 and summary["per_class_accuracy"]["3"] == 1.0
+    assert summary["per_class_accuracy"]["7"] is None  # no 7 was there to read

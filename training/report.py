@@ -43,7 +43,11 @@ def evaluation_summary(labels: np.ndarray, predicted: np.ndarray) -> dict[str, A
     return {
         "accuracy": float((labels == predicted).mean()),
         "count": int(len(labels)),
-        "per_class_accuracy": {str(d): round(float(a), 6) for d, a in enumerate(per_class)},
+        # A class with no test images has no accuracy (null), not 0 (a small --data-dir set).
+        "per_class_accuracy": {
+            str(d): round(float(a), 6) if n else None
+            for d, (a, n) in enumerate(zip(per_class, matrix.sum(1), strict=True))
+        },  # fmt: skip
         "confusion_matrix": matrix.tolist(),
     }
 
