@@ -17,6 +17,7 @@ import numpy as np
 
 from mnist_desk import __version__
 from mnist_desk.checkpoint import CheckpointError
+from mnist_desk.cli_help import DefaultsWhereUseful
 from mnist_desk.cli_output import (
     OutputError,
     display,
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of the window (default: $MNIST_DESK_LANG, the View > Language choice, then the system's)",
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command")
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = DefaultsWhereUseful
 
     gui = sub.add_parser("gui", help="open the window (the default)", formatter_class=fmt)
     gui.add_argument("--checkpoint", type=Path, help="weights to load (default: the bundled model)")

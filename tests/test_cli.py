@@ -285,3 +285,14 @@ def test_records_name_each_file_as_it_was_given(tmp_path, capsys, monkeypatch, c
     assert main(["predict", "--checkpoint", str(checkpoint), "new\nline.png", "./seven.png"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[0].startswith("new\\nline.png: ") and lines[1].startswith("./seven.png: ")
+
+
+def test_help_gives_each_default_once():
+    # ArgumentDefaultsHelpFormatter added "(default: None)" after help that named its default.
+    from training.__main__ import build_parser as training_parser
+
+    for parser in (cli.build_parser(), training_parser()):
+        for action in parser._subparsers._group_actions[0].choices.values():
+            text = action.format_help()
+            assert "(default: None)" not in text and "(default: False)" not in text, action.prog
+            assert text.count("(default: the bundled model)") <= 1

@@ -23,6 +23,7 @@ from mnist_desk.checkpoint import (
     remove_stale_temporaries,
     save_checkpoint,
 )
+from mnist_desk.cli_help import DefaultsWhereUseful
 from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
 from mnist_desk.resources import bundled_model_path
 from training.data import (
@@ -73,7 +74,7 @@ def _positive_number(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = DefaultsWhereUseful
 
     train = sub.add_parser("train", help="train a network on MNIST", formatter_class=fmt)
     train.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
