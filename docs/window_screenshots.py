@@ -19,11 +19,14 @@ scribble, in English and Chinese:
   threshold when it rejects the scribble and not a clear 7, as the model shipped
   since 649e37c does; otherwise a threshold chosen here that does).
 
-Plus the seven's arithmetic in a full-HD window. Looked at one by one; the six
-in the README are docs/explain-field-seven.png (maps-seven-en),
-explain-arithmetic-seven-fullhd.png, explain-arithmetic-four-zh.png,
-explain-why-four.png (why-four-en), explain-playground-seven-zh.png and
-explain-not-a-digit-scribble-zh.png (reject-scribble-zh).
+Plus ``main``: the seven just drawn, nothing pointed at (docs/screenshot.png
+from main-seven-en, screenshot-zh.png from main-seven-zh), and the seven's
+arithmetic in a full-HD window. Looked at one by one; kept in docs/ are
+explain-field-seven.png (maps-seven-en), explain-arithmetic-seven-fullhd.png,
+explain-arithmetic-four-zh.png, explain-why-four.png (why-four-en),
+explain-playground-seven-zh.png and explain-not-a-digit-scribble-zh.png
+(reject-scribble-zh); the README shows the field, the four's arithmetic, the
+why-four and the playground.
 
 ``teach`` (the correction flow, examples in a fresh temporary folder): a 9
 written backwards, which the network calls "not a digit" (nearest 8), the
@@ -153,6 +156,9 @@ def session(
     prediction = window.last_prediction
     controls = window.drawing.saliency
     suffix = f"{name}-{'zh' if lang == 'zh_CN' else 'en'}{'-large' if large else ''}"
+    if "main" in shots:
+        point_at(app, window.canvas, window.canvas.widget_point(0.5, 1.2))  # the pointer off the canvas
+        shoot(app, window, out / f"main-{suffix}.png")
     if "maps" in shots or "arithmetic" in shots:
         channel, y, x = strongest(prediction, "conv1")
         window.feature_maps.select_channel(channel)
@@ -282,7 +288,7 @@ def main() -> int:
     for lang in ("en", "zh_CN"):
         if "explain" in only:
             shots = {"maps", "arithmetic", "why", "playground"}
-            session(app, predictor, lang, "seven", digit_strokes(7), args.out, shots)
+            session(app, predictor, lang, "seven", digit_strokes(7), args.out, shots | {"main"})
             session(app, predictor, lang, "four", digit_strokes(4, 2), args.out, shots)
             session(app, rejecting(predictor, app), lang, "scribble", SCRIBBLE, args.out, {"maps", "why", "reject"})
         if "teach" in only:

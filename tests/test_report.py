@@ -140,3 +140,24 @@ def test_a_class_without_test_images_has_no_accuracy_rather_than_zero():
     summary = evaluation_summary(labels, np.array([0, 1, 3]))
     assert summary["per_class_accuracy"]["0"] == 0.5 and summary["per_class_accuracy"]["3"] == 1.0
     assert summary["per_class_accuracy"]["7"] is None  # no 7 was there to read
+
+
+def test_last_values_of_curves_ending_together_are_not_written_on_top_of_each_other(tmp_path, monkeypatch):
+    from PIL import ImageDraw
+
+    from training.train import EpochResult
+
+    written = []
+    real = ImageDraw.ImageDraw.text
+
+    def text(self, xy, content, *args, **kwargs):
+        written.append((content, xy))
+        return real(self, xy, content, *args, **kwargs)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    # As the shipped model's: the first epoch far below, the last two values 0.36 points apart.
+    history = [EpochResult(1, 0.9, 0.926, math.nan, 1.0), EpochResult(2, 0.6, 0.9928, 0.9964, 1.0)]
+    write_report_png(tmp_path / "r.png", history, np.eye(10, dtype=int), "t")
+    train_y = next(xy[1] for content, xy in written if content == "99.28 %")
+    validation_y = next(xy[1] for content, xy in written if content == "99.64 %")
+    assert validation_y + 12 <= train_y  # the higher curve's label above its point, the other's below

@@ -1,4 +1,4 @@
-"""python -m training {train, evaluate, summary}  (also the ``mnist-desk-train`` script)."""
+"""python -m training {train, evaluate, calibrate, replay, summary}  (also the ``mnist-desk-train`` script)."""
 
 from __future__ import annotations
 
@@ -135,7 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data-dir", type=Path, help="a folder with the IDX test files (default: offline package)")
 
     calibrate = sub.add_parser(
-        "calibrate", help="fit the probability temperature of a checkpoint (rewrites it)", formatter_class=fmt
+        "calibrate",
+        help="refit the probability temperature and the 'not a digit' threshold of a checkpoint (rewrites it)",
+        formatter_class=fmt,
     )
     calibrate.add_argument("--checkpoint", type=Path, required=True, help="the checkpoint to calibrate in place")
 

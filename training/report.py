@@ -195,7 +195,11 @@ def _plot(
     draw.text((x1 - draw.textlength("epoch", font=small), y1 + 20), "epoch", fill=TEXT, font=small)
     draw.rectangle(box, outline=FRAME)
     legend_x = x0 + 4
-    for name, data, colour in series:
+    # The highest curve's last value is written above its point, the others' below: two
+    # curves ending close together (train 99.28 %, validation 99.64 %) had their labels on top
+    # of each other once the second was no longer called "test".
+    ends = [next((v for v in reversed(data) if math.isfinite(v)), -math.inf) for _, data, _ in series]
+    for (name, data, colour), end in zip(series, ends, strict=True):
         points = [(x_of(i + 1), y_of(v)) for i, v in enumerate(data) if math.isfinite(v)]
         finite = [v for v in data if math.isfinite(v)]
         if len(points) > 1:
@@ -212,7 +216,7 @@ def _plot(
                 if last_x + 7 + draw.textlength(text, font=small) < x1
                 else last_x - 7 - draw.textlength(text, font=small)
             )
-            draw.text((text_x, last_y - 14 if name != "test" else last_y + 2), text, fill=colour, font=small)
+            draw.text((text_x, last_y - 14 if end == max(ends) else last_y + 2), text, fill=colour, font=small)
         if len(series) > 1:
             draw.rectangle((legend_x, y0 - 14, legend_x + 10, y0 - 4), fill=colour)
             draw.text((legend_x + 14, y0 - 17), name, fill=TEXT, font=small)
