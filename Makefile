@@ -40,10 +40,10 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_ui.py
-	$(BIN)/python benchmarks/pen_digits.py
+	$(BIN)/python benchmarks/pen_digits.py --no-reject
 	$(BIN)/python benchmarks/personalise.py --cli
 	$(BIN)/python benchmarks/not_a_digit.py
-	$(BIN)/python benchmarks/read_numbers.py
+	$(BIN)/python benchmarks/read_numbers.py --per-length 200 --non-digits 20
 	$(BIN)/python benchmarks/mnist_on_canvas.py
 	$(BIN)/python benchmarks/drawn_digits.py
 
