@@ -28,7 +28,7 @@ from mnist_desk.cli_output import (
     write_line,
 )
 from mnist_desk.digit_csv import DataError, parse_csv
-from mnist_desk.image_file import source_size
+from mnist_desk.image_file import frame_count, source_size
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 
 # Preprocess this many files, then run them through the network in one batch:
@@ -117,10 +117,20 @@ def _image_path(name: str) -> Path:
     return Path(name)
 
 
+def _loaded(name: str):
+    """The image, with a word on stderr when the file held more than the frame that is read."""
+    image = load_image(_image_path(name))
+    if frame_count(image) > 1:
+        print(
+            f"warning: {display(name)}: {frame_count(image)} frames or pages; only the first is read", file=sys.stderr
+        )
+    return image
+
+
 def _prepare(names: list[str]) -> Iterator[tuple[str, np.ndarray | None, str | None]]:
     for path in names:
         try:
-            yield path, preprocess(load_image(_image_path(path))), None
+            yield path, preprocess(_loaded(path)), None
         except (ImageError, EmptyImageError) as exc:
             yield path, None, str(exc)
         except Exception as exc:  # noqa: BLE001 - one bad file must never cost the others their results
@@ -232,7 +242,7 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
     failed = 0
     for path in args.images:
         try:
-            image = load_image(_image_path(path))
+            image = _loaded(path)
             reading = read_number(predictor, image, source_size(image))  # boxes in the file's pixels, at any size
             if not reading.digits:
                 raise EmptyImageError("the image is empty: no ink found")

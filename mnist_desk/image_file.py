@@ -25,6 +25,7 @@ MAX_PIXELS = 40_000_000
 WORK_SIDE = 2048
 # Where load_image notes the file's own size (Image.info key), and the EXIF orientation tag.
 SOURCE_SIZE = "mnist_desk.source_size"
+FRAMES = "mnist_desk.frames"  # how many frames or pages the file holds; only the first is read
 ORIENTATION = 0x0112
 
 
@@ -99,12 +100,14 @@ def load_image(path: Path | str) -> Image.Image:
                     if img.size[0] * img.size[1] > MAX_PIXELS:
                         raise _too_large(path, width, height)
                 turned = img.getexif().get(ORIENTATION) in (5, 6, 7, 8)  # a quarter turn swaps the sides
+                frames = _frames(img)  # an animated GIF, a multi-page TIFF
                 img.load()
                 # A phone stores a photo as the sensor saw it and says how to turn it: read it as shown.
                 upright = ImageOps.exif_transpose(img)
                 result = readable(upright)
                 result = result.copy() if result is img else result
                 result.info[SOURCE_SIZE] = (height, width) if turned else (width, height)
+                result.info[FRAMES] = frames
                 return result
         except Image.DecompressionBombError:
             raise ImageError(
@@ -127,6 +130,20 @@ def source_size(image: Image.Image) -> tuple[int, int]:
     """
     size = image.info.get(SOURCE_SIZE)
     return (int(size[0]), int(size[1])) if size is not None else image.size
+
+
+def _frames(image: Image.Image) -> int:
+    """Frames in an opened file; 1 when counting them fails (a damaged later frame does not
+    stop the first from being read)."""
+    try:
+        return max(1, int(getattr(image, "n_frames", 1) or 1))
+    except Exception:  # noqa: BLE001 - Pillow's format plugins raise many kinds
+        return 1
+
+
+def frame_count(image: Image.Image) -> int:
+    """How many frames (an animation) or pages (a TIFF) the file held: :func:`load_image` reads the first."""
+    return int(image.info.get(FRAMES, 1))
 
 
 def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:

@@ -296,3 +296,15 @@ def test_help_gives_each_default_once():
             text = action.format_help()
             assert "(default: None)" not in text and "(default: False)" not in text, action.prog
             assert text.count("(default: the bundled model)") <= 1
+
+
+def test_an_animation_says_that_only_its_first_frame_is_read(tmp_path, capsys, checkpoint, drawn_seven):
+    frames = [drawn_seven.convert("L"), Image.new("L", drawn_seven.size, 255)]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100)
+    drawn_seven.save(tmp_path / "still.png")
+    assert (
+        main(["predict", "--checkpoint", str(checkpoint), str(tmp_path / "anim.gif"), str(tmp_path / "still.png")]) == 0
+    )
+    err = capsys.readouterr().err
+    assert f"warning: {tmp_path / 'anim.gif'}: 2 frames or pages; only the first is read" in err
+    assert "still.png" not in err
