@@ -327,8 +327,10 @@ class ArithmeticView(QWidget):
             text = self.tr("{stage}, channel {channel}, row {y}, column {x}").format(
                 stage=stage, channel=channel, y=y, x=x
             )
-        else:
-            text = self.tr("{stage}, unit {channel}").format(stage=stage, channel=channel)
+        elif info.kind == "fc":  # a fully connected layer's units are its neurons (神经元)
+            text = self.tr("{stage}, neuron {channel}").format(stage=stage, channel=channel)
+        else:  # flatten, dropout: one value of a vector
+            text = self.tr("{stage}, element {channel}").format(stage=stage, channel=channel)
         window = window_caption(info)
         return f"{text} · {window}" if window else text
 

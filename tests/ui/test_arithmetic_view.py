@@ -117,7 +117,7 @@ def test_vector_stages_and_softmax_have_no_slide(view: ArithmeticView, seven: Pr
     result = view.diagram.result()
     assert result.kind == "fc" and len(result.top_contributions) == 10
     assert view.slide.isHidden() and view.play_button.isHidden()
-    assert view.title.text() == "fc1, unit 7"
+    assert view.title.text() == "fc1, neuron 7"
     view.select_unit("softmax")
     assert isinstance(view.diagram.result(), SoftmaxArithmetic)
     np.testing.assert_allclose(view.diagram.result().probabilities, seven.probabilities, atol=1e-6)

@@ -190,8 +190,12 @@
         <translation>{stage}，通道 {channel}，第 {y} 行、第 {x} 列</translation>
     </message>
     <message>
-        <source>{stage}, unit {channel}</source>
-        <translation>{stage}，单元 {channel}</translation>
+        <source>{stage}, neuron {channel}</source>
+        <translation>{stage}，神经元 {channel}</translation>
+    </message>
+    <message>
+        <source>{stage}, element {channel}</source>
+        <translation>{stage}，第 {channel} 个元素</translation>
     </message>
 </context>
 <context>
