@@ -12,9 +12,9 @@ Qt-free, like the rest of the core.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,28 +133,50 @@ class ExampleStore:
         return strays
 
     def forget(self) -> Path | None:
-        """Move every example aside (returned, for :meth:`restore`); None if there were none."""
-        if not self.root.exists():
+        """Move every example aside (returned, for :meth:`restore`); None if there were none.
+
+        Only the examples move, file by file, into a hidden folder inside the examples
+        folder: the folder may be shared with other files (``MNIST_DESK_EXAMPLES`` pointed
+        at ~/Documents), and moving the folder itself aside, then deleting it on close,
+        deleted everything in it (a hostile review).
+        """
+        files = self.files()
+        if not files:
             return None
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        aside = self.root.with_name(f"{self.root.name}-forgotten-{stamp}")
-        os.replace(self.root, aside)
+        aside = self.root / f"{FORGOTTEN_PREFIX}{stamp}"
+        for digit, path in files:
+            (aside / str(digit)).mkdir(parents=True, exist_ok=True)
+            os.replace(path, aside / str(digit) / path.name)
+            _remove_if_empty(path.parent)
         return aside
 
     def restore(self, aside: Path) -> None:
         """Undo :meth:`forget`: examples added since are kept too."""
-        if not self.root.exists():
-            os.replace(aside, self.root)
-            return
         for digit, path in ExampleStore(aside).files():
             (self.root / str(digit)).mkdir(parents=True, exist_ok=True)
             os.replace(path, self.root / str(digit) / path.name)
-        shutil.rmtree(aside, ignore_errors=True)
+        self.purge(aside)
 
     @staticmethod
     def purge(aside: Path) -> None:
-        """Delete forgotten examples for good."""
-        shutil.rmtree(aside, ignore_errors=True)
+        """Delete forgotten examples for good: the files :meth:`forget` moved, and its folders.
+
+        Nothing else: whatever else lies there (it never should) stays.
+        """
+        for _, path in ExampleStore(aside).files():
+            path.unlink(missing_ok=True)
+        for digit in range(10):
+            _remove_if_empty(aside / str(digit))
+        _remove_if_empty(aside)
+
+
+FORGOTTEN_PREFIX = ".forgotten-"  # hidden, so never read as examples nor named as strays
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # refuses a folder that still holds anything
 
 
 def _not_an_example(entry: Path) -> str:

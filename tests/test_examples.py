@@ -144,6 +144,26 @@ def test_forgetting_moves_everything_aside_and_undo_brings_it_back(tmp_path: Pat
     assert ExampleStore(tmp_path / "nothing").forget() is None
 
 
+def test_forgetting_in_a_shared_folder_moves_and_deletes_only_the_examples(tmp_path: Path):
+    # MNIST_DESK_EXAMPLES pointed at ~/Documents: forgetting moved the whole folder aside and
+    # closing the window deleted it, a thesis and tax papers with it (a hostile review).
+    docs = tmp_path / "Documents"
+    (docs / "thesis").mkdir(parents=True)
+    (docs / "thesis" / "chapter1.tex").write_text("a year of work")
+    (docs / "3").mkdir()
+    (docs / "3" / "notes.txt").write_text("mine, in a digit folder")
+    store = ExampleStore(docs)
+    kept = [store.add(a_drawing(4), 4), store.add(a_drawing(3), 3)]
+    mine = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p not in kept)
+    aside = store.forget()
+    assert aside is not None and aside.parent == docs and store.count() == 0
+    assert not any(".forgotten" in line for line in store.load().skipped)  # hidden: never read, never named
+    store.purge(aside)
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == mine
+    assert not (docs / "4").exists()  # the digit folder the examples had made is gone with them
+    assert (docs / "3" / "notes.txt").read_text() == "mine, in a digit folder"
+
+
 def test_the_trunk_and_the_tail_make_up_the_network(predictor):
     inputs = np.stack([preprocess(a_drawing(d)) for d in range(3)])
     features = trunk_features(predictor.model, inputs)

@@ -123,8 +123,8 @@ def test_forgetting_moves_the_examples_aside_and_undo_brings_them_back(qtbot, ta
     window.menus.actions["forgetExamples"].trigger()
     assert len(dialogs_shown) == 1 and "Forget all 2 examples" in dialogs_shown[0].text()
     wait_for_latest(qtbot, window)
-    assert not examples_folder.exists()
-    (aside,) = examples_folder.parent.glob("examples-forgotten-*")
+    assert ExampleStore(examples_folder).count() == 0
+    (aside,) = examples_folder.glob(".forgotten-*")
     assert window.worker.predictor.adaptation is None and window.last_prediction.digit == 8
     assert window.teaching.count_label.text() == "My examples: none"
     assert window.teaching.undo_button.isVisible() and window.menus.actions["undoForget"].isEnabled()
@@ -206,9 +206,9 @@ def test_what_is_forgotten_is_deleted_when_the_window_closes(qtbot, predictor, e
     qtbot.addWidget(window)
     window.show()
     window.menus.actions["forgetExamples"].trigger()
-    (aside,) = examples_folder.parent.glob("examples-forgotten-*")
+    (aside,) = examples_folder.glob(".forgotten-*")
     window.close()
-    assert not aside.exists() and not examples_folder.exists()
+    assert not aside.exists() and not list(examples_folder.rglob("*.png"))
 
 
 def test_adapting_never_blocks_the_gui_thread(qtbot, window):
