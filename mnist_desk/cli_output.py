@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from mnist_desk.digit_csv import DataError
+from mnist_desk.safe_write import umask
 
 
 class OutputError(ValueError):
@@ -113,16 +114,10 @@ def reserve_output(out: Path) -> Path | None:
     try:
         # mkstemp makes the file private (0600); a plain write would give the old file's
         # mode, or what the umask allows: a submission in a shared folder stays readable.
-        os.fchmod(fd, stat.S_IMODE(out.stat().st_mode) if out.exists() else 0o666 & ~_umask())
+        os.fchmod(fd, stat.S_IMODE(out.stat().st_mode) if out.exists() else 0o666 & ~umask())
     finally:
         os.close(fd)
     return Path(name)
-
-
-def _umask() -> int:
-    mask = os.umask(0)  # the only way to read it is to set it
-    os.umask(mask)
-    return mask
 
 
 __all__ = ["OutputError", "display", "flush_stdout", "output_target", "read_input_file", "reserve_output", "write_line"]

@@ -94,8 +94,12 @@ class ExampleStore:
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         path = folder / f"{stamp}.png"
         tmp = folder / f".{stamp}.png.tmp"
-        Image.fromarray(np.asarray(drawing, dtype=np.uint8)).save(tmp, format="PNG")
-        os.replace(tmp, path)  # a crash mid-write never leaves half a PNG among the examples
+        try:
+            Image.fromarray(np.asarray(drawing, dtype=np.uint8)).save(tmp, format="PNG")
+            os.replace(tmp, path)  # a crash mid-write never leaves half a PNG among the examples
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk left one hidden temporary per key pressed
+            raise
         return path
 
     def load(self) -> LoadedExamples:
@@ -145,9 +149,21 @@ class ExampleStore:
             return None
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         aside = self.root / f"{FORGOTTEN_PREFIX}{stamp}"
-        for digit, path in files:
-            (aside / str(digit)).mkdir(parents=True, exist_ok=True)
-            os.replace(path, aside / str(digit) / path.name)
+        moved: list[tuple[Path, Path]] = []
+        try:
+            for digit, path in files:
+                (aside / str(digit)).mkdir(parents=True, exist_ok=True)
+                os.replace(path, aside / str(digit) / path.name)
+                moved.append((path, aside / str(digit) / path.name))
+        except OSError:
+            # All or nothing: a folder that refuses halfway leaves every example where it was
+            # (half of them had stayed hidden, with no Undo; a hostile review).
+            for back, there in reversed(moved):
+                with contextlib.suppress(OSError):
+                    os.replace(there, back)
+            self.purge(aside)
+            raise
+        for _, path in files:
             _remove_if_empty(path.parent)
         return aside
 

@@ -275,3 +275,35 @@ def test_getting_ready_beforehand_changes_no_adaptation_and_no_weight(predictor,
     a, b = ready.adapt(store.load()).adaptation, unprepared.adapt(store.load()).adaptation
     assert a is not None and b is not None and a.state.keys() == b.state.keys()
     assert all(np.array_equal(a.state[name], b.state[name]) for name in a.state)
+
+
+def test_a_forget_that_fails_halfway_leaves_every_example_where_it_was(tmp_path: Path, monkeypatch):
+    # A digit folder that refused the move had left the examples before it hidden, with no Undo.
+    import mnist_desk.example_store as example_store
+
+    store = ExampleStore(tmp_path)
+    paths = [store.add(a_drawing(d), d) for d in (1, 2, 5, 8)]
+    real = os.replace
+
+    def refusing(src, dst):
+        if Path(src).parent.name == "5":
+            raise PermissionError(1, "Operation not permitted")
+        return real(src, dst)
+
+    monkeypatch.setattr(example_store.os, "replace", refusing)
+    with pytest.raises(PermissionError):
+        store.forget()
+    monkeypatch.undo()
+    assert all(p.exists() for p in paths) and store.count() == 4
+    assert not list(tmp_path.glob(".forgotten-*"))
+
+
+def test_a_failed_write_of_an_example_leaves_no_temporary(tmp_path: Path, monkeypatch):
+    def full_disk(self, fp, *args, **kwargs):
+        Path(fp).write_bytes(b"half a png")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", full_disk)
+    with pytest.raises(OSError):
+        ExampleStore(tmp_path).add(a_drawing(7), 7)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

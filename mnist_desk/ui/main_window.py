@@ -16,6 +16,7 @@ from mnist_desk.checkpoint import CheckpointError
 from mnist_desk.inference import Prediction, Predictor
 from mnist_desk.preprocess import load_image
 from mnist_desk.resources import resource_path
+from mnist_desk.safe_write import replace_whole
 from mnist_desk.ui import dialogs, language
 from mnist_desk.ui.detail_tabs import DetailTabs
 from mnist_desk.ui.drawing_panel import DrawingPanel
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         self.canvas.image().save(buffer, "PNG")
         try:  # written by Python: any file name the system allows, Qt-decodable or not
-            path.write_bytes(bytes(buffer.data()))
+            replace_whole(path, bytes(buffer.data()))  # a full disk leaves the old file as it was
         except OSError as exc:
             text = self.tr("Could not save the drawing as {name}.").format(name=shown(path.name))
             self.show_error(self.tr("Could not save the drawing"), text, shown(exc.strerror or ""), str(exc))

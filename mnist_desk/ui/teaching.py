@@ -25,6 +25,7 @@ by mistake) without forgetting the others.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -354,8 +355,8 @@ class Teaching(QObject):
             self._say(self.tr("Could not forget the example: {reason}").format(reason=shown(exc.strerror or str(exc))))
             return False
         self._kept.remove((path, digit))
-        if not any(path.parent.iterdir()):
-            path.parent.rmdir()  # no empty digit folder left behind
+        with contextlib.suppress(OSError):  # best effort: the example is gone, the network must follow
+            path.parent.rmdir()  # no empty digit folder left behind (refused while it holds anything)
         self._show_undo()
         self._say(self.tr("Forgot the example of {digit} kept last").format(digit=digit))
         self._generation += 1

@@ -206,6 +206,22 @@ def test_save_drawing_writes_the_canvas(qtbot, window, tmp_path):
     assert np.array_equal(saved, window.canvas.to_array())
 
 
+def test_saving_over_a_file_on_a_full_disk_keeps_the_old_file(qtbot, window, tmp_path, monkeypatch, dialogs_shown):
+    from mnist_desk import safe_write
+
+    old = tmp_path / "my_best_seven.png"
+    old.write_bytes(b"the old picture")
+    draw_digit_on(window.canvas, 8)
+
+    def full_disk(_fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(safe_write.os, "fsync", full_disk)
+    assert window.save_drawing(old) is None
+    assert old.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir()] == [old.name]
+    assert "No space left on device" in box_text(dialogs_shown[-1])
+
+
 def test_after_a_burst_of_moves_the_shown_result_is_the_last_ones(qtbot, window):
     points = [(0.5 + 0.3 * np.cos(t), 0.5 + 0.35 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 500)]
     drag(window.canvas, points)

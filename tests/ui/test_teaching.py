@@ -174,6 +174,26 @@ def test_forget_the_last_example_takes_back_one_correction(qtbot, window, exampl
     assert window.statusBar().currentMessage() == "No example kept since the window opened is left to forget"
 
 
+def test_forgetting_the_last_example_follows_even_if_its_folder_cannot_be_removed(
+    qtbot, window, examples_folder, monkeypatch
+):
+    # The examples root not writable: removing the emptied digit folder raised, after the
+    # example was deleted, and the window went on using the network adapted to it.
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        click_bar(window, 7)
+
+    def refusing(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(examples_folder), "rmdir", refusing)
+    assert window.teaching.forget_last()
+    wait_for_latest(qtbot, window)
+    assert not pngs(examples_folder, 7) and window.worker.predictor.adaptation is None
+    assert window.teaching.count_label.text() == "My examples: none"
+
+
 def test_examples_forgotten_all_at_once_are_not_the_last_example_until_undone(
     qtbot, window, examples_folder, dialogs_shown
 ):
