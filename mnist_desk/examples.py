@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,8 +99,15 @@ def tail_start(model: DigitNet) -> int:
     return weighted[-2] if len(weighted) > 1 else weighted[-1]
 
 
+def _check(stop: Callable[[], bool] | None) -> None:
+    if stop is not None and stop():
+        raise AdaptingStopped("adapting was stopped")
+
+
 @torch.no_grad()
-def trunk_features(model: DigitNet, inputs: np.ndarray | torch.Tensor, batch: int = 512) -> torch.Tensor:
+def trunk_features(
+    model: DigitNet, inputs: np.ndarray | torch.Tensor, batch: int = 512, stop: Callable[[], bool] | None = None
+) -> torch.Tensor:
     """What the adapted stages receive for each (28, 28) input, computed in eval mode, on the CPU."""
     stages = list(model)[: tail_start(model)]
     device = next(model.parameters()).device
@@ -109,6 +117,7 @@ def trunk_features(model: DigitNet, inputs: np.ndarray | torch.Tensor, batch: in
         return trunk_features(model, np.zeros((1, 28, 28), np.float32))[:0]
     out = []
     for begin in range(0, len(x), batch):
+        _check(stop)
         h = model.normalise(x[begin : begin + batch].to(device))
         for stage in stages:
             h = stage(h)
@@ -174,6 +183,10 @@ def replay_features(model: nn.Module, replay: Replay) -> Replay:
     return Replay(digits, torch.as_tensor(np.asarray(replay.labels)).long(), negatives)
 
 
+class AdaptingStopped(Exception):
+    """Adapting was asked to stop (the window is closing): nothing of it is kept."""
+
+
 def fit_tail(
     model: DigitNet,
     examples: np.ndarray,
@@ -182,16 +195,19 @@ def fit_tail(
     temperature: float = 1.0,
     seed: int = 0,
     steps: int = STEPS,
+    stop: Callable[[], bool] | None = None,
 ) -> Adaptation:
     """Refit the last two weighted stages on ``examples`` (with jittered copies) beside ``replay``.
 
     ``replay`` is the replay set as images or, quicker, its :func:`replay_features`. Every
     step sees BATCH replay digits, BATCH example variants and NEGATIVE_BATCH non-digits
-    (trained towards the uniform answer), drawn at random.
+    (trained towards the uniform answer), drawn at random. ``stop`` is asked between steps
+    (and between batches of the examples' features): True raises :class:`AdaptingStopped`,
+    so that closing the window never waits for a whole fit (11 s with 1,000 examples).
     """
     started = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
-    ex_features = trunk_features(model, jitter(examples, VARIANTS, generator))
+    ex_features = trunk_features(model, jitter(examples, VARIANTS, generator), stop=stop)
     ex_labels = torch.as_tensor(labels, dtype=torch.int64).repeat_interleave(VARIANTS)
     replay = replay_features(model, replay)
     tail = tail_of(model)
@@ -201,6 +217,7 @@ def fit_tail(
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: 1 - step / steps)
     with torch.enable_grad():
         for _ in range(steps):
+            _check(stop)
             r = torch.randint(len(replay.digits), (BATCH,), generator=generator)
             e = torch.randint(len(ex_features), (BATCH,), generator=generator)
             loss = F.cross_entropy(tail(replay.digits[r]) / temperature, replay.labels[r])
@@ -266,13 +283,15 @@ class Adapter:
             fit_tail(self.predictor.model, some, np.asarray(replay.labels[:WARM_UP_EXAMPLES]), features, steps=2)
             self._features = features
 
-    def adapt(self, examples: LoadedExamples):
-        """The predictor adapted to ``examples`` (the predictor itself when there are none)."""
+    def adapt(self, examples: LoadedExamples, stop: Callable[[], bool] | None = None):
+        """The predictor adapted to ``examples`` (the predictor itself when there are none);
+        ``stop`` as for :func:`fit_tail`."""
         if not len(examples):
             return self.predictor.adapted(None)
         adaptation = fit_tail(
-            self.predictor.model, examples.inputs, examples.labels, self.features, self.predictor.temperature
-        )
+            self.predictor.model, examples.inputs, examples.labels, self.features, self.predictor.temperature,
+            stop=stop,
+        )  # fmt: skip
         return self.predictor.adapted(adaptation)
 
 

@@ -307,3 +307,19 @@ def test_a_failed_write_of_an_example_leaves_no_temporary(tmp_path: Path, monkey
     with pytest.raises(OSError):
         ExampleStore(tmp_path).add(a_drawing(7), 7)
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_adapting_stops_at_the_next_step_when_asked(predictor):
+    # Closing the window waited for the whole fit (11 s with 1,000 examples: a hostile review).
+    from mnist_desk.examples import AdaptingStopped
+
+    asked = []
+
+    def stop_after_three() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    inputs = np.stack([preprocess(a_drawing(d)) for d in range(4)])
+    with pytest.raises(AdaptingStopped):
+        fit_tail(predictor.model, inputs, np.arange(4), load_replay(), stop=stop_after_three)
+    assert len(asked) == 4  # asked once per step or batch, and stopped at the first True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mnist_desk.example_store import ExampleStore
@@ -44,15 +45,16 @@ def prepare_job(base: AdaptingBase) -> None:
     base.adapter.prepare()
 
 
-def adapt_job(store: ExampleStore, base: AdaptingBase) -> Adapted:
-    """Load the examples and adapt to them (on the adapting thread)."""
+def adapt_job(store: ExampleStore, base: AdaptingBase, stop: Callable[[], bool] | None = None) -> Adapted:
+    """Load the examples and adapt to them (on the adapting thread); ``stop`` ends it early
+    (:class:`~mnist_desk.examples.AdaptingStopped`) when the window closes."""
     started = time.perf_counter()
     examples = store.load()
     if not len(examples):
         return Adapted(None, 0, examples.skipped, time.perf_counter() - started)
     if base.adapter is None:
         base.adapter = Adapter(copy.deepcopy(base.plain))
-    adapted = base.adapter.adapt(examples)
+    adapted = base.adapter.adapt(examples, stop)
     return Adapted(adapted, len(examples), examples.skipped, time.perf_counter() - started)
 
 

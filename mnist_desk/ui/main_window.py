@@ -378,6 +378,6 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.teaching.close()  # first: adapting stops at its next step instead of finishing
         self.worker.stop()
-        self.teaching.close()
         super().closeEvent(event)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ class Teaching(QObject):
         self.store = ExampleStore(root)
         self._base = AdaptingBase(plain)
         self._worker = InferenceWorker(plain, name="AdaptingThread", warm_up=False)
+        self._closing = threading.Event()  # set on close: a running fit stops at its next step
         self._worker.job_finished.connect(self.on_worker_job_finished)
         self._worker.job_failed.connect(self.on_worker_job_failed)
         self._job: tuple[int, int, bool] | None = None  # (job id, generation, announce) of the newest adaptation
@@ -203,7 +205,7 @@ class Teaching(QObject):
     def _adapt(self, announce: bool) -> None:
         self._generation += 1
         store, base = self.store, self._base
-        job_id = self._worker.run_latest("adapt", lambda: adapt_job(store, base))
+        job_id = self._worker.run_latest("adapt", lambda: adapt_job(store, base, self._closing.is_set))
         self._job = (job_id, self._generation, announce)
         self.adapting = True
         self.retranslate()
@@ -238,8 +240,8 @@ class Teaching(QObject):
         self.adapted.emit(result.seconds)
 
     def on_worker_job_failed(self, job_id: int, exc: Exception) -> None:
-        if self._job is None or self._job[0] != job_id:
-            return
+        if self._job is None or self._job[0] != job_id or self._closing.is_set():
+            return  # not the job on screen, or stopped because the window closes
         self._job = None
         self.adapting = False
         self.retranslate()
@@ -387,6 +389,7 @@ class Teaching(QObject):
 
     def close(self) -> None:
         """The window closes: stop adapting, and delete what was forgotten and not brought back."""
+        self._closing.set()
         self._still.stop()
         self._worker.stop()
         for aside in self._asides:

@@ -231,6 +231,34 @@ def test_what_is_forgotten_is_deleted_when_the_window_closes(qtbot, predictor, e
     assert not aside.exists() and not list(examples_folder.rglob("*.png"))
 
 
+def test_closing_the_window_stops_adapting_at_its_next_step(qtbot, predictor, examples_folder, monkeypatch):
+    # Closing waited for the whole fit on the GUI thread (11 s with 1,000 examples, the window
+    # frozen on screen: a hostile review). A fit of a million steps shows it stops instead.
+    import mnist_desk.examples as examples
+
+    steps = []
+    real = examples._check
+
+    def counting(stop):
+        steps.append(1)
+        real(stop)
+
+    monkeypatch.setattr(examples, "_check", counting)
+    monkeypatch.setattr(examples, "STEPS", 1_000_000)
+    monkeypatch.setattr(examples.fit_tail, "__defaults__", (1.0, 0, 1_000_000, None))
+    window = MainWindow(predictor, lang="en")
+    qtbot.addWidget(window)
+    window.show()
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    click_bar(window, 7)
+    qtbot.waitUntil(lambda: len(steps) > 20, timeout=60_000)  # the fit is under way
+    window.close()
+    done = len(steps)
+    time.sleep(0.3)
+    assert len(steps) == done and not window.teaching._worker._thread.isRunning()
+
+
 def test_adapting_never_blocks_the_gui_thread(qtbot, window):
     """A 1 ms timer keeps ticking while the network adapts: adapting runs on its own thread."""
     draw(qtbot, window, backwards_nine(0))
