@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from mnist_desk.ui.opened_image import OpenedImage
 
 RESOLUTION = 560  # paper pixels; twice the 280 px canvas our figures are measured on
+OPENED_IN_HISTORY = 10  # opened images that undo can go back to (each holds its file's pixels)
 # Number mode's paper: as high as the square one (a brush size means the same on
 # both), 2.5 times as wide, so that five digits written side by side fit.
 WIDE = (1400, RESOLUTION)
@@ -156,7 +157,23 @@ class Paper:
         self._history.append(entry)
         self._redo.clear()
         if isinstance(entry, Sheet):
+            self._forget_old_images()
             self.render()
+
+    def _forget_old_images(self) -> None:
+        """Keep at most OPENED_IN_HISTORY opened images undoable.
+
+        Each keeps its file's pixels (up to 2048 px a side): 60 photos opened one after
+        another held 1.3 GB (a hostile review). The oldest steps go, up to the sheet that
+        follows the oldest image, so that what can still be undone renders as it was.
+        """
+        sheets = [i for i, entry in enumerate(self._history) if isinstance(entry, Sheet)]
+        images = [i for i in sheets if self._history[i].image is not None]
+        while len(images) > OPENED_IN_HISTORY:
+            cut = next(i for i in sheets if i > images[0])  # the sheet after the oldest image
+            del self._history[:cut]
+            sheets = [i - cut for i in sheets if i >= cut]
+            images = [i - cut for i in images if i >= cut]
 
     def undo(self) -> bool:
         if not self._history:
