@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from mnist_desk.digit_csv import DataError
-from mnist_desk.safe_write import umask
+from mnist_desk.safe_write import plain_write_mode
 
 
 class OutputError(ValueError):
@@ -112,9 +112,7 @@ def reserve_output(out: Path) -> Path | None:
     except OSError as exc:
         raise OutputError(f"--out {out}: cannot write in {parent} ({exc.strerror or exc})") from exc
     try:
-        # mkstemp makes the file private (0600); a plain write would give the old file's
-        # mode, or what the umask allows: a submission in a shared folder stays readable.
-        os.fchmod(fd, stat.S_IMODE(out.stat().st_mode) if out.exists() else 0o666 & ~umask())
+        os.fchmod(fd, plain_write_mode(out))  # a submission in a shared folder stays readable
     finally:
         os.close(fd)
     return Path(name)

@@ -22,7 +22,7 @@ def replace_whole(path: Path, data: bytes) -> None:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~umask())
+            os.fchmod(out.fileno(), plain_write_mode(target))
             out.write(data)
             out.flush()
             os.fsync(out.fileno())  # the rename must not land before the bytes do
@@ -33,11 +33,14 @@ def replace_whole(path: Path, data: bytes) -> None:
         raise
 
 
-def umask() -> int:
-    """The process's umask (reading it means setting it: put back at once)."""
-    mask = os.umask(0)
+def plain_write_mode(target: Path) -> int:
+    """The permissions a plain write would leave: the old file's, or what the umask allows
+    (mkstemp's temporaries are private, 0600: renamed into place, a shared file went private)."""
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    mask = os.umask(0)  # reading the umask means setting it: put back at once
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
-__all__ = ["replace_whole", "umask"]
+__all__ = ["plain_write_mode", "replace_whole"]

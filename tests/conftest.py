@@ -35,6 +35,17 @@ def blank(size: int = 280, value: int = 255) -> np.ndarray:
 
 
 @pytest.fixture
+def checkpoint(tmp_path):
+    """A small untrained checkpoint (twoconv): quick to load where the answers do not matter."""
+    from mnist_desk.checkpoint import save_checkpoint
+    from mnist_desk.model import build_model
+
+    path = tmp_path / "tiny.pt"
+    save_checkpoint(path, build_model("twoconv").eval(), {"test_accuracy": 0.1})
+    return path
+
+
+@pytest.fixture
 def drawn_seven():
     """A 7 drawn dark on a light 280x280 canvas, as the window's canvas holds it."""
     from training.drawn import draw_digit

@@ -15,13 +15,6 @@ from mnist_desk.model import build_model
 
 
 @pytest.fixture
-def checkpoint(tmp_path):
-    path = tmp_path / "tiny.pt"
-    save_checkpoint(path, build_model("twoconv").eval(), {"test_accuracy": 0.1})
-    return path
-
-
-@pytest.fixture
 def images(tmp_path, drawn_seven):
     good = tmp_path / "seven.png"
     drawn_seven.save(good)

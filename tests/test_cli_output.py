@@ -14,16 +14,7 @@ import sys
 import pytest
 
 import mnist_desk.cli as cli
-from mnist_desk.checkpoint import save_checkpoint
 from mnist_desk.cli import main
-from mnist_desk.model import build_model
-
-
-@pytest.fixture
-def checkpoint(tmp_path):
-    path = tmp_path / "tiny.pt"
-    save_checkpoint(path, build_model("twoconv").eval(), {"test_accuracy": 0.1})
-    return path
 
 
 @pytest.fixture
