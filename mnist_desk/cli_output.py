@@ -8,10 +8,12 @@ file) gives, and a symlink is written through, not replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from mnist_desk.digit_csv import DataError
@@ -35,29 +37,29 @@ def display(text: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def write_line(text: str) -> None:
-    """Print one line that the stream's encoding can always carry (even ASCII).
-
-    A full disk becomes an :class:`OutputError`; a reader that went away
-    (``| head``) stays a BrokenPipeError, for ``main`` to end quietly on.
-    """
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+@contextlib.contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """A full disk becomes an :class:`OutputError`; a reader that went away (``| head``)
+    stays a BrokenPipeError, for ``main`` to end quietly on."""
     try:
-        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+        yield
     except BrokenPipeError:
         raise
     except OSError as exc:
         raise OutputError(f"cannot write the output ({exc.strerror or exc})") from exc
+
+
+def write_line(text: str) -> None:
+    """Print one line that the stream's encoding can always carry (even ASCII)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    with _writing_stdout():
+        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def flush_stdout() -> None:
-    """Push out what stdout still holds, a full disk said as an :class:`OutputError`."""
-    try:
+    """Push out what stdout still holds."""
+    with _writing_stdout():
         sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise OutputError(f"cannot write the output ({exc.strerror or exc})") from exc
 
 
 def read_input_file(path: Path) -> bytes:
