@@ -306,6 +306,7 @@ def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_p
 
 def test_calibrate_checks_its_folder_and_metrics_before_any_work(tmp_path, capsys, monkeypatch):
     import training.__main__ as cli
+    import training.output_dir as output_dir
 
     out = tmp_path / "run"
     assert training_main(["train", "--arch", "twoconv", "--dry-run", "--out", str(out)]) == 0
@@ -320,7 +321,7 @@ def test_calibrate_checks_its_folder_and_metrics_before_any_work(tmp_path, capsy
     def read_only(**_kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cli.tempfile, "NamedTemporaryFile", read_only)
+    monkeypatch.setattr(output_dir.tempfile, "NamedTemporaryFile", read_only)
     assert training_main(["calibrate", "--checkpoint", str(out / "model.pt")]) == 2
     assert "cannot write there" in capsys.readouterr().err
     monkeypatch.undo()

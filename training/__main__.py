@@ -8,7 +8,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -20,7 +19,6 @@ from mnist_desk.checkpoint import (
     MAX_CHANNELS,
     CheckpointError,
     load_checkpoint,
-    remove_stale_temporaries,
     save_checkpoint,
 )
 from mnist_desk.cli_help import DefaultsWhereUseful
@@ -36,6 +34,7 @@ from training.data import (
     read_idx_pair,
 )
 from training.finish import tune
+from training.output_dir import check_output_dir
 from training.progress import ProgressBar
 from training.recipe_data import ValidationSets, training_set, validation_sets
 from training.report import confusion_matrix, evaluation_summary, readable_metrics, write_metrics, write_report_png
@@ -248,28 +247,6 @@ def _init_distributed(device: torch.device) -> bool:
         torch.cuda.set_device(device)
     dist.init_process_group(backend)
     return True
-
-
-class OutputError(ValueError):
-    """--out cannot receive the run's files."""
-
-
-def check_output_dir(out: Path) -> None:
-    """Make sure ``out`` is a folder we can write, before any data is loaded or step taken.
-
-    A read-only filesystem, a path under /sys or an existing file used to fail
-    with a traceback after a whole epoch, leaving nothing saved.
-    """
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file; give a folder (model.pt, metrics.json and report.png go in it)")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-") as probe:
-            probe.write(b"mnist-desk")
-            probe.flush()
-    except OSError as exc:
-        raise OutputError(f"--out {out}: cannot write there ({exc.strerror or exc})") from exc
-    remove_stale_temporaries(out / "model.pt")
 
 
 def _check_resume_file(path: Path) -> None:

@@ -1,0 +1,33 @@
+"""Checking, before any work, that a command can write where it was told to."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from mnist_desk.checkpoint import remove_stale_temporaries
+
+
+class OutputError(ValueError):
+    """--out cannot receive the run's files."""
+
+
+def check_output_dir(out: Path) -> None:
+    """Make sure ``out`` is a folder we can write, before any data is loaded or step taken.
+
+    A read-only filesystem, a path under /sys or an existing file used to fail
+    with a traceback after a whole epoch, leaving nothing saved.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file; give a folder (model.pt, metrics.json and report.png go in it)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-") as probe:
+            probe.write(b"mnist-desk")
+            probe.flush()
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write there ({exc.strerror or exc})") from exc
+    remove_stale_temporaries(out / "model.pt")
+
+
+__all__ = ["OutputError", "check_output_dir"]
