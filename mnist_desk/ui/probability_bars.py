@@ -206,10 +206,11 @@ class ProbabilityBars(QWidget):
         )
 
     def event(self, event: QEvent) -> bool:
-        stamp = self.stamp_rect()
-        if event.type() == QEvent.Type.ToolTip and stamp is not None and stamp.contains(QPointF(event.pos())):
-            QToolTip.showText(event.globalPos(), self.stamp_tooltip(), self)
-            return True
+        if event.type() == QEvent.Type.ToolTip:  # asked first: every event passes here, paints too
+            stamp = self.stamp_rect()
+            if stamp is not None and stamp.contains(QPointF(event.pos())):
+                QToolTip.showText(event.globalPos(), self.stamp_tooltip(), self)
+                return True
         return super().event(event)
 
     def _stamp_font(self) -> QFont:
