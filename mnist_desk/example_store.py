@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,6 +175,21 @@ class ExampleStore:
             os.replace(path, self.root / str(digit) / path.name)
         self.purge(aside)
 
+    def purge_stale(self, now: float | None = None) -> int:
+        """Delete examples forgotten over a day ago whose window was killed before it could
+        (a normal close deletes them); another window's recent ones are left. How many folders."""
+        now = time.time() if now is None else now
+        purged = 0
+        try:
+            asides = [p for p in self.root.glob(f"{FORGOTTEN_PREFIX}*") if p.is_dir()]
+            for aside in asides:
+                if now - aside.stat().st_mtime > STALE_FORGOTTEN_S:
+                    self.purge(aside)
+                    purged += 1
+        except OSError:
+            pass  # an unreadable folder: nothing to tidy that we could tidy
+        return purged
+
     @staticmethod
     def purge(aside: Path) -> None:
         """Delete forgotten examples for good: the files :meth:`forget` moved, and its folders.
@@ -188,6 +204,7 @@ class ExampleStore:
 
 
 FORGOTTEN_PREFIX = ".forgotten-"  # hidden, so never read as examples nor named as strays
+STALE_FORGOTTEN_S = 24 * 3600  # forgotten this long ago by a window that never closed: purged
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -323,3 +323,16 @@ def test_adapting_stops_at_the_next_step_when_asked(predictor):
     with pytest.raises(AdaptingStopped):
         fit_tail(predictor.model, inputs, np.arange(4), load_replay(), stop=stop_after_three)
     assert len(asked) == 4  # asked once per step or batch, and stopped at the first True
+
+
+def test_examples_forgotten_by_a_window_killed_a_day_ago_are_purged_recent_ones_kept(tmp_path: Path):
+    store = ExampleStore(tmp_path)
+    store.add(a_drawing(3), 3)
+    old_aside = store.forget()
+    store.add(a_drawing(5), 5)
+    recent = store.forget()
+    hour, day = 3600, 24 * 3600
+    now = old_aside.stat().st_mtime
+    os.utime(old_aside, (now - day - hour, now - day - hour))
+    assert store.purge_stale(now) == 1
+    assert not old_aside.exists() and recent.exists() and ExampleStore(recent).count() == 1

@@ -108,6 +108,7 @@ class Teaching(QObject):
         self.setObjectName("teaching")
         self._window, self._drawing = window, drawing
         self.store = ExampleStore(root)
+        self.store.purge_stale()  # what a killed window forgot and could not delete
         self._base = AdaptingBase(plain)
         self._worker = InferenceWorker(plain, name="AdaptingThread", warm_up=False)
         self._closing = threading.Event()  # set on close: a running fit stops at its next step
