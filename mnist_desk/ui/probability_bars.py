@@ -86,8 +86,7 @@ class ProbabilityBars(QWidget):
         return QRectF(0, digit * row_h, self.width(), row_h)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        stamp = self.stamp_rect()
-        if stamp is not None and stamp.contains(event.position()):
+        if self._on_stamp(event.position()):
             # People click the stamp to learn what it means, not to say the scribble is the
             # digit whose bar lies under it (a review: a click there kept a scribble as a 4).
             # Its explanation comes on the release: a tooltip shown earlier closes on it.
@@ -101,8 +100,7 @@ class ProbabilityBars(QWidget):
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        stamp = self.stamp_rect()
-        if stamp is not None and stamp.contains(event.position()):
+        if self._on_stamp(event.position()):
             QToolTip.showText(event.globalPosition().toPoint(), self.stamp_tooltip(), self)
             event.accept()
             return
@@ -206,12 +204,16 @@ class ProbabilityBars(QWidget):
         )
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:  # asked first: every event passes here, paints too
-            stamp = self.stamp_rect()
-            if stamp is not None and stamp.contains(QPointF(event.pos())):
-                QToolTip.showText(event.globalPos(), self.stamp_tooltip(), self)
-                return True
+        # The type is asked first: every event passes here, paints too.
+        if event.type() == QEvent.Type.ToolTip and self._on_stamp(QPointF(event.pos())):
+            QToolTip.showText(event.globalPos(), self.stamp_tooltip(), self)
+            return True
         return super().event(event)
+
+    def _on_stamp(self, point: QPointF) -> bool:
+        """Whether ``point`` (widget coordinates) is on the "not trusted" stamp."""
+        stamp = self.stamp_rect()
+        return stamp is not None and stamp.contains(point)
 
     def _stamp_font(self) -> QFont:
         caption = self._font()
