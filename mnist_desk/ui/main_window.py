@@ -378,6 +378,9 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Gone from the screen at once: a model being loaded cannot be interrupted, and the
+        # window stood frozen until it was (3.7 s for deep-dropout here, a hostile review).
+        self.hide()
         self.teaching.close()  # first: adapting stops at its next step instead of finishing
         self.worker.stop()
         super().closeEvent(event)

@@ -255,6 +255,18 @@ def test_closing_during_inference_is_clean(qtbot, predictor):
     assert win.worker._thread.isFinished()
 
 
+def test_the_window_leaves_the_screen_before_waiting_for_a_running_job(qtbot, predictor, monkeypatch):
+    # A model load cannot be interrupted; the window stood frozen until it finished.
+    win = MainWindow(predictor)
+    qtbot.addWidget(win)
+    win.show()
+    visible_while_waiting = []
+    stop = win.worker.stop
+    monkeypatch.setattr(win.worker, "stop", lambda: (visible_while_waiting.append(win.isVisible()), stop()))
+    win.close()
+    assert visible_while_waiting == [False]
+
+
 def test_keyboard_shortcuts_exist(window):
     from PySide6.QtGui import QKeySequence
 
