@@ -38,6 +38,7 @@ def run_app(checkpoint: Path | None = None, lang: str | None = None) -> int:
         startup_failed(checkpoint, exc).exec()
         return 2
     window = MainWindow(predictor, lang)
+    window.fit_to_screen()
     window.show()
     return app.exec()
 

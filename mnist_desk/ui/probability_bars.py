@@ -35,7 +35,7 @@ class ProbabilityBars(QWidget):
         super().__init__(parent)
         self.setObjectName("probabilityBars")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumSize(220, 10 * 20)
+        self.setMinimumSize(220, 10 * 18)  # rows of 18 px: a 720-line projector shows the window whole
         self._probabilities: np.ndarray | None = None
         self._distrust = ""  # the caption painted across untrusted bars ("" when trusted)
 

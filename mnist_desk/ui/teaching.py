@@ -146,6 +146,12 @@ class Teaching(QObject):
         else:
             text = self.tr("My examples: none")
         self.count_label.setText(text)
+        # As wide as its widest text, like the latency: the status bar keeps its layout as the
+        # count changes, and the window's least width (main_window) has room for it.
+        texts = (self.tr("My examples: off"), self.tr("My examples: adapting…"), self.tr("My examples: none"))
+        texts += (self.tr("My examples: {count} in use").format(count="8,888"),)
+        metrics = self.count_label.fontMetrics()
+        self.count_label.setMinimumWidth(max(metrics.horizontalAdvance(t) for t in texts) + 4)
         tip = self.tr(
             "Examples of your handwriting, in {folder}. When an answer is wrong, click the right digit's bar "
             "(or press its key on the canvas): the drawing is kept there and the network adapts to it."

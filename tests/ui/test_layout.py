@@ -164,7 +164,7 @@ def test_the_check_finds_a_squeezed_window(qtbot, predictor):
     qtbot.addWidget(window)
     window.show()
     window.setMinimumSize(QSize(300, 200))
-    window.centralWidget().setMinimumSize(QSize(0, 0))
+    window.centralWidget().widget().setMinimumSize(QSize(1, 1))  # what the window scrolls, squeezed
     window.resize(QSize(600, 300))
     QApplication.processEvents()
     try:
@@ -229,3 +229,36 @@ def test_the_layout_stays_put_whatever_the_answer(qtbot, predictor, lang, number
         assert geometries(window) == before, results.confidence_label.text()
         label = results.prediction_label
         assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+
+
+def test_the_start_size_fits_the_screen():
+    from mnist_desk.ui.main_window import DEFAULT_SIZE, FRAME_ALLOWANCE, start_size
+
+    assert start_size(QSize(1920, 1040)) == DEFAULT_SIZE
+    # A 1280x720 projector (or 1080p at 150 %): the window opened 40 px below the screen's bottom.
+    projector = start_size(QSize(1280, 720))
+    assert projector.height() <= 720 - FRAME_ALLOWANCE.height() and projector.width() <= 1280
+    assert start_size(QSize(960, 540)) == QSize(960, 540) - FRAME_ALLOWANCE
+
+
+def test_on_a_screen_smaller_than_the_window_every_part_can_be_scrolled_to(qtbot, predictor):
+    # 1080p at 200 % is 960x540 logical pixels; the window's least size is about 1100x670, and
+    # the tools, "Why", two tabs and the 28x28 view lay off the screen where nothing could reach.
+    window = MainWindow(predictor, lang="en")
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        settle(window, QSize(944, 500))
+        assert window.size() == QSize(944, 500)  # the window itself no longer refuses to shrink
+        area = window.centralWidget()
+        assert isinstance(area, QScrollArea)
+        for part in (window.clear_button, window.drawing.saliency.toggle, window.details.tabBar(), window.input_view):
+            area.ensureWidgetVisible(part, 0, 0)
+            QApplication.processEvents()
+            corner = part.mapTo(area.viewport(), part.rect().bottomRight())
+            assert area.viewport().rect().contains(corner), type(part).__name__
+        # At the default size nothing scrolls.
+        settle(window, QSize(1280, 760))
+        assert not area.horizontalScrollBar().isVisible() and not area.verticalScrollBar().isVisible()
+    finally:
+        window.close()
