@@ -101,6 +101,19 @@ def test_the_adapted_network_reads_what_the_plain_one_misread(qtbot, taught, exa
     assert window.prediction_label.text() == "8"
 
 
+def test_numbers_still_read_digit_by_digit_after_adapting(qtbot, taught):
+    # Adapted to the backwards 9s, the network read a lone 1 a little less surely, and "1"
+    # and "5" side by side read better as one 5: "315" read "35" (a review).
+    window = taught
+    window.canvas.clear()
+    window.menus.actions["numberMode"].trigger()
+    for number in ("315", "41", "151"):
+        window.canvas.clear()
+        draw_number_on(window.canvas, number)
+        wait_for_latest(qtbot, window)
+        assert window.prediction_label.text() == number
+
+
 def test_use_my_examples_switches_them_off_and_on(qtbot, taught):
     window = taught
     draw(qtbot, window, backwards_nine(2))
