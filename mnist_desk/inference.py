@@ -97,6 +97,9 @@ class Predictor:
         twin._base = base
         twin.model = base.model if adaptation is None else with_adaptation(base.model, adaptation)
         twin.adaptation = adaptation
+        # Its own kernels: the shared cache had kept conv4's weights from before adapting, and
+        # the feature-map view showed them beside conv4's adapted maps (an audit).
+        twin._kernels = {} if adaptation is not None else base._kernels
         return twin
 
     @property
@@ -129,6 +132,15 @@ class Predictor:
             conv = first_conv(self.model, stage)
             self._kernels[stage] = conv.weight.detach().cpu().numpy().astype(np.float32)
         return self._kernels[stage]
+
+    def conv_kernels(self) -> dict[str, np.ndarray]:
+        """:meth:`kernels` of every conv stage, by name."""
+        convs = [
+            name
+            for name, stage in self.model.named_children()
+            if any(isinstance(m, torch.nn.Conv2d) for m in stage.modules())
+        ]
+        return {name: self.kernels(name) for name in convs}
 
     @torch.inference_mode()
     def predict_input(self, image28: np.ndarray) -> Prediction:

@@ -55,6 +55,7 @@ def adapt_job(store: ExampleStore, base: AdaptingBase, stop: Callable[[], bool] 
     if base.adapter is None:
         base.adapter = Adapter(copy.deepcopy(base.plain))
     adapted = base.adapter.adapt(examples, stop)
+    adapted.conv_kernels()  # read off the weights here, not in the GUI thread that shows them
     return Adapted(adapted, len(examples), examples.skipped, time.perf_counter() - started)
 
 

@@ -137,6 +137,13 @@ class FeatureMapViewer(QWidget):
         self._refresh_labels()
         self._refresh()
 
+    def set_kernels(self, kernels: dict[str, np.ndarray]) -> None:
+        """The same model's kernels, refitted (adapted to the user's examples): the layer and
+        channel shown stay."""
+        self._kernels = kernels
+        self._kernel_shown = None
+        self._refresh()
+
     def set_prediction(self, prediction: Prediction | None) -> None:
         self._prediction = prediction
         self._activations = {} if prediction is None else prediction.activations

@@ -343,9 +343,12 @@ class MainWindow(QMainWindow):
 
     def on_teaching_predictor_ready(self, predictor: Predictor) -> None:
         """Use the network adapted to the examples (or the plain one) and read the drawing again."""
-        self.model = dataclasses.replace(self.model, predictor=predictor)
+        # Adapting refits conv4's kernels too: the views show the ones the bars' network uses.
+        kernels = {name: predictor.kernels(name) for name in self.model.kernels}
+        self.model = dataclasses.replace(self.model, predictor=predictor, kernels=kernels)
         self.worker.set_predictor(predictor)
         self.explain.model = self.model  # the explain views run the network the bars show
+        self.feature_maps.set_kernels(kernels)
         self.requests.request_inference(fresh_start=True)
 
     def on_worker_error_occurred(self, message: str) -> None:

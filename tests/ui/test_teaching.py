@@ -101,6 +101,20 @@ def test_the_adapted_network_reads_what_the_plain_one_misread(qtbot, taught, exa
     assert window.prediction_label.text() == "8"
 
 
+def test_the_kernels_shown_are_the_adapted_networks(qtbot, taught, predictor):
+    # Adapting refits conv4; the feature-map view kept showing its kernels from before,
+    # beside the adapted maps and the adapted arithmetic (an audit).
+    from mnist_desk.model import first_conv
+
+    window = taught
+    adapted = first_conv(window.worker.predictor.model, "conv4").weight.detach().numpy()
+    assert not np.allclose(adapted, first_conv(predictor.model, "conv4").weight.detach().numpy())
+    assert np.array_equal(window.model.kernels["conv4"], adapted)
+    assert np.array_equal(window.feature_maps._kernels["conv4"], adapted)
+    assert np.array_equal(window.worker.predictor.kernels("conv4"), adapted)
+    assert np.array_equal(predictor.kernels("conv4"), first_conv(predictor.model, "conv4").weight.detach().numpy())
+
+
 def test_numbers_still_read_digit_by_digit_after_adapting(qtbot, taught):
     # Adapted to the backwards 9s, the network read a lone 1 a little less surely, and "1"
     # and "5" side by side read better as one 5: "315" read "35" (a review).
