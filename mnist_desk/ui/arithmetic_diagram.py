@@ -136,7 +136,7 @@ class ArithmeticDiagram(QWidget):
                 self.tr("BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}").format(
                     x=fmt(r.weighted_sum, 3),
                     mean=operand(bn.mean),
-                    var=fmt(bn.var, 3),
+                    var=f"{bn.var:.3g}",  # 3 significant digits: conv4's are near 0.005, and 3 decimals lost them
                     gamma=operand(bn.gamma),
                     beta=operand(bn.beta),
                     v=fmt(bn.result, 3),

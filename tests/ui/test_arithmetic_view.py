@@ -66,6 +66,22 @@ def test_selecting_a_unit_shows_its_arithmetic(qtbot: QtBot, view: ArithmeticVie
     assert not view.slide.isHidden() and view.slide.captions() == ("the input image, 28×28", "conv1, channel 5, 28×28")
 
 
+def test_the_batchnorm_line_can_be_redone_by_hand(qtbot: QtBot, view: ArithmeticView):
+    # conv4's variances are 0.002-0.016: printed with 3 decimals, 0.0075 read "0.008", and
+    # redoing the line by hand missed its printed result by up to 0.024 (an audit).
+    import re
+
+    missed = []
+    for channel in range(0, 128, 4):
+        view.select_unit("conv4", channel, 3, 3)
+        line = next(line for line in view.diagram.chain_lines() if line.startswith("BatchNorm"))
+        found = re.findall(r"−?\d+\.?\d*(?:e[−-]?\d+)?", line.split(":", 1)[1])
+        x, mean, var, gamma, beta, result = (float(found[i].replace("−", "-")) for i in (0, 1, 2, 3, 4, -1))
+        if abs((x - mean) / (var + 1e-5) ** 0.5 * gamma + beta - result) > 0.01:
+            missed.append(line)
+    assert not missed, missed
+
+
 def test_play_fills_the_output_step_by_step(qtbot: QtBot, view: ArithmeticView):
     view.select_unit("conv1", 5, 10, 12)
     assert view.revealed() == 28 * 28  # a clicked unit: its whole map is shown
