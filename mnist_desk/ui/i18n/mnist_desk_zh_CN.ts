@@ -187,7 +187,7 @@
     </message>
     <message>
         <source>{stage}, channel {channel}, row {y}, column {x}</source>
-        <translation>{stage}，通道 {channel}，第 {y} 行、第 {x} 列</translation>
+        <translation>{stage}，通道 {channel}，行 {y}、列 {x}</translation>
     </message>
     <message>
         <source>{stage}, neuron {channel}</source>
@@ -195,7 +195,7 @@
     </message>
     <message>
         <source>{stage}, element {channel}</source>
-        <translation>{stage}，第 {channel} 个元素</translation>
+        <translation>{stage}，元素 {channel}</translation>
     </message>
 </context>
 <context>
@@ -400,7 +400,7 @@
     </message>
     <message>
         <source>channel {channel}, row {y}, column {x}: {value}</source>
-        <translation>通道 {channel}，第 {y} 行、第 {x} 列：{value}</translation>
+        <translation>通道 {channel}，行 {y}、列 {x}：{value}</translation>
     </message>
 </context>
 <context>
