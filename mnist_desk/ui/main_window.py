@@ -8,9 +8,9 @@ import dataclasses
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
-from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from mnist_desk.checkpoint import CheckpointError
 from mnist_desk.inference import Prediction, Predictor
@@ -29,24 +29,11 @@ from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
 from mnist_desk.ui.prediction_panel import PredictionPanel
 from mnist_desk.ui.teaching import Teaching, examples_root
 from mnist_desk.ui.window_menus import WindowMenus
+from mnist_desk.ui.window_size import DEFAULT_SIZE, least_size, scrolling, start_size
 from mnist_desk.ui.worker import InferenceWorker
 from mnist_desk.ui.worker_requests import INFERENCE_SIDE, WorkerRequests
 
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
-
-
-DEFAULT_SIZE = QSize(1280, 760)
-# The least height (the views scroll inside it), and QStatusBar's room between its widgets.
-MIN_HEIGHT = 400
-STATUS_SPACING = 6
-# Room for a title bar (the screen's available area already leaves out a desktop's panels).
-FRAME_ALLOWANCE = QSize(16, 40)
-
-
-def start_size(available: QSize) -> QSize:
-    """The window's first size: DEFAULT_SIZE where the screen has room for it, else the
-    screen's room (it was always 1280x760, below the bottom of a 1280x720 projector)."""
-    return DEFAULT_SIZE.boundedTo(available - FRAME_ALLOWANCE)
 
 
 class MainWindow(QMainWindow):
@@ -161,14 +148,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.overview)
         layout.addWidget(splitter, 1)
-        # On a screen smaller than the window's least size (a 1080p screen at 200 %, a 1366x768
-        # laptop at 125 %: 960x540 and 1093x614 logical pixels, against about 1100x670) the
-        # window scrolls instead of leaving the tools, tabs and "Why" off the screen for good.
-        area = QScrollArea(objectName="centralScroll")
-        area.setWidget(central)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        self.setCentralWidget(area)
+        self.setCentralWidget(scrolling(central))  # reachable on a screen smaller than the views
         self.numbers = NumberMode(self.drawing, self.results, self.explain, splitter, self)
         # Sends the canvas to the worker and shows the answers still current.
         self.requests = WorkerRequests(self.worker, self.canvas, self.numbers, self.results, self.explain, self)
@@ -202,12 +182,8 @@ class MainWindow(QMainWindow):
         # Chinese glyphs are taller than Latin ones.
         needed = max(label.sizeHint().height() for label in (self.model_status, self.latency_status))
         self.statusBar().setMinimumHeight(needed + 6)
-        # The window scrolls its views on a small screen, but the status bar cannot: the window
-        # is never narrower than the status bar's texts (the Undo forget button counted as shown).
-        # (Summed here as QStatusBar lays them out: its own hint is not ready before the first show.)
-        parts = [w for w in self.statusBar().children() if isinstance(w, QWidget) and not w.isWindow()]
-        widths = [max(w.minimumWidth(), w.minimumSizeHint().width(), w.sizeHint().width()) for w in parts]
-        self.setMinimumSize(sum(widths) + STATUS_SPACING * len(parts), MIN_HEIGHT)
+        # The views scroll on a small screen, the status bar cannot: it sets the least width.
+        self.setMinimumSize(least_size(self.statusBar()))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

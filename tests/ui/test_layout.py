@@ -232,7 +232,7 @@ def test_the_layout_stays_put_whatever_the_answer(qtbot, predictor, lang, number
 
 
 def test_the_start_size_fits_the_screen():
-    from mnist_desk.ui.main_window import DEFAULT_SIZE, FRAME_ALLOWANCE, start_size
+    from mnist_desk.ui.window_size import DEFAULT_SIZE, FRAME_ALLOWANCE, start_size
 
     assert start_size(QSize(1920, 1040)) == DEFAULT_SIZE
     # A 1280x720 projector (or 1080p at 150 %): the window opened 40 px below the screen's bottom.
