@@ -11,12 +11,21 @@ smaller when the text would not fit (never below ``MIN_POINTS``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 MIN_POINTS = 10.0
 PADDING = 8  # px left free beside the text
+
+
+def as_wide_as_widest(label: QLabel, texts: Iterable[str]) -> None:
+    """Give ``label`` the width of the widest text it will show: a width that followed its
+    text would lay its row out again (and repaint it) each time the text changed."""
+    metrics = label.fontMetrics()
+    label.setMinimumWidth(max(metrics.horizontalAdvance(text) for text in texts) + 4)
 
 
 class FittedLabel(QLabel):

@@ -22,6 +22,7 @@ from mnist_desk.ui.detail_tabs import DetailTabs
 from mnist_desk.ui.drawing_panel import DrawingPanel
 from mnist_desk.ui.explain_wiring import ExplainWiring
 from mnist_desk.ui.files import not_a_file_reason, path_from_url, shown, with_png_suffix
+from mnist_desk.ui.fitted_label import as_wide_as_widest
 from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model_file
 from mnist_desk.ui.network_overview import NetworkOverview
 from mnist_desk.ui.number_mode import NumberMode
@@ -174,10 +175,7 @@ class MainWindow(QMainWindow):
         widest = self.tr("Inference: {inference} ms, shown {total} ms after the input").format(
             inference="888.8", total="8888"
         )
-        metrics = self.latency_status.fontMetrics()
-        self.latency_status.setMinimumWidth(
-            max(metrics.horizontalAdvance(text) for text in (widest, self.tr("Inference: none (nothing to read)"))) + 4
-        )
+        as_wide_as_widest(self.latency_status, (widest, self.tr("Inference: none (nothing to read)")))
         # QStatusBar sizes itself for the texts it had when the labels were added;
         # Chinese glyphs are taller than Latin ones.
         needed = max(label.sizeHint().height() for label in (self.model_status, self.latency_status))

@@ -41,6 +41,7 @@ from mnist_desk.example_store import ExampleStore
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepare_job
 from mnist_desk.ui.files import shown
+from mnist_desk.ui.fitted_label import as_wide_as_widest
 from mnist_desk.ui.opened_image import uses_alpha
 from mnist_desk.ui.settings import user_settings
 from mnist_desk.ui.worker import InferenceWorker
@@ -146,12 +147,9 @@ class Teaching(QObject):
         else:
             text = self.tr("My examples: none")
         self.count_label.setText(text)
-        # As wide as its widest text, like the latency: the status bar keeps its layout as the
-        # count changes, and the window's least width (main_window) has room for it.
+        # The window's least width (window_size) has room for the widest.
         texts = (self.tr("My examples: off"), self.tr("My examples: adapting…"), self.tr("My examples: none"))
-        texts += (self.tr("My examples: {count} in use").format(count="8,888"),)
-        metrics = self.count_label.fontMetrics()
-        self.count_label.setMinimumWidth(max(metrics.horizontalAdvance(t) for t in texts) + 4)
+        as_wide_as_widest(self.count_label, (*texts, self.tr("My examples: {count} in use").format(count="8,888")))
         tip = self.tr(
             "Examples of your handwriting, in {folder}. When an answer is wrong, click the right digit's bar "
             "(or press its key on the canvas): the drawing is kept there and the network adapts to it."
