@@ -39,7 +39,7 @@ def scrolling(content: QWidget) -> QScrollArea:
     """``content`` in a frameless scroll area that scrolls only below its least size.
 
     On a screen smaller than that (a 1080p screen at 200 %, a 1366x768 laptop at
-    125 %: 960x540 and 1093x614 logical pixels, against about 1100x630) the tools,
+    125 %: 960x540 and 1093x614 logical pixels, against about 1100x620) the tools,
     the tabs and "Why" lay off the screen where nothing could reach them.
     """
     area = QScrollArea(objectName="centralScroll")
