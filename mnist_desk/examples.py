@@ -167,12 +167,14 @@ class Replay:
     """What adapting fits beside the examples: digits and their labels, and non-digits.
 
     As images ((N, 28, 28) uint8, as bundled) or, quicker, as the adapted stages see them
-    (:func:`replay_features`: float tensors).
+    (:func:`replay_features`: float tensors, with ``scores``: the log-sum-exp of each digit's
+    and each non-digit's logits before adapting, which the fit holds in place).
     """
 
     digits: np.ndarray | torch.Tensor
     labels: np.ndarray | torch.Tensor
     negatives: np.ndarray | torch.Tensor
+    scores: tuple[torch.Tensor, torch.Tensor] | None = None
 
     @property
     def as_features(self) -> bool:
@@ -192,7 +194,10 @@ def replay_features(model: nn.Module, replay: Replay) -> Replay:
         return replay
     digits = trunk_features(model, np.asarray(replay.digits).astype(np.float32) / 255.0)
     negatives = trunk_features(model, np.asarray(replay.negatives).astype(np.float32) / 255.0)
-    return Replay(digits, torch.as_tensor(np.asarray(replay.labels)).long(), negatives)
+    tail = tail_of(model)
+    with torch.no_grad():  # how surely the network reads them before adapting
+        scores = (torch.logsumexp(tail(digits), 1), torch.logsumexp(tail(negatives), 1))
+    return Replay(digits, torch.as_tensor(np.asarray(replay.labels)).long(), negatives, scores)
 
 
 class AdaptingStopped(Exception):
@@ -222,10 +227,9 @@ def fit_tail(
     ex_features = trunk_features(model, jitter(examples, VARIANTS, generator), stop=stop)
     ex_labels = torch.as_tensor(labels, dtype=torch.int64).repeat_interleave(VARIANTS)
     replay = replay_features(model, replay)
+    assert replay.scores is not None  # replay_features computed them
+    scores_before, negative_scores_before = replay.scores
     tail = tail_of(model)
-    with torch.no_grad():  # how surely the network read the replay set before adapting
-        scores_before = torch.logsumexp(tail(replay.digits), 1)
-        negative_scores_before = torch.logsumexp(tail(replay.negatives), 1) if len(replay.negatives) else None
     optimiser = torch.optim.Adam(tail.parameters(), lr=LEARNING_RATE)
     # Decaying to zero: the last steps settle instead of jumping, so two runs on
     # the same examples (other seeds) differ less.
@@ -239,7 +243,7 @@ def fit_tail(
             loss = F.cross_entropy(logits / temperature, replay.labels[r])
             loss = loss + SCORE_ANCHOR * F.mse_loss(torch.logsumexp(logits, 1), scores_before[r])
             loss = loss + EXAMPLE_WEIGHT * F.cross_entropy(tail(ex_features[e]) / temperature, ex_labels[e])
-            if negative_scores_before is not None:
+            if len(replay.negatives):
                 n = torch.randint(len(replay.negatives), (NEGATIVE_BATCH,), generator=generator)
                 logits = tail(replay.negatives[n])
                 unsure = -F.log_softmax(logits / temperature, 1).mean(1)  # CE to uniform
