@@ -75,7 +75,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=0, help="torch intra-op threads (0: torch's default)")
     parser.add_argument("--number", type=int, default=0, help="number mode, numbers of this many digits (0: off)")
     args = parser.parse_args()
-    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="bench-ui-examples-")
+    # The window's example folder, empty and removed when the run ends (finalised at exit).
+    examples = tempfile.TemporaryDirectory(prefix="bench-ui-examples-")
+    os.environ["MNIST_DESK_EXAMPLES"] = examples.name
 
     import torch
 

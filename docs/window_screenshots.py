@@ -42,6 +42,7 @@ teach-after-zh.png, number-2026.png (number-2026-en) and number-not-a-number-zh.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import os
 import subprocess
@@ -211,12 +212,26 @@ def open_window(app: QApplication, predictor, lang: str, size: tuple[int, int] |
     return window
 
 
+@contextlib.contextmanager
+def fresh_examples():
+    """An empty example folder for one session, removed after it (the one before is restored)."""
+    before = os.environ.get("MNIST_DESK_EXAMPLES")
+    with tempfile.TemporaryDirectory(prefix="shots-examples-") as folder:
+        os.environ["MNIST_DESK_EXAMPLES"] = folder
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["MNIST_DESK_EXAMPLES"]
+            else:
+                os.environ["MNIST_DESK_EXAMPLES"] = before
+
+
 def teach_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     """The correction flow: a backwards 9 misread, taught twice, then read."""
     from ui_helpers import digit_strokes, mirrored
 
     suffix = "zh" if lang == "zh_CN" else "en"
-    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="shots-examples-")
     window = open_window(app, predictor, lang)
     for style in (0, 1):
         window.canvas.clear()
@@ -245,7 +260,6 @@ def number_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     from ui_helpers import STAR, digit_template, number_strokes
 
     suffix = "zh" if lang == "zh_CN" else "en"
-    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="shots-examples-")
     # A number needs room: the window maximised on a full-HD screen, as in a classroom.
     window = open_window(app, predictor, lang, (1920, 1080 - 30))
     button = window.drawing.number_button  # the tool row's switch (Ctrl+N needs the keyboard focus)
@@ -282,7 +296,8 @@ def main() -> int:
 
     predictor = Predictor()
     # The user's examples never come into these shots (the teaching ones use a fresh folder).
-    os.environ["MNIST_DESK_EXAMPLES"] = tempfile.mkdtemp(prefix="shots-examples-")
+    examples = tempfile.TemporaryDirectory(prefix="shots-examples-")  # removed when the session ends
+    os.environ["MNIST_DESK_EXAMPLES"] = examples.name
     if "explain" in only:
         session(app, predictor, "en", "seven", digit_strokes(7), args.out, {"arithmetic"}, large=True)
     for lang in ("en", "zh_CN"):
@@ -292,9 +307,11 @@ def main() -> int:
             session(app, predictor, lang, "four", digit_strokes(4, 2), args.out, shots)
             session(app, rejecting(predictor, app), lang, "scribble", SCRIBBLE, args.out, {"maps", "why", "reject"})
         if "teach" in only:
-            teach_session(app, predictor, lang, args.out)
+            with fresh_examples():
+                teach_session(app, predictor, lang, args.out)
         if "number" in only:
-            number_session(app, predictor, lang, args.out)
+            with fresh_examples():
+                number_session(app, predictor, lang, args.out)
     return 0
 
 
