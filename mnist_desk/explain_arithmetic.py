@@ -90,6 +90,11 @@ class UnitArithmetic:
         Max pool: (dy, dx) of the maximum inside the window; else None.
     top_contributions
         FC: the inputs with the largest ``|product|``, largest first.
+    source_shape
+        The shape of what the stage reads: (C, H, W) for a map, (N,) for a vector.
+    source_unit
+        Flatten of a map: the (channel, y, x) its element was copied from (with
+        ``source_shape``, the order of flattening can be shown).
     """
 
     stage: str
@@ -116,6 +121,17 @@ class UnitArithmetic:
     # False for a conv or linear layer built without a bias (before BatchNorm, whose beta
     # does its job): "+ bias 0.000" would suggest a bias was learned and came out 0.
     has_bias: bool = True
+    source_shape: tuple[int, ...] = ()
+    source_unit: tuple[int, int, int] | None = None
+
+    @property
+    def reads_padding(self) -> bool:
+        """True when a conv's window hangs over the source map's edge into the zero padding."""
+        if self.window is None or self.kind != "conv" or len(self.source_shape) != 3:
+            return False
+        top, left, bottom, right = self.window
+        _, height, width = self.source_shape
+        return top < 0 or left < 0 or bottom > height or right > width
 
 
 @dataclass(frozen=True)
@@ -211,10 +227,12 @@ def _map_unit(info: StageInfo, module: nn.Module, source: np.ndarray, channel: i
 def _vector_unit(info: StageInfo, module: nn.Module, source: np.ndarray, index: int, top: int) -> dict:
     flat = source.reshape(-1).astype(np.float64)
     if info.kind in ("flatten", "dropout"):
-        # Flatten copies C*H*W values into one row; dropout is the identity in eval.
+        # Flatten copies C*H*W values into one row (channel by channel, each row by row);
+        # dropout is the identity in eval.
         value = float(flat[index])
+        unit = tuple(int(i) for i in np.unravel_index(index, source.shape)) if source.ndim == 3 else None
         return dict(window=None, inputs=flat[index : index + 1], kernel=None, products=None, bias=0.0,
-                    weighted_sum=value, batchnorm=None, activated=value)  # fmt: skip
+                    weighted_sum=value, batchnorm=None, activated=value, source_unit=unit)  # fmt: skip
     linear, norm, act = _layers(module)
     weights = linear.weight[index].detach().cpu().double().numpy()
     bias = float(linear.bias[index].detach()) if linear.bias is not None else 0.0
@@ -286,6 +304,7 @@ def unit_arithmetic(
         pool=info.pool,
         input_mean=MNIST_MEAN if from_image else None,
         input_std=MNIST_STD if from_image else None,
+        source_shape=tuple(int(n) for n in source.shape),
         **parts,
     )
 

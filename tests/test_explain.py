@@ -14,6 +14,7 @@ from mnist_desk.explain import (
     SOFTMAX,
     UnitArithmetic,
     field_geometry,
+    previous_stage,
     receptive_field,
     softmax_arithmetic,
     stage_outputs,
@@ -129,6 +130,32 @@ def test_conv1_reads_the_normalised_image_with_zero_padding():
     assert a.inputs[0, 3, 3] == pytest.approx(-MNIST_MEAN / MNIST_STD)  # blank pixels are not zero after normalising
     later = unit_arithmetic(model, image, "conv2", 0, 0, 0)
     assert later.source == "pool1" and later.input_mean is None
+
+
+def test_only_windows_over_the_edge_read_padding():
+    model = untrained(ModelConfig("default"))
+    image = np.zeros((28, 28), np.float32)
+    assert unit_arithmetic(model, image, "conv1", 0, 0, 14).reads_padding  # top row: 2 rows above
+    assert unit_arithmetic(model, image, "conv1", 0, 27, 27).reads_padding
+    assert not unit_arithmetic(model, image, "conv1", 0, 2, 25).reads_padding  # 5x5 just inside
+    assert unit_arithmetic(model, image, "conv2", 0, 0, 5).reads_padding  # 3x3 "same" on pool1's 14x14
+    assert not unit_arithmetic(model, image, "conv2", 0, 1, 12).reads_padding
+    assert not unit_arithmetic(model, image, "pool1", 0, 0, 0).reads_padding  # pools are not convs
+
+
+@pytest.mark.parametrize("arch", ["lenet5", "twoconv", "default"])
+def test_a_flattened_element_names_the_map_unit_it_was_copied_from(arch):
+    model = untrained(ModelConfig(arch))
+    image = np.random.default_rng(0).random((28, 28), dtype=np.float32)
+    outputs = stage_outputs(model, image)
+    source = outputs[previous_stage(model, "flatten")]
+    assert source.ndim == 3
+    for index in (0, 1, source.shape[2], source.size // 2 + 3, source.size - 1):
+        a = unit_arithmetic(model, image, "flatten", index)
+        assert a.source_shape == source.shape
+        c, y, x = a.source_unit
+        assert index == (c * source.shape[1] + y) * source.shape[2] + x
+        assert a.value == pytest.approx(float(source[c, y, x]))
 
 
 def test_fc_top_contributions_are_the_largest_products():

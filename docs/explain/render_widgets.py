@@ -63,6 +63,10 @@ def render_arithmetic(predictor, stages, prediction, label: str, out: Path, ever
         view.select_unit(stage, channel, int(y), int(x))
         view.grab().save(str(out / f"arithmetic-{stage}-{label}.png"))
     if every_stage:
+        view.select_unit("conv1", 5, 0, 14)  # the top row: the window reads two rows of padding
+        view.grab().save(str(out / f"arithmetic-conv1-edge-{label}.png"))
+        view.select_unit("flatten", int(np.argmax(prediction.activations["pool3"])))  # its most active element
+        view.grab().save(str(out / f"arithmetic-flatten-{label}.png"))
         view.select_unit("fc1", prediction.digit)
         view.grab().save(str(out / f"arithmetic-fc1-{label}.png"))
     view.select_unit("softmax")

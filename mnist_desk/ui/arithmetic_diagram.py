@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from mnist_desk.colormap import diverging
 from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
 from mnist_desk.layer_info import StageInfo
+from mnist_desk.ui import arithmetic_words
 from mnist_desk.ui.arithmetic_grids import (
     GAP,
     MAX_CELL,
@@ -32,14 +33,12 @@ from mnist_desk.ui.arithmetic_grids import (
     floor_points,
     fmt,
     grids_per_line,
-    operand,
     padding_mask,
     paint_grids,
     paint_table,
     smallest_cell,
     widest_number,
 )
-from mnist_desk.ui.stage_captions import ACTIVATION_NAMES
 
 SHOWN_CHANNELS = 3  # input channels of a conv unit shown as grids; the rest are summed in one line
 MIN_POINTS = 10.0  # text smaller than this does not read at the back of a classroom
@@ -96,74 +95,11 @@ class ArithmeticDiagram(QWidget):
 
     def chain_lines(self) -> list[str]:
         """The computation after the grids or the table, one step per line."""
-        r = self._result
-        if r is None:
-            return []
-        if isinstance(r, SoftmaxArithmetic):
-            return [
-                self.tr("temperature T = {t}; m = largest z / T = {m}").format(t=fmt(r.temperature, 3), m=fmt(r.shift)),
-                self.tr("sum of the exponentials = {s}; each p = exp(z / T − m) / {s}").format(s=fmt(r.normaliser, 4)),
-            ]
-        if r.kind in ("pool", "global_pool"):
-            what = self.tr("largest value") if r.pool == "max" else self.tr("average")
-            return [self.tr("{what} of the window = {v}").format(what=what, v=fmt(r.weighted_sum, 3))]
-        if r.kind in ("flatten", "dropout"):
-            return [self.tr("{stage} passes the value of {source} through unchanged: {v}").format(
-                stage=r.stage, source=r.source, v=fmt(r.value, 3))]  # fmt: skip
-        lines = []
-        if r.input_mean is not None:
-            lines.append(
-                self.tr("{stage} reads each pixel p as (p − {mean}) / {std}: blank 0 → {blank}, ink 1 → {ink}").format(
-                    stage=r.stage,
-                    mean=f"{r.input_mean:g}",
-                    std=f"{r.input_std:g}",
-                    blank=fmt(-r.input_mean / r.input_std),
-                    ink=fmt((1 - r.input_mean) / r.input_std),
-                )  # fmt: skip
-            )
-        products = r.products.sum() if r.products is not None else 0.0
-        # One line: the window's panel is short, and the grids above need the room.
-        if r.has_bias:
-            line = self.tr("sum of the products {s} + bias {b} = {v}")
-        elif r.batchnorm is not None:
-            line = self.tr("sum of the products = {v} (no bias: BatchNorm's β does its job)")
-        else:
-            line = self.tr("sum of the products = {v} (the layer has no bias)")
-        lines.append(line.format(s=fmt(float(products), 3), b=operand(r.bias), v=fmt(r.weighted_sum, 3)))
-        if r.batchnorm is not None:
-            bn = r.batchnorm
-            lines.append(
-                self.tr("BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}").format(
-                    x=fmt(r.weighted_sum, 3),
-                    mean=operand(bn.mean),
-                    var=f"{bn.var:.3g}",  # 3 significant digits: conv4's are near 0.005, and 3 decimals lost them
-                    gamma=operand(bn.gamma),
-                    beta=operand(bn.beta),
-                    v=fmt(bn.result, 3),
-                )  # fmt: skip
-            )
-        if r.activation:
-            before = r.batchnorm.result if r.batchnorm is not None else r.weighted_sum
-            name = ACTIVATION_NAMES.get(r.activation, r.activation)
-            lines.append(f"{name}({fmt(before, 3)}) = {fmt(r.activated, 3)}")
-        lines.append(self.tr("value in the network: {v}").format(v=fmt(r.value, 3)))
-        return lines
+        return arithmetic_words.chain_lines(self._result)
 
     def headings(self) -> list[str]:
         """The titles over the grids or the table columns."""
-        r = self._result
-        if r is None:
-            return []
-        if isinstance(r, SoftmaxArithmetic):
-            return [self.tr("digit"), self.tr("logit z"), "z / T", "exp(z / T − m)", self.tr("probability")]
-        if r.kind == "conv":
-            source = self.tr("input (normalised)") if r.input_mean is not None else self.tr("input window")
-            return [source, self.tr("kernel"), self.tr("products")]
-        if r.kind == "fc":
-            return [self.tr("input #"), self.tr("input"), self.tr("weight"), self.tr("product")]
-        if r.kind in ("pool", "global_pool"):
-            return [self.tr("window of {source}, channel {c}").format(source=r.source, c=r.channel)]
-        return []
+        return arithmetic_words.headings(self._result)
 
     def painted_texts(self) -> list[str]:
         """Words this widget paints itself (tests check they are translated)."""

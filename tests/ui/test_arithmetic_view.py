@@ -142,6 +142,39 @@ def test_vector_stages_and_softmax_have_no_slide(view: ArithmeticView, seven: Pr
     assert not view.is_playing()
 
 
+def test_padding_is_explained_where_the_window_reaches_it(view: ArithmeticView, speaking):
+    """Padding comes after normalising: the grid's 0.00 at the edge is not blank paper (-0.42)."""
+    view.select_unit("conv1", 5, 0, 27)
+    first = view.diagram.chain_lines()[0]
+    assert "blank 0 → −0.42" in first and "the padding outside the picture is 0, as if p were 0.1307" in first
+    view.select_unit("conv1", 5, 14, 14)
+    assert "padding" not in view.diagram.chain_lines()[0]
+    view.select_unit("conv2", 5, 0, 0)  # deeper maps are padded with 0 too, but 0 means nothing there
+    assert not any("padding" in line for line in view.diagram.chain_lines())
+    speaking("zh_CN")
+    view.select_unit("conv1", 5, 0, 27)
+    assert "图像外的填充是 0，相当于 p = 0.1307" in view.diagram.chain_lines()[0]
+
+
+def test_a_flattened_element_says_where_it_came_from(view: ArithmeticView, seven: Prediction, speaking):
+    view.select_unit("flatten", 37)
+    value = fmt(float(seven.activations["pool3"][37, 0, 0]), 3)
+    assert view.diagram.chain_lines() == [f"flatten element 37 is channel 37 of pool3 (one value per channel): {value}"]
+    speaking("zh_CN")
+    view.select_unit("flatten", 37)
+    assert view.diagram.chain_lines() == [f"flatten 的元素 37 就是 pool3 的通道 37（每个通道只有一个值）：{value}"]
+
+
+def test_a_flattened_map_shows_the_order_of_flattening(qtbot: QtBot, seven: Prediction):
+    model = build_model(ModelConfig("lenet5")).eval()  # flatten reads 16 maps of 5x5
+    widget = ArithmeticView()
+    qtbot.addWidget(widget)
+    widget.set_architecture(describe_stages(model))
+    widget.set_arithmetic(unit_arithmetic(model, seven.input, "flatten", 77))
+    (line,) = widget.diagram.chain_lines()
+    assert line.startswith("flatten element 77 is pool2 channel 3, row 0, column 2: 77 = 3 × 25 + 0 × 5 + 2; value ")
+
+
 def test_changing_the_model_updates_the_view(view: ArithmeticView, predictor: Predictor):
     view.select_unit("conv3", 1, 2, 3)
     assert view.diagram.result() is not None
@@ -262,7 +295,8 @@ def scrolled(view: ArithmeticView):
     ("lang", "panel", "unit"),
     [(lang, panel, CONV1) for lang in ("en", "zh_CN") for panel in (NUMBER_MODE, SMALLEST[lang])]
     + [("zh_CN", SMALLEST["zh_CN"], unit) for unit in (("conv2", 7, 3, 3), ("pool2", 3, 2, 2), ("fc1", 7, 0, 0))]
-    + [(lang, SMALLEST[lang], ("softmax", 7, 0, 0)) for lang in ("en", "zh_CN")],
+    + [(lang, SMALLEST[lang], ("softmax", 7, 0, 0)) for lang in ("en", "zh_CN")]
+    + [(lang, SMALLEST[lang], ("conv1", 5, 0, 27)) for lang in ("en", "zh_CN")],  # the padding's longer line
 )
 def test_a_narrow_panel_shows_everything_without_scrolling_sideways(
     view: ArithmeticView, scrolled, painted: list, speaking, lang, panel, unit

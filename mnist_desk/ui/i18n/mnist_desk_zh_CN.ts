@@ -71,6 +71,18 @@
         <translation>网络中的值：{v}</translation>
     </message>
     <message>
+        <source>{stage} reads each pixel p as (p − {mean}) / {std}: blank 0 → {blank}, ink 1 → {ink}; the padding outside the picture is 0, as if p were {mean}</source>
+        <translation>{stage} 把每个像素 p 读作 (p − {mean}) / {std}：空白 0 → {blank}，笔迹 1 → {ink}；图像外的填充是 0，相当于 p = {mean}</translation>
+    </message>
+    <message>
+        <source>{stage} element {i} is channel {c} of {source} (one value per channel): {v}</source>
+        <translation>{stage} 的元素 {i} 就是 {source} 的通道 {c}（每个通道只有一个值）：{v}</translation>
+    </message>
+    <message>
+        <source>{stage} element {i} is {source} channel {c}, row {y}, column {x}: {i} = {c} × {hw} + {y} × {w} + {x}; value {v}</source>
+        <translation>{stage} 的元素 {i} 来自 {source} 通道 {c}、行 {y}、列 {x}：{i} = {c} × {hw} + {y} × {w} + {x}；值 {v}</translation>
+    </message>
+    <message>
         <source>digit</source>
         <translation>数字</translation>
     </message>
