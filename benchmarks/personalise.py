@@ -12,6 +12,12 @@ before -> after, how many drawings of the held-out non-digit kinds were
 and how long adapting took.
 
     python benchmarks/personalise.py [--writers test|validation] [--picks 3] [--cli]
+    python benchmarks/personalise.py --corrections K [--writers validation]
+
+``--corrections K`` measures how a user really starts: K of the digits the
+network misreads for that writer are taught (3 picks), and the writer's other
+digits are read before and after (in-process; writers with fewer than K
+misread digits are left out).
 
 ``--cli`` reads the files through `mnist-desk predict --examples DIR` (the
 figure the README reports); without it the same code runs in-process, which
@@ -115,6 +121,44 @@ def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path, shapes:
     )  # fmt: skip
 
 
+def corrections(writer, digits, k: int, predictor, replay, picks: int) -> list[tuple[float, float, float, float]]:
+    """(accuracy before, after, rejected before, after) of the writer's other digits, once per
+    pick of ``k`` of their digits the network misreads, taught as what they are."""
+    rng = np.random.default_rng([EVAL_SEED, writer, k])
+    inputs = np.stack([preprocess(render(d.strokes, random_style(rng))) for d in digits])
+    labels = np.array([d.label for d in digits])
+    probabilities, rejected = predictor.read(inputs)
+    wrong = np.flatnonzero(probabilities.argmax(1) != labels)
+    rows = []
+    for pick in range(picks if len(wrong) >= k else 0):
+        chosen = rng.choice(wrong, k, replace=False)
+        rest = np.setdiff1d(np.arange(len(digits)), chosen)
+        fit = fit_tail(predictor.model, inputs[chosen], labels[chosen], replay, predictor.temperature, seed=pick)
+        after, rejected_after = predictor.adapted(fit).read(inputs[rest])
+        rows.append((
+            float((probabilities[rest].argmax(1) == labels[rest]).mean()), float((after.argmax(1) == labels[rest]).mean()),
+            float(rejected[rest].mean()), float(rejected_after.mean()),
+        ))  # fmt: skip
+    return rows
+
+
+def report_corrections(writers, k: int, predictor, replay, picks: int) -> None:
+    pen = read_pendigits()
+    rows = []
+    for writer in writers:
+        for row in corrections(writer, by_writers(pen, [writer]), k, predictor, replay, picks):
+            rows.append(row)
+            print(f"writer {writer:2d}: {row[0] * 100:5.1f} % -> {row[1] * 100:5.1f} %, "
+                  f"said not a digit {row[2] * 100:.1f} % -> {row[3] * 100:.1f} %")  # fmt: skip
+    if not rows:
+        print(f"no writer has {k} misread digits")
+        return
+    before, after, rejected_before, rejected_after = np.array(rows).T
+    print(f"{k} misread digit(s) corrected, {len(rows)} picks: the writer's other digits "
+          f"{before.mean() * 100:.2f} % -> {after.mean() * 100:.2f} % (largest drop {min(0.0, (after - before).min()) * 100:.2f} "
+          f"points), said 'not a digit' {rejected_before.mean() * 100:.2f} % -> {rejected_after.mean() * 100:.2f} %")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Result:
     """One writer and pick: accuracy (every digit counted by its most likely class, as
@@ -136,8 +180,14 @@ def main() -> int:
     parser.add_argument("--checkpoint", type=Path, help="default: the bundled model")
     parser.add_argument("--cli", action="store_true", help="read through `mnist-desk predict --examples`")
     parser.add_argument("--non-digits", type=int, default=10, help="drawings of each held-out non-digit kind")
+    parser.add_argument("--corrections", type=int, default=0, help="teach K misread digits instead (in-process)")
     args = parser.parse_args()
     writers = TEST_WRITERS if args.writers == "test" else VALIDATION_WRITERS
+    if args.corrections:
+        predictor = Predictor(args.checkpoint)
+        adapter = Adapter(predictor)
+        report_corrections(writers, args.corrections, predictor, adapter.features, args.picks)
+        return 0
     shapes = non_digit_drawings(TEST_KINDS if args.writers == "test" else VALIDATION_KINDS, args.non_digits)
     pen = read_pendigits()
     predictor = Predictor(args.checkpoint)
