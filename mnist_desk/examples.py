@@ -95,7 +95,8 @@ SCORE_ANCHOR = 0.5
 # In proportion to 20: 96.83 % (worst -5.2), 3.6 %; 2 corrections 97.85 -> 98.34 % (at full
 # weight 97.63 %), 5: 93.88 -> 95.37 % (94.42 %) and 4.4 % rejected. In proportion to 10:
 # 96.16 / 98.43 / 94.56 %. The correction still takes: a training writer's misread digit,
-# taught alone, reads as taught (10 of 10) and so do 94 % of the same digit drawn again.
+# taught alone, reads as taught (10 of 10) and so do 94 % of the same digit drawn again (100 %
+# at full weight); one called "not a digit" is read and trusted (5 of 5), redrawn 80 % (100 %).
 # 20 or more examples weigh as before, so the 20-example figures do not move.
 FULL_WEIGHT_EXAMPLES = 20
 
