@@ -95,6 +95,9 @@ class UnitArithmetic:
     source_unit
         Flatten of a map: the (channel, y, x) its element was copied from (with
         ``source_shape``, the order of flattening can be shown).
+    padded
+        Conv and pool: (kh, kw) True where the window hangs over the source
+        map's edge (the padding); None for other stages.
     """
 
     stage: str
@@ -123,15 +126,12 @@ class UnitArithmetic:
     has_bias: bool = True
     source_shape: tuple[int, ...] = ()
     source_unit: tuple[int, int, int] | None = None
+    padded: np.ndarray | None = None
 
     @property
     def reads_padding(self) -> bool:
         """True when a conv's window hangs over the source map's edge into the zero padding."""
-        if self.window is None or self.kind != "conv" or len(self.source_shape) != 3:
-            return False
-        top, left, bottom, right = self.window
-        _, height, width = self.source_shape
-        return top < 0 or left < 0 or bottom > height or right > width
+        return self.kind == "conv" and self.padded is not None and bool(self.padded.any())
 
 
 @dataclass(frozen=True)
@@ -181,8 +181,9 @@ def _activate(module: nn.Module | None, x: float) -> float:
 
 def _window(
     source: np.ndarray, info: StageInfo, y: int, x: int, fill: float
-) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """The (C, kh, kw) window unit (y, x) reads, ``fill`` where it hangs over the edge."""
+) -> tuple[np.ndarray, tuple[int, int, int, int], np.ndarray]:
+    """The (C, kh, kw) window unit (y, x) reads, ``fill`` where it hangs over the edge; its
+    bounds; and (kh, kw) True where it hangs over (the padding)."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = info.kernel, info.stride, info.padding, info.dilation
     top, left = y * sh - ph, x * sw - pw
     rows = top + dh * np.arange(kh)
@@ -191,7 +192,7 @@ def _window(
     inside = ((rows >= 0) & (rows < h))[:, None] & ((cols >= 0) & (cols < w))[None, :]
     window = source[:, np.clip(rows, 0, h - 1)][:, :, np.clip(cols, 0, w - 1)].astype(np.float64)
     window[:, ~inside] = fill
-    return window, (top, left, int(rows[-1]) + 1, int(cols[-1]) + 1)
+    return window, (top, left, int(rows[-1]) + 1, int(cols[-1]) + 1), ~inside
 
 
 def _map_unit(info: StageInfo, module: nn.Module, source: np.ndarray, channel: int, y: int, x: int) -> dict:
@@ -199,7 +200,7 @@ def _map_unit(info: StageInfo, module: nn.Module, source: np.ndarray, channel: i
         conv, norm, act = _layers(module)
         if conv.groups != 1:
             raise ValueError(f"{info.name}: grouped convolutions are not supported")
-        inputs, window = _window(source, info, y, x, 0.0)
+        inputs, window, padded = _window(source, info, y, x, 0.0)
         kernel = conv.weight[channel].detach().cpu().double().numpy()
         bias = float(conv.bias[channel].detach()) if conv.bias is not None else 0.0
         products = inputs * kernel
@@ -208,11 +209,11 @@ def _map_unit(info: StageInfo, module: nn.Module, source: np.ndarray, channel: i
         activated = _activate(act, step.result if step else weighted)
         return dict(
             window=window, inputs=inputs, kernel=kernel, products=products, bias=bias, weighted_sum=weighted,
-            batchnorm=step, activated=activated, has_bias=conv.bias is not None,
+            batchnorm=step, activated=activated, has_bias=conv.bias is not None, padded=padded,
         )  # fmt: skip
     # Pools work channel by channel: the window of the unit's own channel.
     fill = -np.inf if info.pool == "max" else 0.0
-    inputs, window = _window(source[channel : channel + 1], info, y, x, fill)
+    inputs, window, padded = _window(source[channel : channel + 1], info, y, x, fill)
     if info.pool == "max":
         dy, dx = np.unravel_index(int(np.argmax(inputs[0])), inputs.shape[1:])
         weighted, position = float(inputs[0, dy, dx]), (int(dy), int(dx))
@@ -220,7 +221,7 @@ def _map_unit(info: StageInfo, module: nn.Module, source: np.ndarray, channel: i
         weighted, position = float(inputs.mean()), None
     return dict(
         window=window, inputs=inputs, kernel=None, products=None, bias=0.0, weighted_sum=weighted,
-        batchnorm=None, activated=weighted, max_position=position,
+        batchnorm=None, activated=weighted, max_position=position, padded=padded,
     )  # fmt: skip
 
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from mnist_desk.colormap import diverging
 from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
-from mnist_desk.layer_info import StageInfo
 from mnist_desk.ui import arithmetic_words
 from mnist_desk.ui.arithmetic_grids import (
     GAP,
@@ -66,13 +65,12 @@ class ArithmeticDiagram(QWidget):
         self.setObjectName("arithmeticDiagram")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._result: UnitArithmetic | SoftmaxArithmetic | None = None
-        self._info: StageInfo | None = None
         self._hint = QSize()
         self._widest = ""  # the number that decides the cells' width
         self._refresh_hint()
 
-    def set_result(self, result: UnitArithmetic | SoftmaxArithmetic | None, info: StageInfo | None = None) -> None:
-        self._result, self._info = result, info
+    def set_result(self, result: UnitArithmetic | SoftmaxArithmetic | None) -> None:
+        self._result = result
         self._measure_numbers()
         self._refresh_hint()
         self.update()
@@ -297,7 +295,7 @@ class ArithmeticDiagram(QWidget):
 
     def _paint_conv(self, painter: QPainter, body: QRectF, r: UnitArithmetic, base: float) -> float:
         headings = self.headings()
-        mask = padding_mask(r, self._info)
+        mask = padding_mask(r)
         layout = self._conv_layout(r, body.width(), body.height())
         kernel_limit = float(np.abs(r.kernel).max()) or 1.0
         products_limit = float(np.abs(r.products).max()) or 1.0

@@ -23,7 +23,6 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 
 from mnist_desk.explain_arithmetic import UnitArithmetic
-from mnist_desk.layer_info import StageInfo
 
 ROW_MIN_POINTS = 6.0  # the numbers of grids in a row: small, but the equation reads on one line
 MIN_CELL_POINTS = 8.0  # the numbers of wrapped grids, and the tables', are never smaller than this
@@ -55,17 +54,11 @@ def channel_order(products: np.ndarray) -> list[int]:
     return [int(c) for c in np.argsort(-np.abs(sums), kind="stable")]
 
 
-def padding_mask(result: UnitArithmetic, info: StageInfo | None) -> np.ndarray:
+def padding_mask(result: UnitArithmetic) -> np.ndarray:
     """(kh, kw) True where the window hangs over the source map's edge (padding)."""
-    kh, kw = result.inputs.shape[-2:]
-    if result.window is None or info is None or len(info.input_shape) != 3:
-        return np.zeros((kh, kw), bool)
-    top, left, _, _ = result.window
-    dh, dw = info.dilation
-    rows = top + dh * np.arange(kh)
-    cols = left + dw * np.arange(kw)
-    _, h, w = info.input_shape
-    return ~(((rows >= 0) & (rows < h))[:, None] & ((cols >= 0) & (cols < w))[None, :])
+    if result.padded is not None:
+        return result.padded
+    return np.zeros(result.inputs.shape[-2:], bool)
 
 
 def _sized(font: QFont, points: float) -> QFont:

@@ -152,7 +152,7 @@ class ArithmeticView(QWidget):
             stage, channel, y, x = self._unit
             if (result.stage, result.channel, result.y, result.x) != (stage, channel, y, x):
                 return  # an answer for a position the slide has already left
-        self.diagram.set_result(result, self._info())
+        self.diagram.set_result(result)
         self.retranslate()
 
     def unit(self) -> tuple[str, int, int, int] | None:
