@@ -20,6 +20,7 @@ from mnist_desk.safe_write import replace_whole
 from mnist_desk.ui import dialogs, language
 from mnist_desk.ui.detail_tabs import DetailTabs
 from mnist_desk.ui.drawing_panel import DrawingPanel
+from mnist_desk.ui.example_settings import examples_root
 from mnist_desk.ui.explain_wiring import ExplainWiring
 from mnist_desk.ui.files import not_a_file_reason, path_from_url, shown, with_png_suffix
 from mnist_desk.ui.fitted_label import as_wide_as_widest
@@ -28,7 +29,7 @@ from mnist_desk.ui.network_overview import NetworkOverview
 from mnist_desk.ui.number_mode import NumberMode
 from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
 from mnist_desk.ui.prediction_panel import PredictionPanel
-from mnist_desk.ui.teaching import Teaching, examples_root
+from mnist_desk.ui.teaching import Teaching
 from mnist_desk.ui.window_menus import WindowMenus
 from mnist_desk.ui.window_size import DEFAULT_SIZE, least_size, scrolling, start_size
 from mnist_desk.ui.worker import InferenceWorker

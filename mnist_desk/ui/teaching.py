@@ -26,7 +26,6 @@ by mistake) without forgetting the others.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -40,39 +39,17 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 from mnist_desk.example_store import ExampleStore
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepare_job
+from mnist_desk.ui.example_settings import examples_in_use, save_examples_in_use
 from mnist_desk.ui.files import shown
 from mnist_desk.ui.fitted_label import as_wide_as_widest
 from mnist_desk.ui.opened_image import uses_alpha
-from mnist_desk.ui.settings import user_settings
 from mnist_desk.ui.worker import InferenceWorker
 
-# Where the examples live, if not in the user data folder (tests, screenshots, a shared classroom folder).
-ENV_VAR = "MNIST_DESK_EXAMPLES"
-USE_KEY = "examples/use"
 MESSAGE_MS = 8000
 # The canvas still this long, the user reads the answer and may correct it next: the adapting
 # thread gets ready then (Adapter.prepare, once per model, ~3 s of both cores here), so the first
 # correction is as quick as the later ones. Drawing meanwhile shares the CPU, never waits.
 PREPARE_WHEN_STILL_MS = 1500
-
-
-def examples_root(explicit: Path | str | None = None) -> Path | None:
-    """The examples folder: ``explicit``, else ``$MNIST_DESK_EXAMPLES``, else None (the user data folder)."""
-    if explicit is not None:
-        return Path(explicit)
-    value = os.environ.get(ENV_VAR, "").strip()
-    return Path(value) if value else None
-
-
-def examples_in_use() -> bool:
-    """Edit -> Use my examples, as saved (on unless switched off)."""
-    return str(user_settings().value(USE_KEY, "true")).lower() != "false"
-
-
-def save_examples_in_use(on: bool) -> None:
-    settings = user_settings()
-    settings.setValue(USE_KEY, "true" if on else "false")
-    settings.sync()
 
 
 def grey_example(picture: Image.Image | np.ndarray) -> np.ndarray:
@@ -402,4 +379,4 @@ class Teaching(QObject):
         self._asides.clear()
 
 
-__all__ = ["ENV_VAR", "Teaching", "examples_root", "grey_example"]
+__all__ = ["Teaching", "grey_example"]

@@ -11,9 +11,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from mnist_desk.inference import Predictor
+from mnist_desk.ui.example_settings import ENV_VAR
 from mnist_desk.ui.main_window import MainWindow
 from mnist_desk.ui.settings import user_settings
-from mnist_desk.ui.teaching import ENV_VAR
 
 
 @pytest.fixture(scope="session", autouse=True)

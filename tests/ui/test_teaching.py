@@ -13,8 +13,8 @@ from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 
 from mnist_desk.example_store import ExampleStore
 from mnist_desk.preprocess import preprocess
+from mnist_desk.ui.example_settings import examples_in_use
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
-from mnist_desk.ui.teaching import examples_in_use
 from ui_helpers import _send, digit_strokes, drag, draw_digit_on, draw_number_on, mirrored, wait_for_latest
 
 ADAPTING_S = 120_000  # ms: adapting takes seconds here, more on a busy machine
