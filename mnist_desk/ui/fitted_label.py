@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -26,6 +26,27 @@ def as_wide_as_widest(label: QLabel, texts: Iterable[str]) -> None:
     text would lay its row out again (and repaint it) each time the text changed."""
     metrics = label.fontMetrics()
     label.setMinimumWidth(max(metrics.horizontalAdvance(text) for text in texts) + 4)
+
+
+def balanced_width(metrics: QFontMetricsF, text: str, width: float) -> float:
+    """The narrowest width (at most ``width``) in which ``text``, word-wrapped, takes no more
+    lines than in ``width``: its lines come out about even instead of one full line and a word
+    left alone on the next (in Chinese, where any character may start a line, one character:
+    "不可信：网络在这里看不出数" and "字", in a new user's review)."""
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+    lines = metrics.boundingRect(QRectF(0, 0, width, 1e6), flags, text).height()
+
+    def fits(room: float) -> bool:  # as few lines, and no word wider than the room
+        needed = metrics.boundingRect(QRectF(0, 0, room, 1e6), flags, text)
+        return needed.height() <= lines and needed.width() <= room + 0.5
+
+    if not fits(width):  # a word wider than the whole room: nothing narrower helps
+        return float(width)
+    low, high = 0.0, float(width)  # too narrow, wide enough
+    while high - low > 0.5:
+        middle = (low + high) / 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    return high
 
 
 class FittedLabel(QLabel):

@@ -17,6 +17,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from mnist_desk.ui.fitted_label import balanced_width
+
 # Below this the top class is shown as a guess, not an answer. The bundled
 # model's probabilities are calibrated (training/calibrate.py): at 80 % it is
 # wrong about one time in five, which deserves a question mark.
@@ -232,4 +234,6 @@ class ProbabilityBars(QWidget):
         painter.setBrush(palette.window())
         painter.drawRoundedRect(box, 6, 6)
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(box.adjusted(6, 6, -6, -6), flags, self._distrust)
+        room = box.adjusted(6, 6, -6, -6)
+        width = balanced_width(QFontMetricsF(self._stamp_font()), self._distrust, room.width())
+        painter.drawText(QRectF(room.center().x() - width / 2, room.top(), width, room.height()), flags, self._distrust)
