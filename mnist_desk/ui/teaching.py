@@ -263,6 +263,8 @@ class Teaching(QObject):
             self._adapt(announce=True)
         else:
             self.predictor_ready.emit(self._base.plain)
+            if not on:  # switching on says "Using N of my examples"; off was silent
+                self._say(self.tr("My examples are off: the network reads as it was trained"))
         self.retranslate()
 
     def forget(self) -> bool:

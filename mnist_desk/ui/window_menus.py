@@ -98,7 +98,7 @@ class WindowMenus(QObject):
             "useExamples": self.tr("Use my &examples"),
             "forgetLastExample": self.tr("Forget the &last example"),
             "forgetExamples": self.tr("&Forget my examples…"),
-            "undoForget": self.tr("Undo forget"),
+            "undoForget": self.tr("Undo f&orget"),
             "numberMode": self.tr("&Number mode"),
             "showOverview": self.tr("Network &overview"),
             "shortcuts": self.tr("&Keyboard shortcuts"),

@@ -138,6 +138,7 @@ def test_use_my_examples_switches_them_off_and_on(qtbot, taught):
     assert window.worker.predictor.adaptation is None
     assert window.last_prediction.digit == 8
     assert window.teaching.count_label.text() == "My examples: off"
+    assert window.statusBar().currentMessage() == "My examples are off: the network reads as it was trained"
     with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
         window.menus.actions["useExamples"].trigger()  # on again
     wait_for_latest(qtbot, window)

@@ -1081,6 +1081,10 @@ the average of each {window} window</source>
         <translation>已保存为数字 {digit} 的样例——正在适应…</translation>
     </message>
     <message>
+        <source>My examples are off: the network reads as it was trained</source>
+        <translation>我的样例已关闭：网络按训练时的样子识别</translation>
+    </message>
+    <message>
         <source>There are no examples to forget</source>
         <translation>没有可忘记的样例</translation>
     </message>
@@ -1220,8 +1224,8 @@ the average of each {window} window</source>
         <translation>忘记我的样例(&amp;F)…</translation>
     </message>
     <message>
-        <source>Undo forget</source>
-        <translation>撤销忘记</translation>
+        <source>Undo f&amp;orget</source>
+        <translation>撤销忘记(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Number mode</source>
