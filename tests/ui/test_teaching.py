@@ -9,26 +9,19 @@ import time
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from mnist_desk.example_store import ExampleStore
 from mnist_desk.preprocess import preprocess
 from mnist_desk.ui.example_settings import examples_in_use
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
-from ui_helpers import _send, digit_strokes, drag, draw_digit_on, draw_number_on, mirrored, wait_for_latest
+from ui_helpers import click_bar, digit_strokes, drag, draw_digit_on, draw_number_on, mirrored, wait_for_latest
 
 ADAPTING_S = 120_000  # ms: adapting takes seconds here, more on a busy machine
 
 
 def pngs(folder, digit: int) -> list:
     return sorted((folder / str(digit)).glob("*.png"))
-
-
-def click_bar(window, digit: int) -> None:
-    bars = window.probability_bars
-    centre = QPointF(bars.row_rect(digit).center())
-    _send(bars, QEvent.Type.MouseButtonPress, centre, Qt.MouseButton.LeftButton)
-    _send(bars, QEvent.Type.MouseButtonRelease, centre, Qt.MouseButton.NoButton)
 
 
 def draw(qtbot, window, strokes) -> None:

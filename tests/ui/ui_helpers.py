@@ -43,6 +43,14 @@ def digit_strokes(digit: int, style: int = 0) -> list[list[tuple[float, float]]]
     return strokes
 
 
+def click_bar(window, digit: int) -> None:
+    """A click on ``digit``'s bar: teaching the network that the drawing is that digit."""
+    bars = window.probability_bars
+    centre = QPointF(bars.row_rect(digit).center())
+    _send(bars, QEvent.Type.MouseButtonPress, centre, Qt.MouseButton.LeftButton)
+    _send(bars, QEvent.Type.MouseButtonRelease, centre, Qt.MouseButton.NoButton)
+
+
 def draw_digit_on(canvas, digit: int, style: int = 0) -> None:
     for stroke in digit_strokes(digit, style):
         drag(canvas, stroke)
