@@ -235,5 +235,5 @@ class ProbabilityBars(QWidget):
         painter.drawRoundedRect(box, 6, 6)
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         room = box.adjusted(6, 6, -6, -6)
-        width = balanced_width(QFontMetricsF(self._stamp_font()), self._distrust, room.width())
+        width = balanced_width(self._stamp_font(), self._distrust, room.width())
         painter.drawText(QRectF(room.center().x() - width / 2, room.top(), width, room.height()), flags, self._distrust)

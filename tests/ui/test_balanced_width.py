@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from mnist_desk.ui.fitted_label import balanced_width
-
-FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
-
-
-def needed(metrics: QFontMetricsF, text: str, width: float) -> QRectF:
-    return metrics.boundingRect(QRectF(0, 0, width, 1e6), FLAGS, text)
+from mnist_desk.ui.fitted_label import balanced_width, wrapped_lines
 
 
 def test_the_chinese_stamp_no_longer_leaves_one_character_alone(qapp):
@@ -23,25 +18,28 @@ def test_the_chinese_stamp_no_longer_leaves_one_character_alone(qapp):
     text = "不可信：网络在这里看不出数字"
     full = metrics.horizontalAdvance(text)
     room = full - metrics.horizontalAdvance("字") / 2  # one character too narrow: it wraps
-    assert needed(metrics, text, room).height() > metrics.lineSpacing() * 1.5
-    width = balanced_width(metrics, text, room)
+    assert wrapped_lines(font, text, room)[0] == 2
+    width = balanced_width(font, text, room)
     assert full * 0.45 <= width <= full * 0.6  # two lines of about seven characters
-    assert needed(metrics, text, width).height() == needed(metrics, text, room).height()
+    assert wrapped_lines(font, text, width)[0] == 2
 
 
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz不可信网络在这里看出数字", min_size=1, max_size=12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=int(os.environ.get("BALANCED_EXAMPLES", "60")), deadline=None)
 @given(words=st.lists(WORDS, min_size=1, max_size=8), width=st.floats(20, 400))
-def test_the_balanced_width_wraps_no_worse_and_is_the_narrowest(qapp, words, width):
-    metrics = QFontMetricsF(qapp.font())
+def test_the_balanced_width_wraps_into_as_many_lines_and_never_overflows(qapp, words, width):
+    font = qapp.font()
     text = " ".join(words)
-    balanced = balanced_width(metrics, text, width)
+    balanced = balanced_width(font, text, width)
     assert balanced <= width
-    at_width, at_balanced = needed(metrics, text, width), needed(metrics, text, balanced)
-    assert at_balanced.height() == at_width.height()  # no more lines
-    if at_width.width() <= width + 0.5:  # it fitted: it still does, and nothing narrower would
-        assert at_balanced.width() <= balanced + 0.5
-        narrower = needed(metrics, text, balanced - 1)
-        assert narrower.height() > at_width.height() or narrower.width() > balanced - 0.5
+    (lines, widest), (balanced_lines, balanced_widest) = (
+        wrapped_lines(font, text, width),
+        wrapped_lines(font, text, balanced),
+    )
+    assert balanced_lines == lines  # no more lines (and no fewer: it is no wider)
+    if widest <= width + 0.5:  # it fitted: it still does
+        assert balanced_widest <= balanced + 0.5
+    else:  # a word wider than the room: left as it was
+        assert balanced == width
