@@ -43,3 +43,26 @@ def test_the_balanced_width_wraps_into_as_many_lines_and_never_overflows(qapp, w
         assert balanced_widest <= balanced + 0.5
     else:  # a word wider than the room: left as it was
         assert balanced == width
+
+
+def test_the_bars_find_the_stamps_width_once_per_caption_and_size(qtbot, monkeypatch):
+    import numpy as np
+
+    from mnist_desk.ui import probability_bars
+    from mnist_desk.ui.probability_bars import ProbabilityBars
+
+    found = []
+    monkeypatch.setattr(probability_bars, "balanced_width", lambda *a: found.append(a) or balanced_width(*a))
+    bars = ProbabilityBars()
+    qtbot.addWidget(bars)
+    bars.resize(300, 240)
+    bars.set_probabilities(np.full(10, 0.1))
+    bars.set_distrust("Not trusted: the network sees no digit here")
+    for _ in range(3):  # the bars repaint with every reading while the pen moves
+        bars.grab()
+    assert len(found) == 1
+    bars.set_distrust("不可信：网络在这里看不出数字")
+    bars.grab()
+    bars.resize(260, 240)
+    bars.grab()
+    assert len(found) == 3
