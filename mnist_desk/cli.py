@@ -95,6 +95,7 @@ def _adapt(predictor: Any, folder: Path) -> Any:
     """The predictor adapted to the examples in ``folder``; what was skipped is said on stderr."""
     from mnist_desk.example_store import ExampleStore
     from mnist_desk.examples import Adapter
+    from mnist_desk.replay_cache import cached_in, default_cache_dir
 
     if not folder.is_dir():
         raise DataError(f"--examples {folder}: not a folder (expected {folder}/0 ... {folder}/9 holding PNGs)")
@@ -105,7 +106,7 @@ def _adapt(predictor: Any, folder: Path) -> Any:
         print(f"warning: no usable examples in {display(str(folder))}: reading without them", file=sys.stderr)
         return predictor
     started = time.perf_counter()
-    adapted = Adapter(predictor).adapt(examples)
+    adapted = Adapter(predictor, features_of=cached_in(default_cache_dir())).adapt(examples)
     count = "1 example" if len(examples) == 1 else f"{len(examples)} examples"
     print(f"adapted to {count} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return adapted
@@ -230,7 +231,7 @@ def _print_record(record: dict[str, Any], as_json: bool) -> None:
         write_line(f"{record['file']}: {said}")
     elif record.get("not_a_digit"):
         p = record["probabilities"]
-        write_line(f"{record['file']}: not a digit (nearest {int(np.argmax(p))}, {max(p) * 100:.1f} %)")
+        write_line(f"{record['file']}: not a digit (if it were one: {int(np.argmax(p))}, {max(p) * 100:.1f} %)")
     else:
         write_line(f"{record['file']}: {record['digit']} ({max(record['probabilities']) * 100:.1f} %)")
 

@@ -47,6 +47,7 @@ from torch import nn
 from mnist_desk.augment import AugmentConfig, augment_batch
 from mnist_desk.example_store import LoadedExamples
 from mnist_desk.model import DigitNet
+from mnist_desk.plain_adam import DecayingAdam
 from mnist_desk.resources import resource_path
 
 # Jittered copies per example, how strongly the examples count against the
@@ -244,10 +245,9 @@ def fit_tail(
     scores_before, negative_scores_before = replay.scores
     weight = EXAMPLE_WEIGHT * min(1.0, len(labels) / FULL_WEIGHT_EXAMPLES)
     tail = tail_of(model)
-    optimiser = torch.optim.Adam(tail.parameters(), lr=LEARNING_RATE)
     # Decaying to zero: the last steps settle instead of jumping, so two runs on
     # the same examples (other seeds) differ less.
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: 1 - step / steps)
+    optimiser = DecayingAdam(tail.parameters(), LEARNING_RATE, steps)
     with torch.enable_grad():
         for _ in range(steps):
             _check(stop)
@@ -263,10 +263,9 @@ def fit_tail(
                 unsure = -F.log_softmax(logits / temperature, 1).mean(1)  # CE to uniform
                 loss = loss + NEGATIVE_WEIGHT * unsure.mean()
                 loss = loss + SCORE_ANCHOR * F.mse_loss(torch.logsumexp(logits, 1), negative_scores_before[n])
-            optimiser.zero_grad(set_to_none=True)
+            optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            schedule.step()
     state = {name: tensor.detach().numpy().copy() for name, tensor in tail.state_dict().items()}
     return Adaptation(state, len(labels), time.perf_counter() - started)
 
@@ -289,9 +288,17 @@ class Adapter:
     each call pays only for the examples and the fit.
     """
 
-    def __init__(self, predictor, replay: Replay | None = None) -> None:
+    def __init__(
+        self,
+        predictor,
+        replay: Replay | None = None,
+        features_of: Callable[[nn.Module, Replay], Replay] = replay_features,
+    ) -> None:
+        """``features_of`` computes the replay set's features (or reads them: the
+        :mod:`~mnist_desk.replay_cache`)."""
         self.predictor = predictor
         self._replay = replay
+        self._features_of = features_of
         self._features: Replay | None = None
 
     @property
@@ -315,7 +322,7 @@ class Adapter:
         """
         if self._features is None:
             replay = self._replay or load_replay()
-            features = replay_features(self.predictor.model, replay)
+            features = self._features_of(self.predictor.model, replay)
             some = np.asarray(replay.digits[:WARM_UP_EXAMPLES]).astype(np.float32) / 255.0
             fit_tail(self.predictor.model, some, np.asarray(replay.labels[:WARM_UP_EXAMPLES]), features, steps=2)
             self._features = features
