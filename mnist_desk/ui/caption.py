@@ -6,19 +6,30 @@ makes the layout overflow the window). A Caption never gets
 narrower than ``min_width`` and asks for the height its text needs at that
 width: at any wider width it needs no more, so every size the window allows
 shows the whole text, in any language.
+
+A balanced caption wraps its text into even lines, as many as it would take
+anyway: a plain wrap leaves a last word alone on its line (in Chinese a last
+character or two: "…网络会学习你的" and "笔迹", in a new user's review).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from mnist_desk.ui import language
+from mnist_desk.ui.fitted_label import balanced_width
 
 
 class Caption(QLabel):
-    def __init__(self, object_name: str, min_width: int, parent: QWidget | None = None, lines: int = 0) -> None:
+    def __init__(
+        self, object_name: str, min_width: int, parent: QWidget | None = None, lines: int = 0, balanced: bool = False
+    ) -> None:
         super().__init__(parent)
+        self._balanced = balanced
+        self._balanced_for: tuple[str, str, int] | None = None  # the text, font and width it was found for
+        self._balanced_width = 0
         # Room for this many lines even when the text needs fewer: a caption that changes
         # with every result (one line, then two) would otherwise move the views below it.
         self._lines = lines
@@ -64,6 +75,29 @@ class Caption(QLabel):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return self.minimumSizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        if not self._balanced or not self.text():
+            super().paintEvent(event)
+            return
+        # The text drawn as QLabel draws it, in a narrower rectangle centred in the room.
+        room = self.contentsRect()
+        width = self._even_lines_width(room.width())
+        inner = QRect(room.x() + (room.width() - width) // 2, room.y(), width, room.height())
+        flags = int(self.alignment()) | int(Qt.TextFlag.TextWordWrap)
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter, inner, flags, self.palette(), self.isEnabled(), self.text(), self.foregroundRole()
+        )
+
+    def _even_lines_width(self, room: int) -> int:
+        """The width that wraps the text into even lines: found once per text, font and width
+        (a bisection of some 20 layouts, too much for every paint)."""
+        key = (self.text(), self.font().key(), room)
+        if key != self._balanced_for:
+            self._balanced_for = key
+            self._balanced_width = min(room, int(balanced_width(self.font(), self.text(), room)) + 1)
+        return self._balanced_width
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):

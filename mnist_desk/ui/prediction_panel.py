@@ -56,7 +56,7 @@ class PredictionPanel(QWidget):
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.probability_bars = ProbabilityBars()
         # The bars are how the user corrects the network: said where they are, not only in a tooltip.
-        self.teach_hint = Caption("teachHint", CAPTION_WIDTH)
+        self.teach_hint = Caption("teachHint", CAPTION_WIDTH, balanced=True)
         self.teach_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.teach_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # a hint, quieter than the answer
         self.input_caption = Caption("inputCaption", CAPTION_WIDTH, lines=2)
@@ -184,7 +184,9 @@ class PredictionPanel(QWidget):
             self.prediction_label.setText(self.tr("Not a digit"))
             self.prediction_label.setEnabled(True)
             self.confidence_label.setText(
-                self.tr("nearest: {digit} ({percent})").format(digit=digit, percent=percent(confidence))
+                # Not "nearest: 4 (92.7 %)": under "Not a digit" a new user read that as a contradiction.
+                # The share is the ten digits' only; the condition says so.
+                self.tr("if it were a digit: {digit} ({percent})").format(digit=digit, percent=percent(confidence))
             )
             return
         sure = confidence >= CONFIDENT

@@ -6,7 +6,7 @@ import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QFont, QFontMetricsF, QImage
 
 from mnist_desk.ui.fitted_label import balanced_width, wrapped_lines
 
@@ -66,3 +66,47 @@ def test_the_bars_find_the_stamps_width_once_per_caption_and_size(qtbot, monkeyp
     bars.resize(260, 240)
     bars.grab()
     assert len(found) == 3
+
+
+def ink_lines(widget) -> list[tuple[int, int]]:
+    """Each painted text line's leftmost and rightmost ink column (lines: runs of rows with ink)."""
+    import numpy as np
+
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    pixels = np.array(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, : image.width()]
+    ink = np.abs(pixels.astype(int) - int(np.median(pixels))) > 40
+    rows = ink.any(1)
+    lines, start = [], None
+    for y, has_ink in enumerate([*rows, False]):
+        if has_ink and start is None:
+            start = y
+        elif not has_ink and start is not None:
+            columns = np.flatnonzero(ink[start:y].any(0))
+            lines.append((int(columns[0]), int(columns[-1])))
+            start = None
+    return lines
+
+
+def test_a_balanced_caption_leaves_no_word_alone_on_its_last_line(qtbot):
+    from PySide6.QtCore import Qt
+
+    from mnist_desk.ui.caption import Caption
+
+    text = "Wrong? Click the right digit's bar: the network learns your handwriting"
+    captions = []
+    for balanced in (False, True):
+        caption = Caption("hint", 100, balanced=balanced)
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        caption.setText(text)
+        qtbot.addWidget(caption)
+        full = QFontMetricsF(caption.font()).horizontalAdvance(text)
+        # One word too narrow: a plain wrap puts "handwriting" on a line of its own.
+        caption.resize(int(full - QFontMetricsF(caption.font()).horizontalAdvance("handwriting") / 2), 60)
+        captions.append(ink_lines(caption))
+    plain, balanced = captions
+    assert len(plain) == len(balanced) == 2
+    width = [right - left for left, right in balanced]
+    assert min(width) >= 0.6 * max(width)  # about even (the plain wrap: one word of twelve)
+    assert (plain[1][1] - plain[1][0]) < 0.3 * (plain[0][1] - plain[0][0])  # the case it is for
+    centre = [(left + right) / 2 for left, right in balanced]
+    assert abs(centre[0] - centre[1]) <= 6  # both centred, as the plain caption's are

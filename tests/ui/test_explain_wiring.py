@@ -302,7 +302,7 @@ def test_not_a_digit_shows_the_nearest_digit_faint_and_the_bars_not_trusted(qtbo
         assert window.last_prediction.not_a_digit
         nearest = window.last_prediction.digit
         assert window.prediction_label.text() == "Not a digit"
-        assert window.confidence_label.text().startswith(f"nearest: {nearest} (")
+        assert window.confidence_label.text().startswith(f"if it were a digit: {nearest} (")
         assert not window.confidence_label.isEnabled()  # faint
         assert not window.probability_bars.trusted()
         assert window.probability_bars.painted_texts() == ["Not trusted: the network sees no digit here"]

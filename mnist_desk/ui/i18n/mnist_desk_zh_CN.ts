@@ -746,8 +746,8 @@
         <translation>不是数字</translation>
     </message>
     <message>
-        <source>nearest: {digit} ({percent})</source>
-        <translation>最接近：{digit}（{percent}）</translation>
+        <source>if it were a digit: {digit} ({percent})</source>
+        <translation>如果是数字：{digit}（{percent}）</translation>
     </message>
     <message>
         <source>{percent} sure</source>
