@@ -209,7 +209,9 @@ def test_correcting_a_misread_digit_leaves_the_writers_other_digits_trusted(pred
     def rejected_after_one_correction() -> float:
         rejected = []
         for x, label, rest in cases:
-            adapted = predictor.adapted(fit_tail(predictor.model, x[None], np.array([label]), replay, predictor.temperature))
+            adapted = predictor.adapted(
+                fit_tail(predictor.model, x[None], np.array([label]), replay, predictor.temperature)
+            )
             assert adapted.read(x[None])[0].argmax() == label  # the correction takes
             rejected.append(adapted.read(rest)[1].mean())
         return float(np.mean(rejected))
