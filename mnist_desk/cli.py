@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-reject", action="store_true", help="always name a digit, even for drawings that are not digits"
     )
     predict.add_argument(
-        "--examples", type=Path, metavar="DIR",
+        "--examples", type=_examples_folder, metavar="DIR",
         help="adapt to labelled examples first: DIR/0 ... DIR/9 holding PNG drawings of that digit",
     )  # fmt: skip
 
@@ -101,15 +101,26 @@ def _adapt(predictor: Any, folder: Path) -> Any:
         raise DataError(f"--examples {folder}: not a folder (expected {folder}/0 ... {folder}/9 holding PNGs)")
     examples = ExampleStore(folder).load()
     for message in examples.skipped:
-        print(f"warning: {display(message)}", file=sys.stderr)
+        _warn(message)
     if not len(examples):
-        print(f"warning: no usable examples in {display(str(folder))}: reading without them", file=sys.stderr)
+        _warn(f"no usable examples in {folder}: reading without them")
         return predictor
     started = time.perf_counter()
     adapted = Adapter(predictor, features_of=cached_in(default_cache_dir())).adapt(examples)
     count = "1 example" if len(examples) == 1 else f"{len(examples)} examples"
     print(f"adapted to {count} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return adapted
+
+
+def _examples_folder(name: str) -> Path:
+    if not name:  # Path("") is the current folder: an unset variable must not adapt to it
+        raise argparse.ArgumentTypeError("an empty name, not a folder")
+    return Path(name)
+
+
+def _warn(text: str) -> None:
+    """A warning on stderr, one line whatever the file names in it hold."""
+    print(f"warning: {display(text).translate(CONTROL_ESCAPES)}", file=sys.stderr)
 
 
 def _image_path(name: str) -> Path:
@@ -122,9 +133,7 @@ def _loaded(name: str):
     """The image, with a word on stderr when the file held more than the frame that is read."""
     image = load_image(_image_path(name))
     if frame_count(image) > 1:
-        print(
-            f"warning: {display(name)}: {frame_count(image)} frames or pages; only the first is read", file=sys.stderr
-        )
+        _warn(f"{name}: {frame_count(image)} frames or pages; only the first is read")
     return image
 
 

@@ -286,3 +286,19 @@ def test_a_candidate_read_only_just_above_not_a_digit_scores_lower():
     fits, rejected = crop_scorer(_SureAtMargins(margins))([bar] * 4)
     assert fits[0] == pytest.approx(fits[1]) and not rejected.any()
     assert fits[0] - fits[2] == pytest.approx(0.25) and fits[0] - fits[3] == pytest.approx(CLEAR_MARGIN - 0.05)
+
+
+def test_examples_named_empty_is_refused_and_warnings_stay_one_line(tmp_path: Path, capsys, monkeypatch):
+    # A hostile review: `--examples "$UNSET"` adapted to whatever digit folders the current
+    # folder held, and an example named with a newline split its warning over two lines.
+    (tmp_path / "0").mkdir()
+    monkeypatch.chdir(tmp_path)
+    Image.fromarray(np.full((28, 28), 255, np.uint8)).save("blank.png")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", "--examples", "", "blank.png"])
+    assert exit_info.value.code == 2 and "an empty name, not a folder" in capsys.readouterr().err
+    (tmp_path / "0" / "new\nline.png").write_bytes(b"not a png")
+    assert main(["predict", "--json", "--examples", ".", "blank.png"]) == 1  # blank.png: nothing to read
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("warning: ") and "new\\nline.png" in line for line in err), err
+    assert all(line.startswith(("warning: ", "adapted ")) for line in err), err

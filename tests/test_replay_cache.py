@@ -3,7 +3,9 @@ recomputed when the file is damaged, foreign or stale, and never a reason to fai
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +84,18 @@ def test_another_network_or_replay_set_never_reads_the_file(predictor, small_rep
     assert len(counted) == 2
 
 
+def resave(path: Path, **changes) -> None:
+    """The file at ``path`` saved again with some entries changed, and a digest that fits them."""
+    saved = torch.load(path, weights_only=True)
+    for name, change in changes.items():
+        saved[name] = change(saved[name])
+    if "sha256" not in changes:
+        tensors = [saved[name] for name in replay_cache.NAMES]
+        with contextlib.suppress(Exception):  # a tensor whose bytes cannot be read keeps the old digest
+            saved["sha256"] = replay_cache._digest(*tensors)
+    torch.save(saved, path)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -92,6 +106,16 @@ def test_another_network_or_replay_set_never_reads_the_file(predictor, small_rep
         lambda path: torch.save({**torch.load(path), "negatives": torch.zeros(19, 64, 7, 7)}, path),
         lambda path: torch.save({**torch.load(path), "digit_scores": torch.full((40,), float("nan"))}, path),
         lambda path: torch.save([1, 2, 3], path),
+        # Well-formed files with a right digest, but not what the network computes (found by a
+        # hostile review: they were used, and adapting failed on every run until deleted).
+        lambda path: resave(path, digits=lambda t: t[:, :3].contiguous(), negatives=lambda t: t[:, :3].contiguous()),
+        lambda path: resave(path, digits=lambda t: t * 1e30),
+        lambda path: resave(path, digit_scores=lambda t: t + 1),
+        lambda path: resave(path, digit_scores=lambda t: t[:, None].repeat(1, 5)),
+        lambda path: resave(path, digits=lambda t: t[:1].expand(*t.shape)),  # one row claiming them all
+        lambda path: resave(path, digits=lambda t: t.to_sparse()),
+        lambda path: resave(path, digits=lambda t: t.double()),
+        lambda path: resave(path, sha256=lambda digest: digest[::-1]),
     ],
 )
 def test_a_damaged_or_foreign_file_is_computed_again_and_replaced(predictor, small_replay, counted, tmp_path, damage):
@@ -140,3 +164,35 @@ def test_an_adapter_with_the_cache_adapts_as_one_without(predictor, small_replay
         plain = Adapter(predictor, small_replay).adapt(examples)
         for a, b in zip(cached.model.parameters(), plain.model.parameters(), strict=True):
             assert torch.equal(a, b)
+
+
+def test_a_fifo_in_place_of_the_file_is_not_waited_on(predictor, small_replay, counted, tmp_path):
+    path = tmp_path / f"{cache_key(predictor.model, small_replay)}.replay.pt"
+    os.mkfifo(path)  # opening it to read would wait for a writer forever
+    features = cached_replay_features(predictor.model, small_replay, tmp_path)
+    assert same_features(features, replay_features(predictor.model, small_replay))
+    assert path.is_file() and not path.is_symlink()  # replaced by the features
+
+
+def test_a_link_in_place_of_the_file_is_replaced_never_written_through(predictor, small_replay, tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own words")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    path = cache / f"{cache_key(predictor.model, small_replay)}.replay.pt"
+    path.symlink_to(precious)
+    cached_replay_features(predictor.model, small_replay, cache)
+    assert precious.read_text() == "the user's own words"
+    assert path.is_file() and not path.is_symlink()
+
+
+def test_temporaries_of_killed_runs_are_removed_and_fresh_ones_kept(predictor, small_replay, tmp_path):
+    key = cache_key(predictor.model, small_replay)
+    stale, fresh = tmp_path / f".{key}.replay.pt.old1.tmp", tmp_path / f".{key}.replay.pt.new1.tmp"
+    for leftover in (stale, fresh):
+        leftover.write_bytes(b"half a file")
+    hours_ago = time.time() - 2 * replay_cache.STALE_SECONDS
+    os.utime(stale, (hours_ago, hours_ago))
+    cached_replay_features(predictor.model, small_replay, tmp_path)
+    assert not stale.exists()
+    assert fresh.exists()  # perhaps another run, writing now
