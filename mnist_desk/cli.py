@@ -9,6 +9,7 @@ import math
 import os
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in range(32)} | {10: "\\n", 1
 # a shell reports for a program ended by SIGPIPE or Ctrl-C, so scripts can tell them apart.
 SIGPIPE_EXIT = 141
 INTERRUPTED_EXIT = 130
+# A bug: not 1, which says some file could not be read, so that a script can tell them apart.
+INTERNAL_ERROR_EXIT = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -357,3 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return INTERRUPTED_EXIT
+    except Exception:
+        traceback.print_exc()
+        print("error: an internal error in mnist-desk (the traceback above says where)", file=sys.stderr)
+        return INTERNAL_ERROR_EXIT

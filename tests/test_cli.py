@@ -303,3 +303,16 @@ def test_an_animation_says_that_only_its_first_frame_is_read(tmp_path, capsys, c
     err = capsys.readouterr().err
     assert f"warning: {tmp_path / 'anim.gif'}: 2 frames or pages; only the first is read" in err
     assert "still.png" not in err
+
+
+def test_an_internal_error_has_its_own_exit_code(monkeypatch, capsys, checkpoint, images):
+    # Exit 1 says some file could not be read; a bug must not look like that (a hostile review).
+    import mnist_desk.cli as cli
+
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_predict", broken)
+    assert main(["predict", "--checkpoint", str(checkpoint), str(images[0])]) == cli.INTERNAL_ERROR_EXIT == 3
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug" in err and "internal error" in err
