@@ -111,7 +111,9 @@ def load_image(path: Path | str) -> Image.Image:
                 return result
         except Image.DecompressionBombError:
             raise ImageError(
-                f"{path}: too large to read (over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels)"
+                # Pillow's own guard fires first, at twice its warning size: our limit is far below.
+                f"{path}: too large to read: over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels "
+                f"(the limit is {MAX_PIXELS / 1e6:.0f}); scale it down first"
             ) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
             # ImageError is a ValueError: pass our own messages on unchanged.
