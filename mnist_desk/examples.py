@@ -335,9 +335,11 @@ class Adapter:
         """Do now (the window does it while the user pauses) what would slow the first adapt.
 
         That is running the replay set through the network, and two steps of a
-        fit on a few replay digits, thrown away: torch builds its kernels for the
-        fit's shapes on the first backward pass, and the first adaptation of a
-        session took 3.1-3.9 s against 1.6-2.6 s for the next ones (measured here).
+        fit on a few replay digits, thrown away. The first adaptation of a session
+        took 3.1-3.9 s against 1.6-2.6 s for the next ones (measured here); most of
+        that was torch.optim importing torch's compiler, which adapting no longer
+        uses (mnist_desk/plain_adam.py). The warm-up still pays for itself: in a
+        fresh process, warm-up and fit took 1.84-1.91 s, the fit alone 1.85-2.04 s.
         """
         if self._features is None:
             replay = self._replay or load_replay()
