@@ -20,7 +20,6 @@ import hashlib
 import io
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ import numpy as np
 import torch
 
 from mnist_desk.examples import Replay, replay_features, tail_of, tail_start, trunk_features
+from mnist_desk.safe_write import replace_whole
 
 # Raise when what is stored, or how it is computed, changes: old files are then never read.
 FORMAT = 1
@@ -145,28 +145,14 @@ def _write(path: Path, features: Replay) -> None:
     torch.save({**dict(zip(NAMES, tensors, strict=True)), "sha256": _digest(*tensors)}, buffer)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace(path, buffer.getvalue())
+        # A link there is replaced, never written through; no fsync: a file cut short fails its digest.
+        replace_whole(path, buffer.getvalue(), through_links=False, durable=False)
         _prune(path.parent, keep=path)
     except OSError:
         pass  # an unwritable cache costs the next run its speed, not this one
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` as ``path`` whole or not at all, replacing whatever has that name (a link
-    is replaced, never written through: its target is not ours). No fsync: a file cut short by
-    a power cut fails its digest and is computed again."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-
-
-TEMPORARY = ".tmp"
+TEMPORARY = ".tmp"  # replace_whole's temporaries: .<name>.<random>.tmp
 STALE_SECONDS = 3600  # a temporary this old was left by a killed run, not one writing now
 
 

@@ -16,16 +16,23 @@ import tempfile
 from pathlib import Path
 
 
-def replace_whole(path: Path, data: bytes) -> None:
-    """Write ``data`` as ``path``; on any error the old file is as it was and no temporary is left."""
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+def replace_whole(path: Path, data: bytes, *, through_links: bool = True, durable: bool = True) -> None:
+    """Write ``data`` as ``path``; on any error the old file is as it was and no temporary is left.
+
+    ``through_links=False`` replaces a link at ``path`` itself instead of writing its target
+    (a cache's file: whatever a link there points to is not ours to overwrite).
+    ``durable=False`` skips the fsync, for a file that checks itself when read (a cache's,
+    with its digest): a power cut may then leave it cut short, never half old and half new.
+    """
+    target = Path(os.path.realpath(path)) if through_links and path.is_symlink() else path
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             os.fchmod(out.fileno(), plain_write_mode(target))
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())  # the rename must not land before the bytes do
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())  # the rename must not land before the bytes do
         os.replace(name, target)
     except BaseException:
         with contextlib.suppress(OSError):

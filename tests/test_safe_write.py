@@ -44,3 +44,13 @@ def test_it_writes_like_a_plain_write(tmp_path):
     finally:
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "fresh.png").stat().st_mode) == 0o640  # not mkstemp's 0600
+
+
+def test_a_cache_replaces_a_link_itself_and_leaves_its_target_alone(tmp_path):
+    link, target = tmp_path / "cache.pt", tmp_path / "precious.txt"
+    target.write_bytes(b"the user's own words")
+    link.symlink_to(target)
+    replace_whole(link, b"cached", through_links=False, durable=False)
+    assert not link.is_symlink() and link.read_bytes() == b"cached"
+    assert target.read_bytes() == b"the user's own words"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache.pt", "precious.txt"]  # no temporary left
