@@ -19,7 +19,7 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from mnist_desk.ui import language
-from mnist_desk.ui.fitted_label import balanced_width
+from mnist_desk.ui.fitted_label import BalancedWidth
 
 
 class Caption(QLabel):
@@ -28,8 +28,7 @@ class Caption(QLabel):
     ) -> None:
         super().__init__(parent)
         self._balanced = balanced
-        self._balanced_for: tuple[str, str, int] | None = None  # the text, font and width it was found for
-        self._balanced_width = 0
+        self._balanced_width = BalancedWidth()
         # Room for this many lines even when the text needs fewer: a caption that changes
         # with every result (one line, then two) would otherwise move the views below it.
         self._lines = lines
@@ -82,22 +81,14 @@ class Caption(QLabel):
             return
         # The text drawn as QLabel draws it, in a narrower rectangle centred in the room.
         room = self.contentsRect()
-        width = self._even_lines_width(room.width())
+        # The even-lines width, rounded up to whole pixels (never wider than the room).
+        width = min(room.width(), int(self._balanced_width(self.font(), self.text(), room.width())) + 1)
         inner = QRect(room.x() + (room.width() - width) // 2, room.y(), width, room.height())
         flags = int(self.alignment()) | int(Qt.TextFlag.TextWordWrap)
         painter = QPainter(self)
         self.style().drawItemText(
             painter, inner, flags, self.palette(), self.isEnabled(), self.text(), self.foregroundRole()
         )
-
-    def _even_lines_width(self, room: int) -> int:
-        """The width that wraps the text into even lines: found once per text, font and width
-        (a bisection of some 20 layouts, too much for every paint)."""
-        key = (self.text(), self.font().key(), room)
-        if key != self._balanced_for:
-            self._balanced_for = key
-            self._balanced_width = min(room, int(balanced_width(self.font(), self.text(), room)) + 1)
-        return self._balanced_width
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):

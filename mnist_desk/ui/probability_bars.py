@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from mnist_desk.ui.fitted_label import balanced_width
+from mnist_desk.ui.fitted_label import BalancedWidth
 
 # Below this the top class is shown as a guess, not an answer. The bundled
 # model's probabilities are calibrated (training/calibrate.py): at 80 % it is
@@ -40,9 +40,7 @@ class ProbabilityBars(QWidget):
         self.setMinimumSize(220, 10 * 18)  # rows of 18 px: a 720-line projector shows the window whole
         self._probabilities: np.ndarray | None = None
         self._distrust = ""  # the caption painted across untrusted bars ("" when trusted)
-        # The caption's balanced width for (caption, font, room): 0.3 ms to find, and the bars
-        # repaint with every reading while the pen moves.
-        self._stamp_width: tuple[tuple[str, str, float], float] | None = None
+        self._stamp_width = BalancedWidth()  # the caption's width in even lines
 
     def set_distrust(self, caption: str) -> None:
         """Mark the bars as not trusted, with ``caption`` across them; "" trusts them again."""
@@ -226,13 +224,6 @@ class ProbabilityBars(QWidget):
         caption.setPointSizeF(max(caption.pointSizeF() * 0.9, 9.0))
         return caption
 
-    def _balanced_stamp_width(self, room: float) -> float:
-        font = self._stamp_font()
-        key = (self._distrust, font.toString(), room)
-        if self._stamp_width is None or self._stamp_width[0] != key:
-            self._stamp_width = (key, balanced_width(font, self._distrust, room))
-        return self._stamp_width[1]
-
     def _paint_distrust(self, painter: QPainter) -> None:
         """The caption in a framed box across the middle of the bars: a stamp, not a footnote."""
         box = self.stamp_rect()
@@ -245,5 +236,5 @@ class ProbabilityBars(QWidget):
         painter.drawRoundedRect(box, 6, 6)
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         room = box.adjusted(6, 6, -6, -6)
-        width = self._balanced_stamp_width(room.width())
+        width = self._stamp_width(self._stamp_font(), self._distrust, room.width())
         painter.drawText(QRectF(room.center().x() - width / 2, room.top(), width, room.height()), flags, self._distrust)

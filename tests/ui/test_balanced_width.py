@@ -48,11 +48,11 @@ def test_the_balanced_width_wraps_into_as_many_lines_and_never_overflows(qapp, w
 def test_the_bars_find_the_stamps_width_once_per_caption_and_size(qtbot, monkeypatch):
     import numpy as np
 
-    from mnist_desk.ui import probability_bars
+    from mnist_desk.ui import fitted_label
     from mnist_desk.ui.probability_bars import ProbabilityBars
 
     found = []
-    monkeypatch.setattr(probability_bars, "balanced_width", lambda *a: found.append(a) or balanced_width(*a))
+    monkeypatch.setattr(fitted_label, "balanced_width", lambda *a: found.append(a) or balanced_width(*a))
     bars = ProbabilityBars()
     qtbot.addWidget(bars)
     bars.resize(300, 240)
