@@ -34,9 +34,10 @@ pointer on the 9's bar (``teach-before``); the 9's bar clicked for it and for
 a second one; then a third backwards 9, read as 9 by the adapted network
 (``teach-after``). ``number`` (number mode, switched on with the tool row's button): "2026"
 written across the wide canvas, its second digit's tag clicked (``number-2026``),
-and 2, a star, 2, 6 (``number-not-a-number``). Each in English and Chinese; the
-ones kept are docs/teach-before.png (teach-before-en), teach-after.png (teach-after-en),
-teach-after-zh.png, number-2026.png (number-2026-en) and number-not-a-number-zh.png.
+2, a star, 2, 6 (``number-not-a-number``), and 3.14 with the point a click of the pen
+(``number-dot``). Each in English and Chinese; the ones kept are docs/teach-before.png
+(teach-before-en), teach-after.png (teach-after-en), teach-after-zh.png, number-2026.png
+(number-2026-en), number-not-a-number-zh.png and number-dot.png (number-dot-en).
 """
 
 from __future__ import annotations
@@ -255,8 +256,20 @@ def teach_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     settle(app, 0.3)
 
 
+def written_with_a_point(digits: str, paper: tuple[int, int]) -> list[list[tuple[float, float]]]:
+    """``digits`` written neatly, with a click of the pen on the line after the first: "3.14"."""
+    from ui_helpers import digit_template, number_strokes
+
+    strokes = number_strokes([digit_template(int(c)) for c in digits], paper)
+    first = len(digit_template(int(digits[0])))
+    right = max(x for stroke in strokes[:first] for x, _ in stroke)
+    left = min(x for stroke in strokes[first:] for x, _ in stroke)
+    bottom = max(y for stroke in strokes[:first] for _, y in stroke)
+    return [*strokes[:first], [((right + left) / 2, bottom)], *strokes[first:]]
+
+
 def number_session(app: QApplication, predictor, lang: str, out: Path) -> None:
-    """Number mode: 2026 with a digit clicked, then 2, a star, 2, 6."""
+    """Number mode: 2026 with a digit clicked, then 2, a star, 2, 6, then 3.14."""
     from ui_helpers import STAR, digit_template, number_strokes
 
     suffix = "zh" if lang == "zh_CN" else "en"
@@ -279,6 +292,11 @@ def number_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     )
     point_at(app, canvas, canvas.widget_point(0.5, 0.97))
     shoot(app, window, out / f"number-not-a-number-{suffix}.png", wait=0.8)
+    window.canvas.clear()
+    settle(app, 0.3)
+    draw(app, canvas, written_with_a_point("314", canvas.paper_size()))
+    point_at(app, canvas, canvas.widget_point(0.5, 0.97))
+    shoot(app, window, out / f"number-dot-{suffix}.png", wait=0.8)
     window.close()
     settle(app, 0.3)
 

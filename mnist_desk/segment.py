@@ -10,8 +10,9 @@ ink otherwise — and groups them:
    already tell digits apart);
 2. pieces that share most of their horizontal extent belong to one digit
    (the bar of a 5 over its body, the stem of a 4 through its arm);
-3. specks far smaller than the writing join the digit they lie within, or are
-   dropped as noise.
+3. specks far smaller than the writing join the digit they lie within; one
+   apart from every digit is a mark of its own when it was made on purpose (a
+   dot), or dropped as dust (:mod:`mnist_desk.specks`).
 
 Where the grouping is unclear, the candidate digits are read (:func:`best_grouping`).
 
@@ -29,10 +30,10 @@ import numpy as np
 from mnist_desk.components import INK_THRESHOLD, component_boxes, label_components
 from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, is_blot, seam, strokes_crossed
 from mnist_desk.preprocess import TooManyMarksError
+from mnist_desk.specks import DOT_REACH, HOST_REACH, SPECK, host_of, is_speck, pen_marks, union
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
-SPECK = 0.25  # pieces smaller than this fraction of the writing's height in both directions
 MAX_MARKS = 120  # separate marks beyond which specks are grain (dropped) and the rest noise (refused);
 # each kept mark is one image-sized mask, so this also bounds the memory (120 x 4 MB at 2048 px)
 MAX_SPAN = 4  # a digit is made of at most this many neighbouring units
@@ -117,18 +118,9 @@ def writing_height(boxes: Sequence[Box]) -> float:
     return float(np.median(heights[: max(1, (len(heights) + 1) // 2)])) if heights else 0.0
 
 
-def is_speck(box: Box, height: float) -> bool:
-    """Far smaller than the writing (SPECK of its height) in both directions."""
-    return (box[3] - box[1]) < SPECK * height and (box[2] - box[0]) < SPECK * height
-
-
 def overlap_ratio(a: Box, b: Box) -> float:  # the shared horizontal extent / the narrower width
     shared = min(a[2], b[2]) - max(a[0], b[0])
     return shared / max(1, min(a[2] - a[0], b[2] - b[0]))
-
-
-def _union(boxes: Sequence[Box]) -> Box:
-    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
 
 
 def _merge_overlapping(groups: list[list[int]], boxes: Sequence[Box], threshold: float) -> list[list[int]]:
@@ -137,11 +129,11 @@ def _merge_overlapping(groups: list[list[int]], boxes: Sequence[Box], threshold:
     merged = True
     while merged:
         merged = False
-        groups.sort(key=lambda g: _union([boxes[i] for i in g])[0])
+        groups.sort(key=lambda g: union([boxes[i] for i in g])[0])
         for k in range(len(groups) - 1):
-            a = _union([boxes[i] for i in groups[k]])
+            a = union([boxes[i] for i in groups[k]])
             for m in range(k + 1, len(groups)):
-                if overlap_ratio(a, _union([boxes[i] for i in groups[m]])) > threshold:
+                if overlap_ratio(a, union([boxes[i] for i in groups[m]])) > threshold:
                     groups[k] += groups.pop(m)
                     merged = True
                     break
@@ -150,11 +142,15 @@ def _merge_overlapping(groups: list[list[int]], boxes: Sequence[Box], threshold:
     return groups
 
 
-def group_pieces(boxes: Sequence[Box], same_digit: float = SAME_DIGIT_OVERLAP) -> list[list[int]]:
+def group_pieces(
+    boxes: Sequence[Box], same_digit: float = SAME_DIGIT_OVERLAP, marks: Sequence[bool] | None = None
+) -> list[list[int]]:
     """Group pieces (by their boxes) into digits by geometry alone, left to right.
 
-    Specks far smaller than the writing join the digit they lie in (or near);
-    specks away from every digit are dropped as noise.
+    Specks far smaller than the writing join the digit they lie in (or near;
+    a dot that ``marks`` says was made on purpose only when it is very near).
+    Such a dot away from every digit stands alone; other specks there are
+    dropped as dust.
     """
     if not boxes:
         return []
@@ -163,23 +159,15 @@ def group_pieces(boxes: Sequence[Box], same_digit: float = SAME_DIGIT_OVERLAP) -
     if all(small):
         small = [False] * len(boxes)  # nothing but dots: they are the drawing
     groups = _merge_overlapping([[i] for i in range(len(boxes)) if not small[i]], boxes, same_digit)
+    apart = []
     for i in (i for i in range(len(boxes)) if small[i]):
-        host = _host_of(boxes[i], groups, boxes, height)
+        dot = marks is not None and marks[i]
+        host = host_of(boxes[i], groups, boxes, height, DOT_REACH if dot else HOST_REACH)
         if host is not None:
             host.append(i)
-    return sorted((sorted(g) for g in groups), key=lambda g: _union([boxes[i] for i in g])[0])
-
-
-def _host_of(speck: Box, groups: list[list[int]], boxes: Sequence[Box], height: float) -> list[int] | None:
-    """The digit a speck belongs to: the one whose box it lies in or nearest touches, if close enough."""
-    cx, cy = (speck[0] + speck[2]) / 2, (speck[1] + speck[3]) / 2
-    best, best_distance = None, 0.15 * height
-    for group in groups:
-        x0, y0, x1, y1 = _union([boxes[i] for i in group])
-        distance = np.hypot(max(x0 - cx, 0, cx - x1), max(y0 - cy, 0, cy - y1))
-        if distance <= best_distance:
-            best, best_distance = group, distance
-    return best
+        elif dot:
+            apart.append([i])
+    return sorted((sorted(g) for g in groups + apart), key=lambda g: union([boxes[i] for i in g])[0])
 
 
 # A part cut from a blob -> (the part on its left in that blob, or -1; how many strokes the seam
@@ -192,7 +180,7 @@ def _gaps(units: list[list[int]], boxes: Sequence[Box], height: float) -> float:
     digit made of them would have to leap."""
     total, right = 0.0, None
     for unit in units:
-        x0, _, x1, _ = _union([boxes[p] for p in unit])
+        x0, _, x1, _ = union([boxes[p] for p in unit])
         if right is not None:
             total += max(0.0, x0 - right) / max(height, 1)
         right = x1 if right is None else max(right, x1)
@@ -221,12 +209,15 @@ def best_grouping(
     cut_parts = cut_parts or {}
     n = len(units)
     height = writing_height(boxes)
-    spans = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_SPAN) + 1)]
+    # A speck standing alone (a dot apart from every digit) may join other specks, never a digit:
+    # a decimal point beside a 3 still reads as a 3, and the dot would vanish into it.
+    dot = [all(is_speck(boxes[p], height) for p in unit) for unit in units]
+    spans = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_SPAN) + 1) if len(set(dot[i:j])) == 1]
     members = {(i, j): [p for u in units[i:j] for p in u] for i, j in spans}
     fits, rejected = score([crop(members[s]) for s in spans])
     value = {}
     for (i, j), fit, no_digit in zip(spans, fits, rejected, strict=True):
-        x0, y0, x1, y1 = _union([boxes[p] for p in members[(i, j)]])
+        x0, y0, x1, y1 = union([boxes[p] for p in members[(i, j)]])
         too_wide = max(0.0, (x1 - x0) / max(height, 1) - WIDEST_DIGIT)
         cut = any(p in cut_parts for p in members[(i, j)])
         too_short = max(0.0, SHORTEST_DIGIT - (y1 - y0) / max(height, 1)) if cut else 0.0
@@ -242,7 +233,7 @@ def best_grouping(
     back = [0] * (n + 1)
     for j in range(1, n + 1):
         for i in range(max(0, j - MAX_SPAN), j):
-            if best[i] + value[(i, j)] > best[j]:
+            if (i, j) in value and best[i] + value[(i, j)] > best[j]:
                 best[j], back[j] = best[i] + value[(i, j)], i
     cuts, j = [], n
     while j > 0:
@@ -317,10 +308,11 @@ def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segmen
     if not pieces:
         return []
     boxes = [_box_of(p) for p in pieces]
+    marks = pen_marks(pieces, boxes, writing_height(boxes), list(cut_parts))
     if score is None:
-        return [_segment(g, pieces, boxes, ink) for g in group_pieces(boxes)]
+        return [_segment(g, pieces, boxes, ink) for g in group_pieces(boxes, marks=marks)]
     # Only pieces that clearly share their extent are joined before reading.
-    groups = group_pieces(boxes, SURE_SAME_DIGIT)
+    groups = group_pieces(boxes, SURE_SAME_DIGIT, marks)
     if len(groups) > 1:
 
         def crop(members: list[int]) -> np.ndarray:
@@ -340,15 +332,16 @@ def group_strokes(
     ``crop`` (members -> a drawing of those strokes alone) and ``score``,
     ambiguous neighbours are settled by reading them, as for pixels.
     """
+    marks = [True] * len(boxes)  # every stroke was made on purpose: a tap is a dot
     if score is None or crop is None:
-        return group_pieces(boxes)
-    groups = group_pieces(boxes, SURE_SAME_DIGIT)
+        return group_pieces(boxes, marks=marks)
+    groups = group_pieces(boxes, SURE_SAME_DIGIT, marks)
     return best_grouping(groups, boxes, crop, score) if len(groups) > 1 else groups
 
 
 def _segment(group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence[Box], ink: np.ndarray) -> Segment:
     mask = np.any([pieces[i] for i in group], axis=0)
-    x0, y0, x1, y1 = _union([boxes[i] for i in group])
+    x0, y0, x1, y1 = union([boxes[i] for i in group])
     own = np.where(mask, ink, 0.0)[y0:y1, x0:x1]
     return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)))
 

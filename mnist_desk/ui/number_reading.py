@@ -38,7 +38,8 @@ import numpy as np
 from mnist_desk.inference import Prediction
 from mnist_desk.preprocess import EmptyImageError, Transform, preprocess
 from mnist_desk.reading import DigitReading, NumberReading, read_number, read_segments, read_strokes
-from mnist_desk.segment import SAME_DIGIT_OVERLAP, SPECK, Box, Segment, as_drawing, overlap_ratio, writing_height
+from mnist_desk.segment import SAME_DIGIT_OVERLAP, Box, Segment, as_drawing, overlap_ratio, writing_height
+from mnist_desk.specks import SPECK
 from mnist_desk.strokes import PenStroke, StrokeImages, render_strokes
 from mnist_desk.ui.placement import PaperMap, Rect
 
