@@ -23,6 +23,7 @@ from mnist_desk.segment import (
     splits_in_two,
     writing_height,
 )
+from mnist_desk.specks import stroke_dots
 from mnist_desk.strokes import PenStroke, StrokeImages, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
@@ -219,7 +220,8 @@ def read_strokes(predictor: Any, strokes: list[PenStroke], images: StrokeImages 
     def crop(members: list[int]) -> np.ndarray:
         return render_strokes([strokes[i] for i in members], images=images)[0]
 
-    groups = group_strokes([s.box() for s in strokes], crop, crop_scorer(predictor))
+    boxes = [s.box() for s in strokes]
+    groups = group_strokes(boxes, crop, crop_scorer(predictor), stroke_dots(boxes, [s.width for s in strokes]))
     segments = []
     for group in groups:
         drawing, box = render_strokes([strokes[i] for i in group], margin=0, images=images)

@@ -30,7 +30,7 @@ import numpy as np
 from mnist_desk.components import INK_THRESHOLD, component_boxes, label_components
 from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, is_blot, seam, strokes_crossed
 from mnist_desk.preprocess import TooManyMarksError
-from mnist_desk.specks import DOT_REACH, HOST_REACH, SPECK, host_of, is_speck, pen_marks, union
+from mnist_desk.specks import host_of, is_speck, over_a_digit, pen_marks, union, writing_height
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
@@ -106,18 +106,6 @@ NOT_A_DIGIT_COST = 3.0
 GAP_COST = 1.0
 
 
-def writing_height(boxes: Sequence[Box]) -> float:
-    """The height of the writing: the median of the taller half of the pieces, specks left out.
-
-    Specks (shorter than SPECK of the tallest piece) never count: a dozen dust
-    specks around "2026" once made the writing as tall as a speck, and every
-    digit was cut into slivers read as 1s.
-    """
-    heights = sorted((b[3] - b[1] for b in boxes), reverse=True)
-    heights = [h for h in heights if h >= SPECK * heights[0]] if heights else []
-    return float(np.median(heights[: max(1, (len(heights) + 1) // 2)])) if heights else 0.0
-
-
 def overlap_ratio(a: Box, b: Box) -> float:  # the shared horizontal extent / the narrower width
     shared = min(a[2], b[2]) - max(a[0], b[0])
     return shared / max(1, min(a[2] - a[0], b[2] - b[0]))
@@ -148,9 +136,9 @@ def group_pieces(
     """Group pieces (by their boxes) into digits by geometry alone, left to right.
 
     Specks far smaller than the writing join the digit they lie in (or near;
-    a dot that ``marks`` says was made on purpose only when it is very near).
-    Such a dot away from every digit stands alone; other specks there are
-    dropped as dust.
+    a dot that ``marks`` says was made on purpose, between digits, only when
+    it is very near). Such a dot away from every digit stands alone; other
+    specks there are dropped as dust.
     """
     if not boxes:
         return []
@@ -161,8 +149,8 @@ def group_pieces(
     groups = _merge_overlapping([[i] for i in range(len(boxes)) if not small[i]], boxes, same_digit)
     apart = []
     for i in (i for i in range(len(boxes)) if small[i]):
-        dot = marks is not None and marks[i]
-        host = host_of(boxes[i], groups, boxes, height, DOT_REACH if dot else HOST_REACH)
+        dot = marks is not None and marks[i] and not over_a_digit(boxes[i], groups, boxes)
+        host = host_of(boxes[i], groups, boxes, height, dot)
         if host is not None:
             host.append(i)
         elif dot:
@@ -323,19 +311,23 @@ def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segmen
 
 
 def group_strokes(
-    boxes: Sequence[Box], crop: Callable[[list[int]], np.ndarray] | None = None, score: CropScorer | None = None
+    boxes: Sequence[Box],
+    crop: Callable[[list[int]], np.ndarray] | None = None,
+    score: CropScorer | None = None,
+    dots: Sequence[bool] | None = None,
 ) -> list[list[int]]:
     """Digits from strokes (the window's case), left to right, as lists of stroke indices.
 
     ``boxes`` are the strokes' boxes (pen width included). Strokes never need
     cutting: two digits that touch are still two sets of strokes. With
     ``crop`` (members -> a drawing of those strokes alone) and ``score``,
-    ambiguous neighbours are settled by reading them, as for pixels.
+    ambiguous neighbours are settled by reading them, as for pixels. ``dots``
+    says which strokes are dots (:func:`mnist_desk.specks.stroke_dots`): one
+    apart from the digits is a mark of its own.
     """
-    marks = [True] * len(boxes)  # every stroke was made on purpose: a tap is a dot
     if score is None or crop is None:
-        return group_pieces(boxes, marks=marks)
-    groups = group_pieces(boxes, SURE_SAME_DIGIT, marks)
+        return group_pieces(boxes, marks=dots)
+    groups = group_pieces(boxes, SURE_SAME_DIGIT, dots)
     return best_grouping(groups, boxes, crop, score) if len(groups) > 1 else groups
 
 

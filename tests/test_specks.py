@@ -12,7 +12,7 @@ from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import preprocess
 from mnist_desk.reading import read_number, read_strokes
 from mnist_desk.segment import best_grouping, group_pieces
-from mnist_desk.specks import DOT_REACH, PEN_DOT, pen_marks
+from mnist_desk.specks import DOT_REACH, PEN_DOT, pen_marks, stroke_dots
 from mnist_desk.strokes import PenStroke
 from training.pen_render import PenStyle, draw_strokes, shape_strokes
 from training.pendigits import TEST_WRITERS, read_pendigits
@@ -112,6 +112,26 @@ def test_a_speck_apart_stands_alone_only_when_made_on_purpose():
     assert group_pieces(beside, marks=[True, True]) == [[0, 1]]
 
 
+def test_a_short_stroke_of_a_digit_drawn_apart_is_no_dot():
+    # A 1's foot drawn as its own stroke, reaching out of the stem's box (a training writer's 1).
+    stem, foot = (43, 30, 128, 230), (3, 221, 49, 234)
+    assert stroke_dots([stem, foot], [7.0, 7.0]) == [False, False]
+    assert group_pieces([stem, foot], marks=[False, False]) == [[0, 1]]
+    tap = (20, 150, 28, 158)  # the same place, a tap of the pen: a dot, apart
+    assert stroke_dots([tap], [7.0]) == [True] and group_pieces([stem, tap], marks=[False, True]) == [[1], [0]]
+
+
+def test_a_stray_touch_above_or_below_the_writing_is_no_mark():
+    digits, pens = [(0, 100, 60, 200), (100, 100, 160, 200)], [8.0, 8.0]
+    above, between, below = (76, 60, 84, 68), (76, 180, 84, 188), (76, 230, 84, 238)
+    assert stroke_dots([*digits, above, between, below], [*pens, 8.0, 8.0, 8.0]) == [False, False, False, True, False]
+    # Over a short digit but on the line of a tall one (a tablet writer's stray touch over a 1):
+    # it shares the 1's extent, so it is no mark between digits (too far to join the 1: dropped).
+    one, tall, over = (20, 140, 30, 200), (100, 100, 160, 200), (21, 118, 29, 126)
+    assert stroke_dots([one, tall, over], [8.0, 8.0, 8.0])[2]
+    assert group_pieces([one, tall, over], marks=[False, False, True]) == [[0], [1]]  # dropped, as before
+
+
 def test_no_reading_joins_a_dot_apart_to_a_digit():
     boxes = [(0, 0, 40, 100), (60, 80, 70, 90), (90, 0, 130, 100)]
     units = group_pieces(boxes, marks=[True] * 3)
@@ -132,5 +152,5 @@ def test_pixels_a_pen_wide_dot_on_the_line_is_a_mark_and_dust_or_the_margins_are
     pieces[3][100:102, 70:72] = True  # dust on the line
     pieces[4][10:19, 60:69] = True  # a pen-wide speck in the margin above
     boxes = [(20, 50, 30, 150), (100, 50, 110, 150), (60, 140, 69, 149), (70, 100, 72, 102), (60, 10, 69, 19)]
-    assert pen_marks(pieces, boxes, 100, cut=[]) == [True, True, True, False, False]
+    assert pen_marks(pieces, boxes, 100, cut=[]) == [False, False, True, False, False]
     assert pen_marks(pieces, boxes, 100, cut=[2])[2] is False  # part of a cut blob: never alone
