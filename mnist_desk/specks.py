@@ -9,14 +9,14 @@ own (which the number's reading calls "not a digit") when it was made on
 purpose:
 
 * from strokes, when it is a dot (a tap, a tiny circle; a 1's foot drawn
-  apart is a stroke of its 1) on the line of the writing: every stroke on the
-  canvas was put there by the pen;
+  apart is a stroke of its 1) on the line of the writing, between digits:
+  every stroke on the canvas was put there by the pen;
 * from pixels, when it is such a dot as wide as the pen that wrote the
   digits. Dust on a scanned page is smaller than the pen.
 
-Above or below the writing, a speck is not part of the number either way: a
-stray touch of the pen (some tablet writers leave one over a digit), dust in
-the margins.
+Above or below the writing, or over or under a digit, a speck is not a mark
+between digits either way: a stray touch of the pen (some tablet writers leave
+one over a digit), a 5's flag drawn as a tick, dust in the margins.
 
 Boxes are (x0, y0, x1, y1), right and bottom exclusive. Qt-free and model-free.
 """
@@ -37,7 +37,7 @@ HOST_REACH = 0.15  # a speck whose centre is this near a digit's box (times the 
 # in the 5,997 digits of the training and validation writers); a decimal point is written beside
 # the digit. Composed numbers of those writers, 1,600 digit-only (strokes and pixels) and 400
 # with a dot (a training kind) between two digits: with HOST_REACH from the dot's centre 25 % of
-# the dots stood apart (27 % from pixels), with this 45 % (48 %; most of the rest touch a digit);
+# the dots stood apart (27 % from pixels), with these rules 44 % (47 %; most of the rest touch a digit);
 # the digit-only numbers read the same to the number.
 DOT_REACH = 0.05
 # A speck is a dot when it is at most this many pen widths across: a tap, or a tiny circle. A
