@@ -23,7 +23,7 @@ from mnist_desk.segment import (
     splits_in_two,
     writing_height,
 )
-from mnist_desk.specks import stroke_dots
+from mnist_desk.specks import only_dots, stroke_dots
 from mnist_desk.strokes import PenStroke, StrokeImages, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
@@ -113,7 +113,7 @@ def read_segments(predictor: Any, segments: list[Segment]) -> NumberReading:
     inputs, readable = _inputs([as_drawing(s) for s in segments])
     probabilities, rejected = predictor.read(inputs)
     digits = [
-        DigitReading(s.box, p.astype(np.float64), (not ok) or bool(r), x)
+        DigitReading(s.box, p.astype(np.float64), (not ok) or bool(r) or s.dots, x)
         for s, p, r, ok, x in zip(segments, probabilities, rejected, readable, inputs, strict=True)
     ]
     return NumberReading(digits)
@@ -225,5 +225,5 @@ def read_strokes(predictor: Any, strokes: list[PenStroke], images: StrokeImages 
     segments = []
     for group in groups:
         drawing, box = render_strokes([strokes[i] for i in group], margin=0, images=images)
-        segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group)))
+        segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group), only_dots(group, boxes)))
     return read_segments(predictor, segments)

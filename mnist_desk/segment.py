@@ -30,7 +30,7 @@ import numpy as np
 from mnist_desk.components import INK_THRESHOLD, component_boxes, label_components
 from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, is_blot, seam, strokes_crossed
 from mnist_desk.preprocess import TooManyMarksError
-from mnist_desk.specks import host_of, is_speck, over_a_digit, pen_marks, union, writing_height
+from mnist_desk.specks import host_of, is_speck, only_dots, over_a_digit, pen_marks, union, writing_height
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
@@ -65,6 +65,7 @@ class Segment:
     box: Box
     ink: np.ndarray  # (y1 - y0, x1 - x0) float32 in [0, 1]; smaller for strokes beyond strokes.MAX_RENDER_SIDE
     pieces: tuple[int, ...]  # which pieces (components, or strokes) it was made of
+    dots: bool = False  # dots standing apart from the digits (specks.only_dots): never a digit
 
 
 # --- pieces from pixels -------------------------------------------------------------------
@@ -335,7 +336,7 @@ def _segment(group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence
     mask = np.any([pieces[i] for i in group], axis=0)
     x0, y0, x1, y1 = union([boxes[i] for i in group])
     own = np.where(mask, ink, 0.0)[y0:y1, x0:x1]
-    return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)))
+    return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)), only_dots(group, boxes))
 
 
 def splits_in_two(segment: Segment, height: float) -> list[tuple[Segment, Segment]]:

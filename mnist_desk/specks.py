@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mnist_desk.cuts import row_run_width
+from mnist_desk.preprocess import stroke_width
 from mnist_desk.strokes import Box
 
 SPECK = 0.25  # pieces smaller than this fraction of the writing's height in both directions
@@ -103,6 +103,14 @@ def over_a_digit(speck: Box, groups: list[list[int]], boxes: Sequence[Box]) -> b
     return any(x0 <= cx < x1 for x0, _, x1, _ in (union([boxes[i] for i in group]) for group in groups))
 
 
+def only_dots(group: Sequence[int], boxes: Sequence[Box]) -> bool:
+    """Whether a group of pieces is nothing but specks beside a writing that is not: dots standing
+    apart, which are never a digit, whatever the network makes of them (a tap with a thin pen
+    had read as a 1, 97 % sure, and "3.1" as "311")."""
+    height = writing_height(boxes)
+    return all(is_speck(boxes[i], height) for i in group) and not all(is_speck(b, height) for b in boxes)
+
+
 def is_dot(box: Box, pen: float) -> bool:
     """A tap of the pen or a tiny circle: at most DOT_SIZE pen widths across."""
     return max(box[2] - box[0], box[3] - box[1]) <= DOT_SIZE * max(pen, 1.0)
@@ -129,15 +137,16 @@ def pen_marks(pieces: Sequence[np.ndarray], boxes: Sequence[Box], height: float,
     """Which pieces of ink (boolean masks), if they are specks apart, are dots made on purpose.
 
     A pen's dot: at least PEN_DOT and at most DOT_SIZE of the pen's width
-    across (the pen measured on the pieces that are not specks), on the line of
-    the writing. Parts cut from a blob (``cut``) are never marks of their own.
+    across (the pen measured on the pieces that are not specks, as twice their
+    area over their edge), on the line of the writing. Parts cut from a blob (``cut``) are never marks of their own.
     """
     writing = [i for i, box in enumerate(boxes) if not is_speck(box, height)]
     if not writing:
         return [False] * len(boxes)
-    pen = float(
-        np.median([row_run_width(pieces[i][boxes[i][1] : boxes[i][3], boxes[i][0] : boxes[i][2]]) for i in writing])
-    )
+    # 2 x area / edge, not the runs along the rows: a 5's flag or a 2's base, lying along a row,
+    # had made the pen measure 24 px for a 10 px pen, and a real dot of 11 px was dropped as dust.
+    crops = [np.pad(pieces[i][boxes[i][1] : boxes[i][3], boxes[i][0] : boxes[i][2]], 1) for i in writing]
+    pen = float(np.median([stroke_width(crop) for crop in crops]))  # padded: the box's own edge is an edge
     line = on_the_line(boxes, height)
     return [
         i not in cut and min(b[2] - b[0], b[3] - b[1]) >= PEN_DOT * pen and is_dot(b, pen) and line[i]

@@ -10,8 +10,8 @@ from PIL import Image
 
 from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import preprocess
-from mnist_desk.reading import read_number, read_strokes
-from mnist_desk.segment import best_grouping, group_pieces
+from mnist_desk.reading import read_number, read_segments, read_strokes
+from mnist_desk.segment import Segment, best_grouping, group_pieces
 from mnist_desk.specks import DOT_REACH, PEN_DOT, pen_marks, stroke_dots
 from mnist_desk.strokes import PenStroke
 from training.pen_render import PenStyle, draw_strokes, shape_strokes
@@ -154,3 +154,23 @@ def test_pixels_a_pen_wide_dot_on_the_line_is_a_mark_and_dust_or_the_margins_are
     boxes = [(20, 50, 30, 150), (100, 50, 110, 150), (60, 140, 69, 149), (70, 100, 72, 102), (60, 10, 69, 19)]
     assert pen_marks(pieces, boxes, 100, cut=[]) == [False, False, True, False, False]
     assert pen_marks(pieces, boxes, 100, cut=[2])[2] is False  # part of a cut blob: never alone
+
+
+def test_the_pen_is_measured_across_its_strokes_not_along_the_rows():
+    # A 1 and a flat bar (a 2's base, a 5's flag) written with a 10 px pen, and a 9 px dot:
+    # measured along the rows the bar made the pen 55 px, and the dot was dropped as dust.
+    boxes = [(20, 50, 30, 150), (60, 140, 160, 150), (40, 140, 49, 149)]
+    pieces = [np.zeros((200, 200), bool) for _ in boxes]
+    for piece, (x0, y0, x1, y1) in zip(pieces, boxes, strict=True):
+        piece[y0:y1, x0:x1] = True
+    assert pen_marks(pieces, boxes, 100, cut=[])[2]
+
+
+def test_a_part_of_dots_is_never_a_digit_even_one_the_network_reads_as_a_sure_1(predictor, three_and_one):
+    one = picture(written(list(three_and_one), 40, 10, "middle"), 10)[:, 200:]  # the 1 alone, on its own
+    ink = (255 - one.astype(np.float32)) / 255
+    ys, xs = np.nonzero(ink > 0.1)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    crop = ink[box[1] : box[3], box[0] : box[2]]
+    read = read_segments(predictor, [Segment(box, crop, (0,)), Segment(box, crop, (0,), dots=True)]).digits
+    assert read[0].digit == 1 and read[1].not_a_digit
