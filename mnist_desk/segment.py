@@ -200,7 +200,7 @@ def best_grouping(
     height = writing_height(boxes)
     # A speck standing alone (a dot apart from every digit) may join other specks, never a digit:
     # a decimal point beside a 3 still reads as a 3, and the dot would vanish into it.
-    dot = [all(is_speck(boxes[p], height) for p in unit) for unit in units]
+    dot = [only_dots(unit, boxes) for unit in units]
     spans = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_SPAN) + 1) if len(set(dot[i:j])) == 1]
     members = {(i, j): [p for u in units[i:j] for p in u] for i, j in spans}
     fits, rejected = score([crop(members[s]) for s in spans])
