@@ -222,8 +222,10 @@ def read_strokes(predictor: Any, strokes: list[PenStroke], images: StrokeImages 
 
     boxes = [s.box() for s in strokes]
     groups = group_strokes(boxes, crop, crop_scorer(predictor), stroke_dots(boxes, [s.width for s in strokes]))
+    height = writing_height(boxes)
     segments = []
     for group in groups:
         drawing, box = render_strokes([strokes[i] for i in group], margin=0, images=images)
-        segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group), only_dots(group, boxes)))
+        dots = only_dots(group, boxes, height)
+        segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group), dots))
     return read_segments(predictor, segments)

@@ -200,7 +200,7 @@ def best_grouping(
     height = writing_height(boxes)
     # A speck standing alone (a dot apart from every digit) may join other specks, never a digit:
     # a decimal point beside a 3 still reads as a 3, and the dot would vanish into it.
-    dot = [only_dots(unit, boxes) for unit in units]
+    dot = [only_dots(unit, boxes, height) for unit in units]
     spans = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_SPAN) + 1) if len(set(dot[i:j])) == 1]
     members = {(i, j): [p for u in units[i:j] for p in u] for i, j in spans}
     fits, rejected = score([crop(members[s]) for s in spans])
@@ -297,18 +297,19 @@ def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segmen
     if not pieces:
         return []
     boxes = [_box_of(p) for p in pieces]
-    marks = pen_marks(pieces, boxes, writing_height(boxes), list(cut_parts))
+    height = writing_height(boxes)
+    marks = pen_marks(pieces, boxes, height, list(cut_parts))
     if score is None:
-        return [_segment(g, pieces, boxes, ink) for g in group_pieces(boxes, marks=marks)]
+        return [_segment(g, pieces, boxes, ink, height) for g in group_pieces(boxes, marks=marks)]
     # Only pieces that clearly share their extent are joined before reading.
     groups = group_pieces(boxes, SURE_SAME_DIGIT, marks)
     if len(groups) > 1:
 
         def crop(members: list[int]) -> np.ndarray:
-            return as_drawing(_segment(members, pieces, boxes, ink))
+            return as_drawing(_segment(members, pieces, boxes, ink, height))
 
         groups = best_grouping(groups, boxes, crop, score, cut_parts)
-    return [_segment(g, pieces, boxes, ink) for g in groups]
+    return [_segment(g, pieces, boxes, ink, height) for g in groups]
 
 
 def group_strokes(
@@ -332,11 +333,13 @@ def group_strokes(
     return best_grouping(groups, boxes, crop, score) if len(groups) > 1 else groups
 
 
-def _segment(group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence[Box], ink: np.ndarray) -> Segment:
+def _segment(
+    group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence[Box], ink: np.ndarray, height: float
+) -> Segment:
     mask = np.any([pieces[i] for i in group], axis=0)
     x0, y0, x1, y1 = union([boxes[i] for i in group])
     own = np.where(mask, ink, 0.0)[y0:y1, x0:x1]
-    return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)), only_dots(group, boxes))
+    return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)), only_dots(group, boxes, height))
 
 
 def splits_in_two(segment: Segment, height: float) -> list[tuple[Segment, Segment]]:

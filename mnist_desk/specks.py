@@ -103,11 +103,10 @@ def over_a_digit(speck: Box, groups: list[list[int]], boxes: Sequence[Box]) -> b
     return any(x0 <= cx < x1 for x0, _, x1, _ in (union([boxes[i] for i in group]) for group in groups))
 
 
-def only_dots(group: Sequence[int], boxes: Sequence[Box]) -> bool:
+def only_dots(group: Sequence[int], boxes: Sequence[Box], height: float) -> bool:
     """Whether a group of pieces is nothing but specks beside a writing that is not: dots standing
     apart, which are never a digit, whatever the network makes of them (a tap with a thin pen
-    had read as a 1, 97 % sure, and "3.1" as "311")."""
-    height = writing_height(boxes)
+    had read as a 1, 97 % sure, and "3.1" as "311"). ``height``: the writing's, of ``boxes``."""
     return all(is_speck(boxes[i], height) for i in group) and not all(is_speck(b, height) for b in boxes)
 
 
