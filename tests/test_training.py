@@ -157,6 +157,9 @@ def test_summary_prints_the_layer_table(arch, capsys):
         ("--lr", "nan", "must be a positive number, not nan"),
         ("--lr", "0", "must be a positive number, not 0"),
         ("--outlier-weight", "-1", "must be a positive number, not -1"),
+        ("--pen-variety", "0", "must be a positive number, not 0"),
+        ("--additions-per-epoch", "1.5", "must be at most 1, not 1.5"),
+        ("--additions-per-epoch", "0", "must be a positive number, not 0"),
     ],
 )
 def test_argument_errors_say_why(capsys, flag, value, reason):

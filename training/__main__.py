@@ -60,6 +60,14 @@ def _whole_number(low: int, high: int | None = None):
     return parse
 
 
+def _share(text: str) -> float:
+    """An argparse type: a share of something, more than 0 and at most 1."""
+    value = _positive_number(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"must be at most 1, not {text}")
+    return value
+
+
 def _positive_number(text: str) -> float:
     try:
         value = float(text)
@@ -98,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_whole_number(0),
         help="drawings of each training writer's pen digit (default: the preset's)",
     )
+    train.add_argument(
+        "--pen-variety", type=_positive_number,
+        help="change each pen digit's strokes first, as another writer might (1 = the designed amount; default: 0)",
+    )  # fmt: skip
+    train.add_argument(
+        "--additions-per-epoch", type=_share,
+        help="share of the pen digits, non-digits and pairs each epoch draws afresh, at most 1 (default: the preset's)",
+    )  # fmt: skip
     train.add_argument(
         "--negatives", type=_whole_number(0), help="non-digit drawings trained towards 'unsure' (default: the preset's)"
     )
@@ -285,6 +301,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             lr=args.lr,
             drawn=0 if args.dry_run else args.drawn,
             pen_renders=0 if args.dry_run else args.pen_renders,
+            pen_variety=args.pen_variety,
+            additions_per_epoch=args.additions_per_epoch,
             negatives=0 if args.dry_run else args.negatives,
             pairs=0 if args.dry_run else args.pairs,
             turned=0 if args.dry_run else args.turned,

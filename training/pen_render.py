@@ -23,6 +23,7 @@ from PIL import Image
 
 from mnist_desk.strokes import SUPERSAMPLE, draw_strokes
 from training.data import Digits
+from training.pen_variety import vary_strokes
 from training.pendigits import PenDigit
 
 CANVAS = 280
@@ -145,11 +146,14 @@ def parallel_chunks(work: Callable[[Any], np.ndarray], tasks: Sequence[Any]) -> 
         return list(pool.map(work, tasks))
 
 
-def _render_pen_chunk(task: tuple[list[tuple[np.ndarray, ...]], int, int, int]) -> np.ndarray:
+def _render_pen_chunk(task: tuple[list[tuple[np.ndarray, ...]], int, int, int, float]) -> np.ndarray:
     from mnist_desk.preprocess import preprocess
 
-    strokes_list, seed, index, canvas = task
+    strokes_list, seed, index, canvas, variety = task
     rng = np.random.default_rng([seed, index])
+    if variety > 0:  # the strokes changed as another writer might have written them (training/pen_variety.py)
+        variety_rng = np.random.default_rng([seed, index, 1])  # apart, so variety 0 draws as before
+        strokes_list = [vary_strokes(strokes, variety_rng, variety) for strokes in strokes_list]
     return np.stack(
         [
             (preprocess(render(strokes, random_style(rng), canvas)) * 255).round().astype(np.uint8)
@@ -159,17 +163,24 @@ def _render_pen_chunk(task: tuple[list[tuple[np.ndarray, ...]], int, int, int]) 
 
 
 def rendered_digits(
-    digits: Sequence[PenDigit], renders: int, seed: int, canvas: int = TRAINING_CANVAS, cache_dir: Path | None = None
+    digits: Sequence[PenDigit],
+    renders: int,
+    seed: int,
+    canvas: int = TRAINING_CANVAS,
+    cache_dir: Path | None = None,
+    variety: float = 0.0,
 ) -> Digits:
     """Every pen digit drawn ``renders`` times in random styles and preprocessed to 28x28
-    exactly as the app does: a training set, reproducible from ``seed`` and cached."""
+    exactly as the app does: a training set, reproducible from ``seed`` and cached.
+    ``variety`` > 0: each drawing's strokes changed first, as by another writer (pen_variety.py)."""
     key = hashlib.sha256(repr([(d.label, d.writer, len(d.points())) for d in digits]).encode()).hexdigest()[:12]
-    name = f"pen-v{RENDER_VERSION}-{key}-{renders}-{seed}-{canvas}"
+    name = f"pen-v{RENDER_VERSION}-{key}-{renders}-{seed}-{canvas}" + (f"-var{variety:g}" if variety > 0 else "")
     items = [d for d in digits for _ in range(renders)]
 
     def make() -> np.ndarray:
         tasks = [
-            ([d.strokes for d in items[i : i + CHUNK]], seed, i // CHUNK, canvas) for i in range(0, len(items), CHUNK)
+            ([d.strokes for d in items[i : i + CHUNK]], seed, i // CHUNK, canvas, variety)
+            for i in range(0, len(items), CHUNK)
         ]
         return stacked(parallel_chunks(_render_pen_chunk, tasks))
 

@@ -36,6 +36,9 @@ class Recipe:
     # Real pen digits of the training writers (training/pendigits.py), each
     # drawn this many times at other sizes, pens, slants and places.
     pen_renders: int = 0
+    # How much each pen drawing's strokes are changed first, as another writer might have
+    # written them (training/pen_variety.py); 0: drawn as written.
+    pen_variety: float = 0.0
     # Non-digit drawings (training/negatives.py) trained towards "unsure"
     # (outlier exposure): their target is the uniform distribution, weighted so.
     negatives: int = 0

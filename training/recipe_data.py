@@ -53,7 +53,9 @@ def training_set(
     if recipe.pen_renders:
         started = time.perf_counter()
         writers = training_writers()
-        pen = rendered_digits(writers, recipe.pen_renders, seed=PEN_SEED + recipe.seed, cache_dir=cache_dir)
+        pen = rendered_digits(
+            writers, recipe.pen_renders, seed=PEN_SEED + recipe.seed, cache_dir=cache_dir, variety=recipe.pen_variety
+        )
         data = data.concat(pen)
         seconds["pen_digits"] = time.perf_counter() - started
         log(f"pen digits: {len(writers):,} of {len(TRAIN_WRITERS)} training writers, each drawn {recipe.pen_renders}x "
