@@ -288,10 +288,26 @@ def test_the_energy_hinge_charges_only_scores_past_their_margin():
     )
 
 
-def test_the_energy_weight_reaches_the_recipe_and_its_record(tmp_path):
+def test_digit_weights_weigh_each_digit_and_leave_the_non_digits_alone():
+    logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
+    labels = torch.tensor([3, 7, NOT_A_DIGIT, 1])
+    plain = digit_loss(logits, labels, 0.1, 0.5)
+    assert float(digit_loss(logits, labels, 0.1, 0.5, digit_weights=torch.ones(4))) == pytest.approx(float(plain))
+    # The 7 weighing 3: its cross-entropy counted twice more; the non-digit's weight is not used.
+    seven = torch.nn.functional.cross_entropy(logits[1:2], labels[1:2], label_smoothing=0.1)
+    weighted = digit_loss(logits, labels, 0.1, 0.5, digit_weights=torch.tensor([1.0, 3.0, 9.0, 1.0]))
+    assert float(weighted - plain) * len(labels) == pytest.approx(2 * float(seven), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "field", "recorded"),
+    [("--energy-weight", "0.1", "energy_weight", 0.1), ("--pen-weight", "2", "pen_weight", 2.0),
+     ("--additions-per-epoch", "0.25", "additions_per_epoch", 0.25), ("--pen-variety", "1", "pen_variety", 1.0)],
+)  # fmt: skip
+def test_recipe_flags_reach_the_recipe_and_its_record(tmp_path, flag, value, field, recorded):
     out = tmp_path / "run"
-    assert training_main(["train", "--dry-run", "--energy-weight", "0.1", "--out", str(out)]) == 0
-    assert json.loads((out / "metrics.json").read_text())["recipe"]["energy_weight"] == 0.1
+    assert training_main(["train", "--dry-run", flag, value, "--out", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["recipe"][field] == recorded
 
 
 def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_path, capsys):

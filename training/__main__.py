@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="share of the pen digits, non-digits and pairs each epoch draws afresh, at most 1 (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
+        "--pen-weight", type=_positive_number,
+        help="weight of the pen digits' cross-entropy against MNIST's (default: 1)",
+    )  # fmt: skip
+    train.add_argument(
         "--negatives", type=_whole_number(0), help="non-digit drawings trained towards 'unsure' (default: the preset's)"
     )
     train.add_argument(
@@ -303,6 +307,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             pen_renders=0 if args.dry_run else args.pen_renders,
             pen_variety=args.pen_variety,
             additions_per_epoch=args.additions_per_epoch,
+            pen_weight=args.pen_weight,
             negatives=0 if args.dry_run else args.negatives,
             pairs=0 if args.dry_run else args.pairs,
             turned=0 if args.dry_run else args.turned,

@@ -2,7 +2,7 @@
 
 The pen digits' errors on writers never trained on are styles, not renderings:
 on the validation writers, accuracy is the same at every size, pen, slant and
-place the renderer draws (97.0-98.5 % in every bin of 3,000 drawings), while one
+place the renderer draws (96.4-98.7 % in every bin of 3,000 drawings), while one
 writer's flat-topped 3s read as 7 and another's long-flagged 1s as 7. Twenty
 training writers hold only so many styles. So, before it is drawn, a digit's
 trajectory may be changed as another writer would have written it:

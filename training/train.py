@@ -268,7 +268,10 @@ class Trainer:
                 x = augment_batch(x, AugmentConfig(), generator)
             x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
             logits = self.net(x)
-            loss = digit_loss(logits, y, r.label_smoothing, r.outlier_weight, r.energy_weight)
+            weights = None
+            if r.pen_weight != 1:  # the digits among the additions: the pen digits (and --drawn ones)
+                weights = torch.where(idx >= self.core, r.pen_weight, 1.0).to(self.device)
+            loss = digit_loss(logits, y, r.label_smoothing, r.outlier_weight, r.energy_weight, weights)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
