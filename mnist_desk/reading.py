@@ -221,11 +221,12 @@ def read_strokes(predictor: Any, strokes: list[PenStroke], images: StrokeImages 
         return render_strokes([strokes[i] for i in members], images=images)[0]
 
     boxes = [s.box() for s in strokes]
-    groups = group_strokes(boxes, crop, crop_scorer(predictor), stroke_dots(boxes, [s.width for s in strokes]))
+    dots = stroke_dots(boxes, [s.width for s in strokes])
+    groups = group_strokes(boxes, crop, crop_scorer(predictor), dots)
     height = writing_height(boxes)
     segments = []
     for group in groups:
         drawing, box = render_strokes([strokes[i] for i in group], margin=0, images=images)
-        dots = only_dots(group, boxes, height)
-        segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group), dots))
+        apart = only_dots(group, boxes, height, dots)
+        segments.append(Segment(box, (255 - drawing.astype(np.float32)) / 255, tuple(group), apart))
     return read_segments(predictor, segments)

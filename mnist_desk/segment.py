@@ -30,7 +30,7 @@ import numpy as np
 from mnist_desk.components import INK_THRESHOLD, component_boxes, label_components
 from mnist_desk.cuts import MIN_DIGIT_WIDTH, cut_columns, is_blot, seam, strokes_crossed
 from mnist_desk.preprocess import TooManyMarksError
-from mnist_desk.specks import host_of, is_speck, only_dots, over_a_digit, pen_marks, union, writing_height
+from mnist_desk.specks import host_of, is_speck, only_dots, over_a_digit, pen_marks, small_pieces, union, writing_height
 from mnist_desk.strokes import Box  # (x0, y0, x1, y1), the one box type of strokes and pieces
 
 SAME_DIGIT_OVERLAP = 0.45  # shared horizontal extent, as a fraction of the narrower piece
@@ -144,7 +144,7 @@ def group_pieces(
     if not boxes:
         return []
     height = writing_height(boxes)
-    small = [is_speck(b, height) for b in boxes]
+    small = small_pieces(boxes, height, marks)
     if all(small):
         small = [False] * len(boxes)  # nothing but dots: they are the drawing
     groups = _merge_overlapping([[i] for i in range(len(boxes)) if not small[i]], boxes, same_digit)
@@ -182,6 +182,7 @@ def best_grouping(
     crop: Callable[[list[int]], np.ndarray],
     score: CropScorer,
     cut_parts: CutParts | None = None,
+    marks: Sequence[bool] | None = None,
 ) -> list[list[int]]:
     """Choose which neighbouring units make one digit, by reading the candidates.
 
@@ -200,7 +201,7 @@ def best_grouping(
     height = writing_height(boxes)
     # A speck standing alone (a dot apart from every digit) may join other specks, never a digit:
     # a decimal point beside a 3 still reads as a 3, and the dot would vanish into it.
-    dot = [only_dots(unit, boxes, height) for unit in units]
+    dot = [only_dots(unit, boxes, height, marks) for unit in units]
     spans = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_SPAN) + 1) if len(set(dot[i:j])) == 1]
     members = {(i, j): [p for u in units[i:j] for p in u] for i, j in spans}
     fits, rejected = score([crop(members[s]) for s in spans])
@@ -300,16 +301,16 @@ def segment_ink(ink: np.ndarray, score: CropScorer | None = None) -> list[Segmen
     height = writing_height(boxes)
     marks = pen_marks(pieces, boxes, height, list(cut_parts))
     if score is None:
-        return [_segment(g, pieces, boxes, ink, height) for g in group_pieces(boxes, marks=marks)]
+        return [_segment(g, pieces, boxes, ink, height, marks) for g in group_pieces(boxes, marks=marks)]
     # Only pieces that clearly share their extent are joined before reading.
     groups = group_pieces(boxes, SURE_SAME_DIGIT, marks)
     if len(groups) > 1:
 
         def crop(members: list[int]) -> np.ndarray:
-            return as_drawing(_segment(members, pieces, boxes, ink, height))
+            return as_drawing(_segment(members, pieces, boxes, ink, height, marks))
 
-        groups = best_grouping(groups, boxes, crop, score, cut_parts)
-    return [_segment(g, pieces, boxes, ink, height) for g in groups]
+        groups = best_grouping(groups, boxes, crop, score, cut_parts, marks)
+    return [_segment(g, pieces, boxes, ink, height, marks) for g in groups]
 
 
 def group_strokes(
@@ -330,16 +331,22 @@ def group_strokes(
     if score is None or crop is None:
         return group_pieces(boxes, marks=dots)
     groups = group_pieces(boxes, SURE_SAME_DIGIT, dots)
-    return best_grouping(groups, boxes, crop, score) if len(groups) > 1 else groups
+    return best_grouping(groups, boxes, crop, score, marks=dots) if len(groups) > 1 else groups
 
 
 def _segment(
-    group: Sequence[int], pieces: Sequence[np.ndarray], boxes: Sequence[Box], ink: np.ndarray, height: float
+    group: Sequence[int],
+    pieces: Sequence[np.ndarray],
+    boxes: Sequence[Box],
+    ink: np.ndarray,
+    height: float,
+    marks: Sequence[bool] | None = None,
 ) -> Segment:
     mask = np.any([pieces[i] for i in group], axis=0)
     x0, y0, x1, y1 = union([boxes[i] for i in group])
     own = np.where(mask, ink, 0.0)[y0:y1, x0:x1]
-    return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)), only_dots(group, boxes, height))
+    dots = only_dots(group, boxes, height, marks)
+    return Segment((x0, y0, x1, y1), own.astype(np.float32), tuple(sorted(group)), dots)
 
 
 def splits_in_two(segment: Segment, height: float) -> list[tuple[Segment, Segment]]:

@@ -12,12 +12,13 @@ from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import preprocess
 from mnist_desk.reading import read_number, read_segments, read_strokes
 from mnist_desk.segment import Segment, best_grouping, group_pieces
-from mnist_desk.specks import DOT_REACH, PEN_DOT, pen_marks, stroke_dots
+from mnist_desk.specks import DOT_REACH, PEN_DOT, SPECK, pen_marks, stroke_dots
 from mnist_desk.strokes import PenStroke
 from training.pen_render import PenStyle, draw_strokes, shape_strokes
 from training.pendigits import TEST_WRITERS, read_pendigits
 
 HEIGHT = 150  # of the digits, in pixels
+BIG_PEN = 30.0  # a felt pen on such digits, or a bold font's strokes
 MIDDLE = 150  # the line's centre, on a 300 px tall page
 
 
@@ -41,18 +42,24 @@ def three_and_one(predictor) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return chosen[3], chosen[1]
 
 
-def written(parts: list[list[np.ndarray]], gap: float, pen: float, dot_at: str) -> list[np.ndarray]:
+def written(
+    parts: list[list[np.ndarray]], gap: float, pen: float, dot_at: str, dot: float | None = None
+) -> list[np.ndarray]:
     """Strokes of a digit, a dot and a digit on one line, ``gap`` px of paper each side of the dot.
 
-    The dot is one click of the pen, on the line's middle or its baseline (a decimal point)."""
+    The dot is one click of the pen (or, ``dot`` px across, a tiny circle), on the line's middle
+    or its baseline (a decimal point)."""
     style = PenStyle(height=HEIGHT, aspect=1, slant=0, rotation=0, pen=pen, smooth=False, x=0, y=0)
     first, last = (shape_strokes(p, style, canvas=4000) for p in parts)
+    size = dot or pen
     strokes, x = [], 20.0 + pen
     for k, mark in enumerate([first, None, last]):
         if mark is None:  # the dot: its ink starts gap past the first digit's
-            y = MIDDLE if dot_at == "middle" else MIDDLE + HEIGHT / 2 - pen / 2
-            strokes.append(np.array([[x + gap + pen / 2, y]]))
-            x += gap + pen
+            centre = np.array([x + gap + size / 2, MIDDLE if dot_at == "middle" else MIDDLE + HEIGHT / 2 - size / 2])
+            turn = np.linspace(0, 2 * np.pi, 13)[:, None]
+            ring = (size - pen) / 2 * np.hstack([np.cos(turn), np.sin(turn)])
+            strokes.append(centre[None] + ring if size > pen else centre[None])
+            x += gap + size
             continue
         pts = np.concatenate(mark)
         left = pts[:, 0].min() - pen / 2
@@ -88,6 +95,26 @@ def test_a_dot_apart_from_the_digits_is_a_part_of_its_own_never_lost(predictor, 
     assert reading.text is None  # a dot inside a number: not a number
     dot = reading.digits[1].box
     assert dot[2] - dot[0] < 2 * pen + 4 and dot[3] - dot[1] < 2 * pen + 4  # the dot's own box
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.floats(DOT_REACH + 0.03, 0.6),
+    st.floats(SPECK * (HEIGHT + BIG_PEN) + 1, 1.8 * BIG_PEN),  # px: more than a speck of the writing
+    st.sampled_from(["strokes", "pixels"]),
+)
+def test_a_dot_larger_than_a_speck_apart_is_still_its_own_part(predictor, three_and_one, gap, size, how):
+    # A bold font's point (23 px on 89 px digits) or a felt pen's dot is more than SPECK of the
+    # writing's height: until 2026-11-25 it joined the digit before it, and "3.14" read "314".
+    # Under two pen widths across, the tiny circle is a solid dot (wider, it is a small 0), and
+    # from pixels the pen measures about 0.75 of its width (the faint edge is not its body).
+    pen = BIG_PEN
+    strokes = written(list(three_and_one), gap * HEIGHT, pen, "baseline", dot=size)
+    if how == "strokes":
+        reading = read_strokes(predictor, [PenStroke(s, pen) for s in strokes])
+    else:
+        reading = read_number(predictor, picture(strokes, pen))
+    assert [d.digit for d in reading.digits] == [3, None, 1] and reading.text is None
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
