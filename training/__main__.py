@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import math
 import os
 import sys
 import time
@@ -24,6 +23,7 @@ from mnist_desk.checkpoint import (
 from mnist_desk.cli_help import DefaultsWhereUseful
 from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
 from mnist_desk.resources import bundled_model_path
+from training.arg_types import positive_number, share, whole_number
 from training.data import (
     DataError,
     Digits,
@@ -43,41 +43,6 @@ from training.splits import mnist_validation_split
 from training.train import EpochResult, Trainer, pick_device, predict_all, recipe_for
 
 
-def _whole_number(low: int, high: int | None = None):
-    """An argparse type: an integer in [low, high], or an error that says why not."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low or (high is not None and value > high):
-            bound = f"from {low} to {high}" if high is not None else f"at least {low}"
-            raise argparse.ArgumentTypeError(f"must be {bound}, not {value}")
-        return value
-
-    parse.__name__ = "whole number"  # argparse names the type in its messages
-    return parse
-
-
-def _share(text: str) -> float:
-    """An argparse type: a share of something, more than 0 and at most 1."""
-    value = _positive_number(text)
-    if value > 1:
-        raise argparse.ArgumentTypeError(f"must be at most 1, not {text}")
-    return value
-
-
-def _positive_number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,62 +50,62 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a network on MNIST", formatter_class=fmt)
     train.add_argument("--arch", default="default", choices=list(ARCHITECTURES), help="architecture preset")
-    channels = _whole_number(1, MAX_CHANNELS)
+    channels = whole_number(1, MAX_CHANNELS)
     train.add_argument("--channels", type=channels, nargs="+", help="conv kernel counts (default: the preset's)")
-    train.add_argument("--epochs", type=_whole_number(1), help="epochs (default: the preset's recipe)")
+    train.add_argument("--epochs", type=whole_number(1), help="epochs (default: the preset's recipe)")
     train.add_argument(
-        "--batch-size", type=_whole_number(1), help="batch size per process (default: the preset's recipe)"
+        "--batch-size", type=whole_number(1), help="batch size per process (default: the preset's recipe)"
     )
-    train.add_argument("--lr", type=_positive_number, help="peak learning rate (default: the preset's recipe)")
+    train.add_argument("--lr", type=positive_number, help="peak learning rate (default: the preset's recipe)")
     train.add_argument("--seed", type=int, default=0, help="seed for weights, shuffling and augmentation")
     train.add_argument("--out", type=Path, default=Path("runs/latest"), help="output directory")
     train.add_argument("--resume", type=Path, help="continue an interrupted run from its checkpoint")
     train.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available, else cpu")
     train.add_argument("--data-dir", type=Path, help="IDX files or download target (default: user cache dir)")
-    train.add_argument("--train-subset", type=_whole_number(1), help="use only the first N training images")
+    train.add_argument("--train-subset", type=whole_number(1), help="use only the first N training images")
     train.add_argument(
-        "--drawn", type=_whole_number(0), help="synthetic canvas drawings to add (default: the preset's recipe)"
+        "--drawn", type=whole_number(0), help="synthetic canvas drawings to add (default: the preset's recipe)"
     )
     train.add_argument(
         "--pen-renders",
-        type=_whole_number(0),
+        type=whole_number(0),
         help="drawings of each training writer's pen digit (default: the preset's)",
     )
     train.add_argument(
-        "--pen-variety", type=_positive_number,
+        "--pen-variety", type=positive_number,
         help="change each pen digit's strokes first, as another writer might (1 = the designed amount; default: 0)",
     )  # fmt: skip
     train.add_argument(
-        "--additions-per-epoch", type=_share,
+        "--additions-per-epoch", type=share,
         help="share of the pen digits, non-digits and pairs each epoch draws afresh, at most 1 (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
-        "--pen-weight", type=_positive_number,
+        "--pen-weight", type=positive_number,
         help="weight of the pen digits' cross-entropy against MNIST's (default: 1)",
     )  # fmt: skip
     train.add_argument(
-        "--negatives", type=_whole_number(0), help="non-digit drawings trained towards 'unsure' (default: the preset's)"
+        "--negatives", type=whole_number(0), help="non-digit drawings trained towards 'unsure' (default: the preset's)"
     )
     train.add_argument(
-        "--pairs", type=_whole_number(0), help="two-digit drawings trained towards 'unsure' (default: the preset's)"
+        "--pairs", type=whole_number(0), help="two-digit drawings trained towards 'unsure' (default: the preset's)"
     )
     train.add_argument(
-        "--turned", type=_whole_number(0), help="pen digits mirrored or turned, trained towards 'unsure' (default: 0)"
+        "--turned", type=whole_number(0), help="pen digits mirrored or turned, trained towards 'unsure' (default: 0)"
     )
     train.add_argument(
-        "--straddles", type=_whole_number(0),
+        "--straddles", type=whole_number(0),
         help="strips from inside one pen digit to inside the next, trained towards 'unsure' (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
-        "--overlays", type=_whole_number(0),
+        "--overlays", type=whole_number(0),
         help="two pen digits written over each other, trained towards 'unsure' (default: 0)",
     )  # fmt: skip
     train.add_argument(
-        "--outlier-weight", type=_positive_number,
+        "--outlier-weight", type=positive_number,
         help="weight of the 'unsure' target for non-digits and pairs (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
-        "--energy-weight", type=_positive_number,
+        "--energy-weight", type=positive_number,
         help="weight of a squared hinge on the log-sum-exp: digits above, non-digits below (default: 0, off)",
     )  # fmt: skip
     train.add_argument(
