@@ -37,7 +37,7 @@ class Recipe:
     # drawn this many times at other sizes, pens, slants and places.
     pen_renders: int = 0
     # How much each pen drawing's strokes are changed first, as another writer might have
-    # written them (training/pen_variety.py); 0: drawn as written.
+    # written them (training/pen_variety.py); 0: drawn as written. Tried, not shipped.
     pen_variety: float = 0.0
     # Non-digit drawings (training/negatives.py) trained towards "unsure"
     # (outlier exposure): their target is the uniform distribution, weighted so.
