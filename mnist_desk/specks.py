@@ -58,6 +58,13 @@ PEN_DOT = 0.6
 # writing's height: a bold font's point (23 px on 89 px digits in DejaVu Sans Bold) or a felt pen's
 # tap beside small digits is more than SPECK, and had joined its neighbour ("3.14" read "314").
 BIG_DOT = 0.4
+# ... when it is solid: from strokes at most this many pen widths across (a wider tiny circle has a
+# hole: a small 0), from pixels ink filling this much of its box (a round dot fills 0.79, the
+# points of three bold fonts 0.82-1.0, their digits 0.47-0.63, a small bold 0 0.67). A reviewer
+# found small digits beside full-size ones taken for such dots: a bold font's subscript-sized 7,
+# 1, 4 and 0 (0.30-0.40 of the height), a felt pen's small 0 (2.15 pens) and short 1s (2.3 pens).
+SOLID_DOT = 2.0
+SOLID_FILL = 0.7
 
 
 def writing_height(boxes: Sequence[Box]) -> float:
@@ -143,8 +150,12 @@ def on_the_line(boxes: Sequence[Box], height: float) -> list[bool]:
 def stroke_dots(boxes: Sequence[Box], pens: Sequence[float]) -> list[bool]:
     """Which strokes (their boxes, the pen's width included) are dots on the line of the writing:
     every stroke was made on purpose, so such a dot apart from the digits is a mark of its own."""
-    line = on_the_line(boxes, writing_height(boxes))
-    return [is_dot(box, pen) and on for box, pen, on in zip(boxes, pens, line, strict=True)]
+    height = writing_height(boxes)
+    line = on_the_line(boxes, height)
+    return [
+        is_dot(box, pen) and on and (is_speck(box, height) or max(box[2] - box[0], box[3] - box[1]) <= SOLID_DOT * pen)
+        for box, pen, on in zip(boxes, pens, line, strict=True)
+    ]
 
 
 def pen_marks(pieces: Sequence[np.ndarray], boxes: Sequence[Box], height: float, cut: Sequence[int]) -> list[bool]:
@@ -152,7 +163,8 @@ def pen_marks(pieces: Sequence[np.ndarray], boxes: Sequence[Box], height: float,
 
     A pen's dot: at least PEN_DOT and at most DOT_SIZE of the pen's width
     across (the pen measured on the pieces that are not specks, as twice their
-    area over their edge), on the line of the writing. Parts cut from a blob (``cut``) are never marks of their own.
+    area over their edge), on the line of the writing, and solid if it is more than a
+    speck. Parts cut from a blob (``cut``) are never marks of their own.
     """
     writing = [i for i, box in enumerate(boxes) if not is_speck(box, height)]
     if not writing:
@@ -162,7 +174,12 @@ def pen_marks(pieces: Sequence[np.ndarray], boxes: Sequence[Box], height: float,
     crops = [np.pad(pieces[i][boxes[i][1] : boxes[i][3], boxes[i][0] : boxes[i][2]], 1) for i in writing]
     pen = float(np.median([stroke_width(crop) for crop in crops]))  # padded: the box's own edge is an edge
     line = on_the_line(boxes, height)
+
+    def solid(i: int) -> bool:
+        x0, y0, x1, y1 = boxes[i]
+        return is_speck(boxes[i], height) or pieces[i][y0:y1, x0:x1].mean() >= SOLID_FILL
+
     return [
-        i not in cut and min(b[2] - b[0], b[3] - b[1]) >= PEN_DOT * pen and is_dot(b, pen) and line[i]
+        i not in cut and min(b[2] - b[0], b[3] - b[1]) >= PEN_DOT * pen and is_dot(b, pen) and line[i] and solid(i)
         for i, b in enumerate(boxes)
     ]

@@ -201,3 +201,20 @@ def test_a_part_of_dots_is_never_a_digit_even_one_the_network_reads_as_a_sure_1(
     crop = ink[box[1] : box[3], box[0] : box[2]]
     read = read_segments(predictor, [Segment(box, crop, (0,)), Segment(box, crop, (0,), dots=True)]).digits
     assert read[0].digit == 1 and read[1].not_a_digit
+
+
+def test_a_small_digit_beside_full_size_ones_is_no_dot():
+    # A reviewer's finds: a felt pen's short 1 (2.3 pens tall) or small 0 (2.15 pens) from strokes,
+    # and a bold font's subscript-sized 7 (not solid) from pixels, had become dots: "621" read "62?".
+    digits, pens = [(0, 0, 60, 100), (80, 0, 140, 100)], [15.0, 15.0]
+    short_one, tap = (160, 60, 175, 95), (160, 80, 175, 95)
+    assert stroke_dots([*digits, short_one, tap], [*pens, 15.0, 15.0])[2:] == [False, True]
+    page = (200, 300)
+    pieces = [np.zeros(page, bool) for _ in range(4)]
+    pieces[0][0:100, 0:60] = pieces[1][0:100, 80:140] = True
+    pieces[0][12:88, 12:48] = pieces[1][12:88, 92:128] = False  # strokes 12 px wide: dots up to 30 px
+    pieces[2][72:100, 160:188] = True  # a solid dot, 28 px: more than a speck of the 100 px writing
+    pieces[3][72:100, 200:228] = True
+    pieces[3][78:94, 206:222] = False  # the same size with a hole: a small 0, no dot
+    boxes = [(0, 0, 60, 100), (80, 0, 140, 100), (160, 72, 188, 100), (200, 72, 228, 100)]
+    assert pen_marks(pieces, boxes, 100, cut=[])[2:] == [True, False]
