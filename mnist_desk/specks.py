@@ -114,13 +114,18 @@ def over_a_digit(speck: Box, groups: list[list[int]], boxes: Sequence[Box]) -> b
     return any(x0 <= cx < x1 for x0, _, x1, _ in (union([boxes[i] for i in group]) for group in groups))
 
 
+def across(box: Box) -> int:
+    """The larger of a box's width and height: how big a dot is."""
+    return max(box[2] - box[0], box[3] - box[1])
+
+
 def small_pieces(boxes: Sequence[Box], height: float, marks: Sequence[bool] | None = None) -> list[bool]:
     """Which pieces are specks: far smaller than the writing, or dots made on purpose (``marks``)
     up to BIG_DOT of its height."""
     return [
-        is_speck(box, height) or (marks is not None and marks[i] and max(box[2] - box[0], box[3] - box[1]) < BIG_DOT * height)
+        is_speck(box, height) or (marks is not None and marks[i] and across(box) < BIG_DOT * height)
         for i, box in enumerate(boxes)
-    ]  # fmt: skip
+    ]
 
 
 def only_dots(group: Sequence[int], boxes: Sequence[Box], height: float, marks: Sequence[bool] | None = None) -> bool:
@@ -134,7 +139,7 @@ def only_dots(group: Sequence[int], boxes: Sequence[Box], height: float, marks: 
 
 def is_dot(box: Box, pen: float) -> bool:
     """A tap of the pen or a tiny circle: at most DOT_SIZE pen widths across."""
-    return max(box[2] - box[0], box[3] - box[1]) <= DOT_SIZE * max(pen, 1.0)
+    return across(box) <= DOT_SIZE * max(pen, 1.0)
 
 
 def on_the_line(boxes: Sequence[Box], height: float) -> list[bool]:
@@ -153,7 +158,7 @@ def stroke_dots(boxes: Sequence[Box], pens: Sequence[float]) -> list[bool]:
     height = writing_height(boxes)
     line = on_the_line(boxes, height)
     return [
-        is_dot(box, pen) and on and (is_speck(box, height) or max(box[2] - box[0], box[3] - box[1]) <= SOLID_DOT * pen)
+        is_dot(box, pen) and on and (is_speck(box, height) or across(box) <= SOLID_DOT * pen)
         for box, pen, on in zip(boxes, pens, line, strict=True)
     ]
 

@@ -124,7 +124,7 @@ def digit_loss(
     if digits.any() and digit_weights is not None:
         each = F.cross_entropy(logits[digits], labels[digits], label_smoothing=smoothing, reduction="none")
         loss = (each * digit_weights[digits]).sum()
-    elif digits.any():
+    elif digits.any():  # unweighted, the sum as before: the shipped recipe keeps its weights bit for bit
         loss = F.cross_entropy(logits[digits], labels[digits], label_smoothing=smoothing, reduction="sum")
     if not digits.all():
         loss = loss - outlier_weight * F.log_softmax(logits[~digits], 1).mean(1).sum()
