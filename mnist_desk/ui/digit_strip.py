@@ -27,6 +27,8 @@ CELL_MIN = 26  # px: ten bars of 2 px and their gaps still fit
 CELL_WIDEST = 140  # px: a cell under a wide digit
 LABEL_POINTS = 13
 TICK_POINTS = 7.5  # the digits 0-9 under the bars
+CELL_MARGIN = 2  # px between neighbouring cells' frames
+BAR_MARGIN = 4  # px between a cell's frame and its bars
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,39 @@ class DigitStrip(QWidget):
         edges = [(self.paper_to_x(a), self.paper_to_x(b)) for a, b in spans]
         centres = [(a + b) / 2 for a, b in edges]
         left, right = edges[index]
+        centre = centres[index]
+        # A narrow digit (a 1) gets a cell wide enough for the 0-9 under its bars
+        # where there is room, so that every cell reads the same way.
+        half = max(right - left, self.labelled_width()) / 2
         # Never over a neighbour's cell: at most halfway to the next digit's centre.
         if index > 0:
-            left = max(left, (centres[index - 1] + centres[index]) / 2)
+            half = min(half, centre - (centres[index - 1] + centre) / 2)
         if index + 1 < len(centres):
-            right = min(right, (centres[index] + centres[index + 1]) / 2)
-        width = min(max(right - left, CELL_MIN), CELL_WIDEST)
-        return QRectF(centres[index] - width / 2, 0, width, self.height())
+            half = min(half, (centre + centres[index + 1]) / 2 - centre)
+        width = min(max(2 * half, CELL_MIN), CELL_WIDEST)
+        return QRectF(centre - width / 2, 0, width, self.height())
+
+    def _tick_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(TICK_POINTS)
+        return font
+
+    def _tick_step(self) -> float:
+        """The narrowest bar spacing that still has room for the digits 0-9 under the bars."""
+        return QFontMetricsF(self._tick_font()).horizontalAdvance("0") + 3
+
+    def tick_labels(self, bars_width: float) -> tuple[int, ...]:
+        """Which of the digits 0-9 go under ten bars this wide: all ten where they fit,
+        else the two ends (so that a narrow 1's cell still says which way its scale runs)."""
+        if bars_width / 10 >= self._tick_step() - 1e-6:
+            return tuple(range(10))
+        if bars_width >= 2 * self._tick_step():
+            return (0, 9)
+        return ()
+
+    def labelled_width(self) -> float:
+        """How wide a cell must be to show the 0-9 under its bars (margins included)."""
+        return 10 * self._tick_step() + 2 * (CELL_MARGIN + BAR_MARGIN)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         for index in range(len(self._digits)):
@@ -119,7 +147,7 @@ class DigitStrip(QWidget):
         painter.setFont(font)
         label_h = QFontMetricsF(font).height()
         for index, digit in enumerate(self._digits):
-            cell = self.cell_rect(index).adjusted(2, 1, -2, -1)
+            cell = self.cell_rect(index).adjusted(CELL_MARGIN, 1, -CELL_MARGIN, -1)
             if index == self._selected:
                 painter.setPen(QPen(palette.highlight().color(), 2))
                 painter.setBrush(palette.alternateBase())
@@ -129,26 +157,31 @@ class DigitStrip(QWidget):
             painter.drawText(
                 QRectF(cell.x(), cell.y(), cell.width(), label_h), Qt.AlignmentFlag.AlignCenter, digit.label
             )
-            self._paint_bars(painter, digit, cell.adjusted(4, label_h + 2, -4, -4))
+            self._paint_bars(painter, digit, cell.adjusted(BAR_MARGIN, label_h + 2, -BAR_MARGIN, -BAR_MARGIN))
         painter.end()
 
     def _paint_bars(self, painter: QPainter, digit: StripDigit, area: QRectF) -> None:
         """Ten bars from 0 to 9 standing on a baseline, the top one highlighted when sure;
-        under a cell wide enough, the digits 0-9 under their bars."""
+        under them the digits 0-9, or in a narrow cell the ends of that scale."""
         palette = self.palette()
         probabilities = digit.probabilities
         top = int(np.argmax(probabilities))
         sure = probabilities[top] >= CONFIDENT and not digit.not_a_digit
         step = area.width() / 10
-        small = QFont(self.font())
-        small.setPointSizeF(TICK_POINTS)
+        small = self._tick_font()
         tick_h = QFontMetricsF(small).height()
-        if step >= QFontMetricsF(small).horizontalAdvance("0") + 3 and area.height() > 3 * tick_h:
+        ticks = self.tick_labels(area.width()) if area.height() > 3 * tick_h else ()
+        if ticks:
             painter.setFont(small)
             painter.setPen(palette.placeholderText().color())
-            for d in range(10):
-                cell = QRectF(area.x() + d * step, area.bottom() - tick_h, step, tick_h)
-                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(d))
+            line = QRectF(area.x(), area.bottom() - tick_h, area.width(), tick_h)
+            if len(ticks) == 10:
+                for d in ticks:
+                    cell = QRectF(area.x() + d * step, line.y(), step, tick_h)
+                    painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(d))
+            else:  # 0 flush left under the first bar, 9 flush right under the last
+                painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "0")
+                painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "9")
             area = area.adjusted(0, 0, 0, -tick_h)
         painter.setPen(Qt.PenStyle.NoPen)
         for d in range(10):

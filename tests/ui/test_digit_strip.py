@@ -1,0 +1,81 @@
+"""DigitStrip's cells: one under each digit, never over a neighbour's, and wide enough for
+the 0-9 under the bars wherever the room is there (a narrow 1 included)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mnist_desk.ui.digit_strip import BAR_MARGIN, CELL_MARGIN, CELL_MIN, CELL_WIDEST, DigitStrip, StripDigit
+
+FLAT = np.full(10, 0.1)
+
+
+def bars_width(cell_width: float) -> float:
+    return cell_width - 2 * (CELL_MARGIN + BAR_MARGIN)
+
+
+def strip_with(qtbot, spans) -> DigitStrip:
+    strip = DigitStrip()
+    qtbot.addWidget(strip)
+    strip.resize(1200, 120)
+    strip.paper_to_x = lambda x: x  # the paper drawn at 1:1 from the strip's left edge
+    strip.set_digits([StripDigit(str(i), FLAT, span=span) for i, span in enumerate(spans)], None)
+    return strip
+
+
+def test_a_narrow_one_between_wide_digits_gets_a_labelled_cell(qtbot):
+    # "314" written with room: the 1 is 14 px wide, the centres 112 and 118 px apart.
+    strip = strip_with(qtbot, [(100, 190), (250, 264), (330, 420)])
+    narrow = strip.cell_rect(1)
+    assert narrow.width() >= strip.labelled_width() > CELL_MIN
+    assert narrow.center().x() == 257  # still centred under its digit
+    assert strip.tick_labels(bars_width(narrow.width())) == tuple(range(10))
+
+
+def test_a_cell_too_narrow_for_ten_labels_shows_the_ends_of_its_scale(qtbot):
+    # "3.14" as written in the window: the 1 is 66 px from the point, 183 px from the 4.
+    strip = strip_with(qtbot, [(150, 260), (285, 310), (350, 362), (500, 650)])
+    narrow = strip.cell_rect(2)
+    assert narrow.width() < strip.labelled_width()
+    assert strip.tick_labels(bars_width(narrow.width())) == (0, 9)
+    assert strip.tick_labels(5.0) == ()  # no room even for the ends: no labels at all
+
+
+def test_a_narrow_digit_pressed_between_close_neighbours_keeps_its_share(qtbot):
+    strip = strip_with(qtbot, [(100, 160), (162, 170), (172, 232)])
+    cells = [strip.cell_rect(i) for i in range(3)]
+    assert cells[0].right() <= cells[1].left() + 1e-6 and cells[1].right() <= cells[2].left() + 1e-6
+    assert cells[1].width() >= CELL_MIN
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 60), st.floats(1, 200)),  # gap before the digit, its width
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_cells_sit_under_their_digits_and_never_overlap_with_room(qtbot, parts):
+    spans, x = [], 20.0
+    for gap, width in parts:
+        spans.append((x + gap, x + gap + width))
+        x += gap + width
+    strip = strip_with(qtbot, spans)
+    cells = [strip.cell_rect(i) for i in range(len(spans))]
+    centres = [(a + b) / 2 for a, b in spans]
+    for cell, centre, (left, right) in zip(cells, centres, spans, strict=True):
+        assert abs(cell.center().x() - centre) < 1e-6
+        assert CELL_MIN - 1e-6 <= cell.width() <= CELL_WIDEST + 1e-6
+        if right - left >= CELL_MIN:  # a cell is never narrower than its digit, room allowing
+            halfway = min(
+                [centre - (c + centre) / 2 for c in centres if c < centre]
+                + [(c + centre) / 2 - centre for c in centres if c > centre]
+                + [np.inf]
+            )
+            assert cell.width() >= min(right - left, 2 * halfway, CELL_WIDEST) - 1e-6
+    for a, b in zip(cells, cells[1:], strict=False):
+        if a.width() > CELL_MIN and b.width() > CELL_MIN:  # neither held at the minimum
+            assert a.right() <= b.left() + 1e-6
