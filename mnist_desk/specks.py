@@ -65,6 +65,15 @@ BIG_DOT = 0.4
 # 1, 4 and 0 (0.30-0.40 of the height), a felt pen's small 0 (2.15 pens) and short 1s (2.3 pens).
 SOLID_DOT = 2.0
 SOLID_FILL = 0.7
+# A comma is a mark made on purpose too: a piece under BIG_DOT of the writing's height and narrow
+# (at most COMMA_WIDTH pen widths or COMMA_NARROW of the height wide: a thin pen's slanted comma is
+# 5-6 pens wide), between digits (over none), starting in the lower half of its neighbouring
+# digits and reaching under their bottom by COMMA_BELOW of the writing's height. In a font,
+# "1,000" had read "11000" and "3,14" "314": the comma (0.32 of the digits' height, reaching 0.15
+# under them) was too big for a speck, so it was read as a 1 or joined to a digit.
+COMMA_WIDTH = 3.0
+COMMA_NARROW = 0.25
+COMMA_BELOW = 0.05
 
 
 def writing_height(boxes: Sequence[Box]) -> float:
@@ -152,14 +161,46 @@ def on_the_line(boxes: Sequence[Box], height: float) -> list[bool]:
     return [top <= (b[1] + b[3]) / 2 <= bottom for b in boxes]
 
 
+def commas(boxes: Sequence[Box], height: float, pens: Sequence[float]) -> list[bool]:
+    """Which pieces are commas (see COMMA_WIDTH): low, small, narrow marks between digits that
+    reach under the line the digits beside them stand on. ``pens``: each piece's pen width."""
+    digits = [box for box in boxes if across(box) >= BIG_DOT * height]
+    found = []
+    for box, pen in zip(boxes, pens, strict=True):
+        cx = (box[0] + box[2]) / 2
+        left = [d for d in digits if d[2] <= cx]
+        right = [d for d in digits if d[0] > cx]
+        nearest = ([max(left, key=lambda d: d[2])] if left else []) + (
+            [min(right, key=lambda d: d[0])] if right else []
+        )
+        if (
+            not nearest
+            or across(box) >= BIG_DOT * height
+            or box[2] - box[0] > max(COMMA_WIDTH * pen, COMMA_NARROW * height)
+        ):
+            found.append(False)
+            continue
+        # Each neighbour with the pieces sharing its extent: a 5's flag, a 4's stem drawn apart.
+        beside = [
+            union([d for d in boxes if d is not box and not is_speck(d, height) and d[0] < n[2] and d[2] > n[0]])
+            for n in nearest
+        ]
+        middle = float(np.mean([(d[1] + d[3]) / 2 for d in beside]))
+        bottom = float(np.mean([d[3] for d in beside]))
+        apart = not any(d[0] <= cx < d[2] for d in digits)
+        found.append(apart and middle <= box[1] < bottom and box[3] >= bottom + COMMA_BELOW * height)
+    return found
+
+
 def stroke_dots(boxes: Sequence[Box], pens: Sequence[float]) -> list[bool]:
     """Which strokes (their boxes, the pen's width included) are dots on the line of the writing:
     every stroke was made on purpose, so such a dot apart from the digits is a mark of its own."""
     height = writing_height(boxes)
     line = on_the_line(boxes, height)
+    comma = commas(boxes, height, pens)
     return [
-        is_dot(box, pen) and on and (is_speck(box, height) or across(box) <= SOLID_DOT * pen)
-        for box, pen, on in zip(boxes, pens, line, strict=True)
+        (is_dot(box, pen) and on and (is_speck(box, height) or across(box) <= SOLID_DOT * pen)) or low
+        for box, pen, on, low in zip(boxes, pens, line, comma, strict=True)
     ]
 
 
@@ -184,7 +225,10 @@ def pen_marks(pieces: Sequence[np.ndarray], boxes: Sequence[Box], height: float,
         x0, y0, x1, y1 = boxes[i]
         return is_speck(boxes[i], height) or pieces[i][y0:y1, x0:x1].mean() >= SOLID_FILL
 
+    comma = commas(boxes, height, [pen] * len(boxes))
     return [
-        i not in cut and min(b[2] - b[0], b[3] - b[1]) >= PEN_DOT * pen and is_dot(b, pen) and line[i] and solid(i)
+        i not in cut
+        and min(b[2] - b[0], b[3] - b[1]) >= PEN_DOT * pen
+        and ((is_dot(b, pen) and line[i] and solid(i)) or comma[i])
         for i, b in enumerate(boxes)
     ]

@@ -12,7 +12,7 @@ from mnist_desk.inference import Predictor
 from mnist_desk.preprocess import preprocess
 from mnist_desk.reading import read_number, read_segments, read_strokes
 from mnist_desk.segment import Segment, best_grouping, group_pieces
-from mnist_desk.specks import DOT_REACH, PEN_DOT, SPECK, pen_marks, stroke_dots
+from mnist_desk.specks import DOT_REACH, PEN_DOT, SPECK, commas, pen_marks, stroke_dots
 from mnist_desk.strokes import PenStroke
 from training.pen_render import PenStyle, draw_strokes, shape_strokes
 from training.pendigits import TEST_WRITERS, read_pendigits
@@ -218,3 +218,54 @@ def test_a_small_digit_beside_full_size_ones_is_no_dot():
     pieces[3][78:94, 206:222] = False  # the same size with a hole: a small 0, no dot
     boxes = [(0, 0, 60, 100), (80, 0, 140, 100), (160, 72, 188, 100), (200, 72, 228, 100)]
     assert pen_marks(pieces, boxes, 100, cut=[])[2:] == [True, False]
+
+
+def with_a_comma(
+    strokes: list[np.ndarray], dot_index: int, length: float, lean: float, below: float
+) -> list[np.ndarray]:
+    """``strokes`` (from :func:`written`, its dot on the baseline) with the dot turned into a
+    comma: a short stroke ``length`` px long, leaning left by ``lean`` of it as it goes down,
+    reaching ``below`` of its length under the baseline."""
+    x = float(strokes[dot_index][:, 0].mean())
+    base = MIDDLE + HEIGHT / 2
+    top, bottom = base - (1 - below) * length, base + below * length
+    comma = np.array([[x + lean * length / 2, top], [x, (top + bottom) / 2], [x - lean * length / 2, bottom]])
+    return [*strokes[:dot_index], comma, *strokes[dot_index + 1 :]]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.floats(DOT_REACH + 0.03, 0.4),  # paper between the comma and each digit, in the digits' height
+    st.floats(4, 16),  # the pen
+    st.floats(0.2, 0.35),  # the comma's length, in the digits' height
+    st.floats(0.0, 0.6),
+    st.floats(0.35, 0.7),
+    st.sampled_from(["strokes", "pixels"]),
+)
+def test_a_comma_between_digits_is_a_part_of_its_own(predictor, three_and_one, clear, pen, length, lean, below, how):
+    # Until 2026-11-25 a comma, too big for a speck, was read as a digit or joined to one: "1,000"
+    # in a font read "11000", "3,14" "314". (Nearer a digit than DOT_REACH, it joins it, as a dot does.)
+    gap = (clear + lean * length / 2) * HEIGHT  # from the digit to the comma's middle, less the pen
+    strokes = with_a_comma(written(list(three_and_one), gap, pen, "baseline"), len(three_and_one[0]),
+                           length * HEIGHT, lean, below)  # fmt: skip
+    if how == "strokes":
+        reading = read_strokes(predictor, [PenStroke(s, pen) for s in strokes])
+    else:
+        reading = read_number(predictor, picture(strokes, pen))
+    assert [d.digit for d in reading.digits] == [3, None, 1] and reading.text is None
+
+
+def test_only_a_low_narrow_mark_between_digits_reaching_under_them_is_a_comma():
+    digits, height = [(0, 100, 60, 200), (100, 100, 160, 200)], 100.0
+    comma = (76, 175, 84, 212)  # starts low, reaches 12 px under the digits
+    on_the_line = (76, 165, 84, 200)  # a short 1 standing on the line
+    under = (76, 205, 84, 240)  # wholly under the line: a stray touch, not between digits
+    high = (76, 120, 84, 155)  # in the upper half
+    wide = (62, 175, 98, 212)  # as wide as a small 0
+    under_a_digit = (20, 175, 28, 212)  # over a digit's extent (a 1's foot, a 4's stem)
+    pieces = [comma, on_the_line, under, high, wide, under_a_digit]
+    found = [commas([*digits, piece], height, [4.0] * 3) for piece in pieces]
+    assert found == [[False, False, value] for value in [True, False, False, False, False, False]]
+    # A 5's flag drawn as its own stroke counts with its body: the line is the body's, not the flag's.
+    body, flag = (100, 130, 160, 200), (95, 100, 160, 115)  # the flag nearer
+    assert commas([digits[0], body, flag, comma], height, [4.0] * 4)[3]
