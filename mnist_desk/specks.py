@@ -67,13 +67,17 @@ SOLID_DOT = 2.0
 SOLID_FILL = 0.7
 # A comma is a mark made on purpose too: a piece under BIG_DOT of the writing's height and narrow
 # (at most COMMA_WIDTH pen widths or COMMA_NARROW of the height wide: a thin pen's slanted comma is
-# 5-6 pens wide), between digits (over none), starting in the lower half of its neighbouring
-# digits and reaching under their bottom by COMMA_BELOW of the writing's height. In a font,
-# "1,000" had read "11000" and "3,14" "314": the comma (0.32 of the digits' height, reaching 0.15
-# under them) was too big for a speck, so it was read as a 1 or joined to a digit.
+# 5-6 pens wide), between two digits and alone in its column, one short line (its ink no longer
+# than COMMA_STRAIGHT times its box's diagonal), starting in the lower half of the digits beside it
+# and reaching under their bottom by COMMA_BELOW of the writing's height. In a font, "1,000" had
+# read "11000" and "3,14" "314": the comma (0.32 of the digits' height, reaching 0.15 under them)
+# was too big for a speck, so it was read as a 1 or joined to a digit. A hostile review of a first
+# version (without "two digits", "alone" and "one line") found small digits written low taken for
+# commas: a 6, 0 or 8 at 0.3-0.45 of the others' height, a first or last digit, a small 4's stem.
 COMMA_WIDTH = 3.0
 COMMA_NARROW = 0.25
 COMMA_BELOW = 0.05
+COMMA_STRAIGHT = 1.3
 
 
 def writing_height(boxes: Sequence[Box]) -> float:
@@ -161,43 +165,50 @@ def on_the_line(boxes: Sequence[Box], height: float) -> list[bool]:
     return [top <= (b[1] + b[3]) / 2 <= bottom for b in boxes]
 
 
-def commas(boxes: Sequence[Box], height: float, pens: Sequence[float]) -> list[bool]:
-    """Which pieces are commas (see COMMA_WIDTH): low, small, narrow marks between digits that
-    reach under the line the digits beside them stand on. ``pens``: each piece's pen width."""
+def commas(
+    boxes: Sequence[Box], height: float, pens: Sequence[float], inks: Sequence[float] | None = None
+) -> list[bool]:
+    """Which pieces are commas (see COMMA_WIDTH): low, small, narrow, straight marks between two
+    digits that reach under the line the digits beside them stand on. ``pens``: each piece's pen
+    width; ``inks``: the length of each piece's ink line (unknown: taken as straight)."""
     digits = [box for box in boxes if across(box) >= BIG_DOT * height]
     found = []
-    for box, pen in zip(boxes, pens, strict=True):
+    for i, (box, pen) in enumerate(zip(boxes, pens, strict=True)):
         cx = (box[0] + box[2]) / 2
         left = [d for d in digits if d[2] <= cx]
         right = [d for d in digits if d[0] > cx]
-        nearest = ([max(left, key=lambda d: d[2])] if left else []) + (
-            [min(right, key=lambda d: d[0])] if right else []
-        )
-        if (
-            not nearest
-            or across(box) >= BIG_DOT * height
-            or box[2] - box[0] > max(COMMA_WIDTH * pen, COMMA_NARROW * height)
-        ):
+        others = [d for k, d in enumerate(boxes) if k != i]
+        # Alone in its column, specks included: a small 4's or 5's other stroke may be one.
+        alone = not any(d[0] < box[2] and d[2] > box[0] for d in others)
+        straight = inks is None or inks[i] <= COMMA_STRAIGHT * float(np.hypot(box[2] - box[0], box[3] - box[1]))
+        narrow = box[2] - box[0] <= max(COMMA_WIDTH * pen, COMMA_NARROW * height)
+        if not (left and right and alone and straight and narrow) or across(box) >= BIG_DOT * height:
             found.append(False)
             continue
         # Each neighbour with the pieces sharing its extent: a 5's flag, a 4's stem drawn apart.
+        others = [d for d in others if not is_speck(d, height)]
         beside = [
-            union([d for d in boxes if d is not box and not is_speck(d, height) and d[0] < n[2] and d[2] > n[0]])
-            for n in nearest
+            union([d for d in others if d[0] < n[2] and d[2] > n[0]])
+            for n in (max(left, key=lambda d: d[2]), min(right, key=lambda d: d[0]))
         ]
         middle = float(np.mean([(d[1] + d[3]) / 2 for d in beside]))
         bottom = float(np.mean([d[3] for d in beside]))
-        apart = not any(d[0] <= cx < d[2] for d in digits)
-        found.append(apart and middle <= box[1] < bottom and box[3] >= bottom + COMMA_BELOW * height)
+        found.append(middle <= box[1] < bottom and box[3] >= bottom + COMMA_BELOW * height)
     return found
 
 
-def stroke_dots(boxes: Sequence[Box], pens: Sequence[float]) -> list[bool]:
+def stroke_ink(points: np.ndarray, pen: float) -> float:
+    """How long a stroke's ink is, its round ends included: comparable with its box's diagonal."""
+    return float(np.hypot(*np.diff(points, axis=0).T).sum()) + pen
+
+
+def stroke_dots(boxes: Sequence[Box], pens: Sequence[float], inks: Sequence[float] | None = None) -> list[bool]:
     """Which strokes (their boxes, the pen's width included) are dots on the line of the writing:
-    every stroke was made on purpose, so such a dot apart from the digits is a mark of its own."""
+    every stroke was made on purpose, so such a dot apart from the digits is a mark of its own.
+    ``inks``: each stroke's ink length (:func:`stroke_ink`), for the commas."""
     height = writing_height(boxes)
     line = on_the_line(boxes, height)
-    comma = commas(boxes, height, pens)
+    comma = commas(boxes, height, pens, inks)
     return [
         (is_dot(box, pen) and on and (is_speck(box, height) or across(box) <= SOLID_DOT * pen)) or low
         for box, pen, on, low in zip(boxes, pens, line, comma, strict=True)
@@ -225,7 +236,11 @@ def pen_marks(pieces: Sequence[np.ndarray], boxes: Sequence[Box], height: float,
         x0, y0, x1, y1 = boxes[i]
         return is_speck(boxes[i], height) or pieces[i][y0:y1, x0:x1].mean() >= SOLID_FILL
 
-    comma = commas(boxes, height, [pen] * len(boxes))
+    # A piece's ink line, about: its area over the pen's width (a font's wedge-shaped comma comes out
+    # longer than it is, and some are missed; the piece's own width, measured along its edge,
+    # counted a slanted line's steps and missed more).
+    inks = [float(piece.sum()) / max(pen, 1.0) for piece in pieces]
+    comma = commas(boxes, height, [pen] * len(boxes), inks)
     return [
         i not in cut
         and min(b[2] - b[0], b[3] - b[1]) >= PEN_DOT * pen

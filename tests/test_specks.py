@@ -237,7 +237,7 @@ def with_a_comma(
 @given(
     st.floats(DOT_REACH + 0.03, 0.4),  # paper between the comma and each digit, in the digits' height
     st.floats(4, 16),  # the pen
-    st.floats(0.2, 0.35),  # the comma's length, in the digits' height
+    st.floats(0.2, 0.3),  # the comma's length, in the digits' height (with the pen, under BIG_DOT)
     st.floats(0.0, 0.6),
     st.floats(0.35, 0.7),
     st.sampled_from(["strokes", "pixels"]),
@@ -255,7 +255,7 @@ def test_a_comma_between_digits_is_a_part_of_its_own(predictor, three_and_one, c
     assert [d.digit for d in reading.digits] == [3, None, 1] and reading.text is None
 
 
-def test_only_a_low_narrow_mark_between_digits_reaching_under_them_is_a_comma():
+def test_only_a_low_narrow_straight_mark_alone_between_two_digits_reaching_under_them_is_a_comma():
     digits, height = [(0, 100, 60, 200), (100, 100, 160, 200)], 100.0
     comma = (76, 175, 84, 212)  # starts low, reaches 12 px under the digits
     on_the_line = (76, 165, 84, 200)  # a short 1 standing on the line
@@ -266,6 +266,15 @@ def test_only_a_low_narrow_mark_between_digits_reaching_under_them_is_a_comma():
     pieces = [comma, on_the_line, under, high, wide, under_a_digit]
     found = [commas([*digits, piece], height, [4.0] * 3) for piece in pieces]
     assert found == [[False, False, value] for value in [True, False, False, False, False, False]]
+    # Only between two digits: after the last one it is a small digit written low (a reviewer's find).
+    assert commas([*digits, (176, 175, 184, 212)], height, [4.0] * 3) == [False, False, False]
+    # One short line: a small 6, 0 or 8 written low has a longer line than its box's diagonal.
+    diagonal = float(np.hypot(8, 37))
+    assert commas([*digits, comma], height, [4.0] * 3, [100, 100, 1.2 * diagonal])[2]
+    assert not commas([*digits, comma], height, [4.0] * 3, [100, 100, 2.0 * diagonal])[2]
+    # Alone in its column: a small 4's stem beside the rest of its 4 is no comma.
+    rest_of_a_four = (70, 170, 82, 195)
+    assert commas([*digits, comma, rest_of_a_four], height, [4.0] * 4)[2:] == [False, False]
     # A 5's flag drawn as its own stroke counts with its body: the line is the body's, not the flag's.
     body, flag = (100, 130, 160, 200), (95, 100, 160, 115)  # the flag nearer
     assert commas([digits[0], body, flag, comma], height, [4.0] * 4)[3]
