@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_desk.components import INK_THRESHOLD, enclosed_holes
+from mnist_desk.preprocess import stroke_width
 
 TOUCHING_ASPECT = 1.15  # a piece this much wider than the writing's height holds several digits
 MIN_DIGIT_WIDTH = 0.22  # no cut leaves a part narrower than this fraction of the writing's height
@@ -24,6 +25,11 @@ LOOP_CUT_OFFSET = 0.5
 LOOP_BLOB_WIDTH = 1.0
 # Ink filling more than this share of its box is a blot (a filled dot, a square), never cut.
 SOLID = 0.75
+# ... and so is ink less than this many of its own stroke widths (2 x area / edge) tall: a tap of
+# the pen. A round dot of 6-12 px is 2.5-3.2 (its box fill wavers between 0.59 and 0.89 with where
+# its pixels fall, for pens of 4-16 px: dots of 6.5-10.5 px were cut in two and read "11"); a digit
+# is 5 pens tall and more (a composed number's pen is at most a fifth of the digits' size).
+DOT_TALL = 3.5
 
 
 def cut_columns(ink: np.ndarray, height: float, generous: bool = False) -> list[int]:
@@ -74,11 +80,15 @@ def ink_body(ink: np.ndarray) -> np.ndarray:
 
 
 def is_blot(ink: np.ndarray) -> bool:
-    """Ink that fills more than SOLID of its box: a filled dot or square, not digits written
-    touching. Cut into slivers, a dot read as "111"."""
+    """Ink that fills more than SOLID of its box, or is less than DOT_TALL of its own stroke
+    widths tall: a filled dot or square, a tap of the pen, a dash, not digits written touching.
+    Cut into slivers, a dot read as "111"."""
     body = ink_body(ink)
     rows, cols = np.flatnonzero(body.any(1)), np.flatnonzero(body.any(0))
-    return bool(rows.size) and body.sum() > SOLID * (rows[-1] + 1 - rows[0]) * (cols[-1] + 1 - cols[0])
+    if not rows.size:
+        return False
+    tall, wide = rows[-1] + 1 - rows[0], cols[-1] + 1 - cols[0]
+    return bool(body.sum() > SOLID * tall * wide or tall < DOT_TALL * stroke_width(np.pad(body, 1)))
 
 
 def row_run_width(mask: np.ndarray) -> float:
