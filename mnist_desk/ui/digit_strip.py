@@ -128,6 +128,12 @@ class DigitStrip(QWidget):
             return (0, 9)
         return ()
 
+    def scale_labels(self) -> tuple[int, ...]:
+        """The labels under every cell's bars: one scale for all, what the narrowest cell has room
+        for (cells labelled 0-9 beside cells labelled 0 and 9 read as two different scales)."""
+        widths = [self.cell_rect(i).width() - 2 * (CELL_MARGIN + BAR_MARGIN) for i in range(len(self._digits))]
+        return min((self.tick_labels(width) for width in widths), key=len, default=())
+
     def labelled_width(self) -> float:
         """How wide a cell must be to show the 0-9 under its bars (margins included)."""
         return 10 * self._tick_step() + 2 * (CELL_MARGIN + BAR_MARGIN)
@@ -146,6 +152,7 @@ class DigitStrip(QWidget):
         font = self._label_font()
         painter.setFont(font)
         label_h = QFontMetricsF(font).height()
+        ticks = self.scale_labels()
         for index, digit in enumerate(self._digits):
             cell = self.cell_rect(index).adjusted(CELL_MARGIN, 1, -CELL_MARGIN, -1)
             if index == self._selected:
@@ -157,12 +164,13 @@ class DigitStrip(QWidget):
             painter.drawText(
                 QRectF(cell.x(), cell.y(), cell.width(), label_h), Qt.AlignmentFlag.AlignCenter, digit.label
             )
-            self._paint_bars(painter, digit, cell.adjusted(BAR_MARGIN, label_h + 2, -BAR_MARGIN, -BAR_MARGIN))
+            self._paint_bars(painter, digit, cell.adjusted(BAR_MARGIN, label_h + 2, -BAR_MARGIN, -BAR_MARGIN), ticks)
         painter.end()
 
-    def _paint_bars(self, painter: QPainter, digit: StripDigit, area: QRectF) -> None:
-        """Ten bars from 0 to 9 standing on a baseline, the top one highlighted when sure;
-        under them the digits 0-9, or in a narrow cell the ends of that scale."""
+    def _paint_bars(self, painter: QPainter, digit: StripDigit, area: QRectF, ticks: tuple[int, ...]) -> None:
+        """Ten bars from 0 to 9 standing on a baseline, the top one highlighted when sure, all
+        grey for a part that is not a digit (no answer); under them ``ticks``, the digits 0-9 or
+        the ends of that scale (see :meth:`tick_labels`)."""
         palette = self.palette()
         probabilities = digit.probabilities
         top = int(np.argmax(probabilities))
@@ -170,8 +178,7 @@ class DigitStrip(QWidget):
         step = area.width() / 10
         small = self._tick_font()
         tick_h = QFontMetricsF(small).height()
-        ticks = self.tick_labels(area.width()) if area.height() > 3 * tick_h else ()
-        if ticks:
+        if ticks and area.height() > 3 * tick_h:
             painter.setFont(small)
             painter.setPen(palette.placeholderText().color())
             line = QRectF(area.x(), area.bottom() - tick_h, area.width(), tick_h)
@@ -191,8 +198,8 @@ class DigitStrip(QWidget):
                 colour = palette.highlight().color() if sure else palette.mid().color()
             else:
                 colour = palette.dark().color()
-            if digit.not_a_digit:
-                colour = NOT_A_DIGIT if d == top else palette.mid().color()
+            if digit.not_a_digit:  # the nearest digit is no answer: no bar stands out
+                colour = palette.mid().color()
             painter.setBrush(colour)
             painter.drawRect(bar)
         painter.setPen(QPen(palette.mid().color(), 1))

@@ -132,11 +132,12 @@ class PredictionPanel(QWidget):
                 self.confidence_label.setText(self.tr("Write a number across the canvas"))
                 self.input_view.set_image(None, self.tr("Nothing written yet"))
             return
-        self.input_caption.setText(
-            self.tr("Digit {index} of {count} as the network sees it (28×28):").format(
-                index=result.selected + 1, count=len(digits)
-            )
-        )
+        # With a part that is not a digit (a point, a star) the parts are counted, not digits.
+        if any(d.not_a_digit for d in digits):
+            caption = self.tr("Part {index} of {count} as the network sees it (28×28):")
+        else:
+            caption = self.tr("Digit {index} of {count} as the network sees it (28×28):")
+        self.input_caption.setText(caption.format(index=result.selected + 1, count=len(digits)))
         self.confidence_label.setEnabled(True)
         if result.text is None:
             self.prediction_label.setFont(self._reject_font)

@@ -31,6 +31,7 @@ def test_a_narrow_one_between_wide_digits_gets_a_labelled_cell(qtbot):
     narrow = strip.cell_rect(1)
     assert narrow.width() >= strip.labelled_width() > CELL_MIN
     assert narrow.center().x() == 257  # still centred under its digit
+    assert strip.scale_labels() == tuple(range(10))
     assert strip.tick_labels(bars_width(narrow.width())) == tuple(range(10))
 
 
@@ -40,6 +41,8 @@ def test_a_cell_too_narrow_for_ten_labels_shows_the_ends_of_its_scale(qtbot):
     narrow = strip.cell_rect(2)
     assert narrow.width() < strip.labelled_width()
     assert strip.tick_labels(bars_width(narrow.width())) == (0, 9)
+    assert strip.tick_labels(bars_width(strip.cell_rect(3).width())) == tuple(range(10))  # the 4 has room
+    assert strip.scale_labels() == (0, 9)  # but every cell shares the narrowest one's scale
     assert strip.tick_labels(5.0) == ()  # no room even for the ends: no labels at all
 
 

@@ -108,6 +108,8 @@ def test_a_star_among_digits_makes_the_number_null(qtbot, numbers):
     assert [box.label for box in boxes] == ["4", "2", "?", "2"]
     assert [d.not_a_digit for d in window.drawing.digit_strip.digits()] == [False, False, True, False]
     assert window.canvas.palette().highlight().color() != NOT_A_DIGIT  # it stands out from the digits
+    # The parts are counted, not digits: "Digit 4 of 4" beside "not a digit" read as a contradiction.
+    assert window.results.input_caption.text().startswith("Part 4 of 4")
 
 
 def test_switching_modes_keeps_single_digit_behaviour(qtbot, window):

@@ -699,7 +699,8 @@
     </message>
     <message>
         <source>Wrong? Click the right digit&apos;s bar: the network learns your handwriting</source>
-        <translation>认错了？点击正确数字的条形：网络会学习你的笔迹</translation>
+        <translation>认错了？点击正确的数字：
+网络会学习你的笔迹</translation>
     </message>
     <message>
         <source>Write a number across the canvas</source>
@@ -710,8 +711,14 @@
         <translation>尚未书写</translation>
     </message>
     <message>
+        <source>Part {index} of {count} as the network sees it (28×28):</source>
+        <translation>第 {index} 部分（共 {count} 部分），
+网络看到的图像（28×28）：</translation>
+    </message>
+    <message>
         <source>Digit {index} of {count} as the network sees it (28×28):</source>
-        <translation>第 {index} 位数字（共 {count} 位），网络看到的图像（28×28）：</translation>
+        <translation>第 {index} 位数字（共 {count} 位），
+网络看到的图像（28×28）：</translation>
     </message>
     <message>
         <source>Not a number</source>
