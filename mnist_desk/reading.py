@@ -57,6 +57,7 @@ class DigitReading:
     probabilities: np.ndarray
     not_a_digit: bool
     input: np.ndarray  # the 28x28 the network read
+    mark: bool = False  # punctuation: dots or a comma standing apart (specks.only_dots), never a digit
 
     @property
     def digit(self) -> int | None:
@@ -113,7 +114,7 @@ def read_segments(predictor: Any, segments: list[Segment]) -> NumberReading:
     inputs, readable = _inputs([as_drawing(s) for s in segments])
     probabilities, rejected = predictor.read(inputs)
     digits = [
-        DigitReading(s.box, p.astype(np.float64), (not ok) or bool(r) or s.dots, x)
+        DigitReading(s.box, p.astype(np.float64), (not ok) or bool(r) or s.dots, x, s.dots)
         for s, p, r, ok, x in zip(segments, probabilities, rejected, readable, inputs, strict=True)
     ]
     return NumberReading(digits)

@@ -143,7 +143,12 @@ class PredictionPanel(QWidget):
             self.prediction_label.setFont(self._reject_font)
             self.prediction_label.setText(self.tr("Not a number"))
             self.prediction_label.setEnabled(True)
-            self.confidence_label.setText(self.tr("The part framed in red is not a digit"))
+            if all(d.mark for d in digits if d.not_a_digit):  # "3.14", "1,000": say why, it is a number
+                self.confidence_label.setText(
+                    self.tr("Only digits are read: the point or comma framed in red is not one")
+                )
+            else:
+                self.confidence_label.setText(self.tr("The part framed in red is not a digit"))
             return
         # The whole number is right only if every digit is: the product of their confidences.
         confidence = float(np.prod([d.probabilities.max() for d in digits]))

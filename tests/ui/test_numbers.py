@@ -112,6 +112,16 @@ def test_a_star_among_digits_makes_the_number_null(qtbot, numbers):
     assert window.results.input_caption.text().startswith("Part 4 of 4")
 
 
+def test_a_point_inside_a_number_is_named_as_such(qtbot, numbers):
+    window = numbers
+    point = [[(0.5, 0.97)]]  # a tap of the pen on the line, in a slot of its own: "3.14"
+    write(qtbot, window, [digit_template(3), point, digit_template(1), digit_template(4)])
+    assert window.prediction_label.text() == "Not a number"
+    assert [d.mark for d in window.numbers.result.digits] == [False, True, False, False]
+    # Not "the part is not a digit" alone: the user wrote a number, and is told why it is not read.
+    assert window.confidence_label.text() == "Only digits are read: the point or comma framed in red is not one"
+
+
 def test_switching_modes_keeps_single_digit_behaviour(qtbot, window):
     draw_digit_on(window.canvas, 7)
     wait_for_latest(qtbot, window)

@@ -725,6 +725,10 @@
         <translation>不是一个数</translation>
     </message>
     <message>
+        <source>Only digits are read: the point or comma framed in red is not one</source>
+        <translation>只读数字：红框里的点或逗号不是数字</translation>
+    </message>
+    <message>
         <source>The part framed in red is not a digit</source>
         <translation>红框里的部分不是数字</translation>
     </message>
