@@ -156,10 +156,9 @@ class PredictionPanel(QWidget):
         self.prediction_label.setFont(self._answer_font)  # shrunk to fit a long number by the label
         self.prediction_label.setText(result.text if sure else f"{result.text}?")
         self.prediction_label.setEnabled(sure)
-        if sure:
-            self.confidence_label.setText(self.tr("{percent} sure").format(percent=percent(confidence)))
-        else:
-            self.confidence_label.setText(self.tr("Not sure: {percent}").format(percent=percent(confidence)))
+        # Said of the whole number: the bars below are the selected digit's alone.
+        text = self.tr("The whole number: {percent} sure") if sure else self.tr("The whole number: not sure, {percent}")
+        self.confidence_label.setText(text.format(percent=percent(confidence)))
 
     def show_prediction(self, prediction: Prediction | None, too_small: bool = False, caption: bool = True) -> None:
         """Show a result, or None: nothing to classify (``too_small``: ink, but only a dot).

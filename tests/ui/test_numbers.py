@@ -61,6 +61,8 @@ def test_a_number_written_across_the_canvas_is_read(qtbot, numbers, text):
     assert not any(box.not_a_digit for box in boxes)
     assert [d.label for d in window.drawing.digit_strip.digits()] == list(text)
     assert window.numbers.result.from_strokes
+    # How sure is said of the whole number: the bars below show one digit (a new user's question).
+    assert window.confidence_label.text().startswith("The whole number: ")
 
 
 def test_each_box_frames_its_own_ink_on_the_paper(qtbot, numbers):

@@ -733,6 +733,14 @@
         <translation>红框里的部分不是数字</translation>
     </message>
     <message>
+        <source>The whole number: {percent} sure</source>
+        <translation>整个数的置信度 {percent}</translation>
+    </message>
+    <message>
+        <source>The whole number: not sure, {percent}</source>
+        <translation>整个数不确定：{percent}</translation>
+    </message>
+    <message>
         <source>Not trusted: the network sees no digit here</source>
         <translation>不可信：网络在这里看不出数字</translation>
     </message>
