@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -51,6 +51,8 @@ class DigitStrip(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._digits: list[StripDigit] = []
         self._selected: int | None = None
+        self._hovered: int | None = None  # the cell under the pointer, framed to say it can be clicked
+        self.setMouseTracking(True)
         # Paper x -> this widget's x: where the canvas shows the paper (set by the panel).
         self.paper_to_x: Callable[[float], float] | None = None
         self.retranslate()
@@ -65,7 +67,30 @@ class DigitStrip(QWidget):
 
     def set_digits(self, digits: list[StripDigit], selected: int | None) -> None:
         self._digits, self._selected = list(digits), selected
+        if self._hovered is not None and self._hovered >= len(self._digits):
+            self._hovered = None
         self.update()
+
+    def hovered(self) -> int | None:
+        """The cell framed under the pointer (None: none)."""
+        return self._hovered
+
+    def cell_at(self, point: QPointF) -> int | None:
+        return next((i for i in range(len(self._digits)) if self.cell_rect(i).contains(point)), None)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        hovered = self.cell_at(event.position())
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.setCursor(Qt.CursorShape.ArrowCursor if hovered is None else Qt.CursorShape.PointingHandCursor)
+            self.update()
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        if self._hovered is not None:
+            self._hovered = None
+            self.update()
+        super().leaveEvent(event)
 
     def digits(self) -> list[StripDigit]:
         return list(self._digits)
@@ -139,10 +164,10 @@ class DigitStrip(QWidget):
         return 10 * self._tick_step() + 2 * (CELL_MARGIN + BAR_MARGIN)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        for index in range(len(self._digits)):
-            if self.cell_rect(index).contains(event.position()):
-                self.digit_clicked.emit(index)
-                return
+        index = self.cell_at(event.position())
+        if index is not None:
+            self.digit_clicked.emit(index)
+            return
         super().mousePressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -158,6 +183,10 @@ class DigitStrip(QWidget):
             if index == self._selected:
                 painter.setPen(QPen(palette.highlight().color(), 2))
                 painter.setBrush(palette.alternateBase())
+                painter.drawRoundedRect(cell, 5, 5)
+            elif index == self._hovered:
+                painter.setPen(QPen(palette.mid().color(), 1, Qt.PenStyle.DashLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(cell, 5, 5)
             painter.setFont(font)
             painter.setPen(NOT_A_DIGIT if digit.not_a_digit else palette.windowText().color())

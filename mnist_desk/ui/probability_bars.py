@@ -41,6 +41,8 @@ class ProbabilityBars(QWidget):
         self._probabilities: np.ndarray | None = None
         self._distrust = ""  # the caption painted across untrusted bars ("" when trusted)
         self._stamp_width = BalancedWidth()  # the caption's width in even lines
+        self._hovered: int | None = None  # the row under the pointer, lit to say it can be clicked
+        self.setMouseTracking(True)
 
     def set_distrust(self, caption: str) -> None:
         """Mark the bars as not trusted, with ``caption`` across them; "" trusts them again."""
@@ -61,6 +63,8 @@ class ProbabilityBars(QWidget):
     def set_probabilities(self, probabilities: np.ndarray | None) -> None:
         """Show ten probabilities, or None for "nothing to classify" (all bars empty)."""
         self._probabilities = None if probabilities is None else np.asarray(probabilities, dtype=np.float64)
+        if probabilities is None:
+            self._hovered = None
         # A pointing hand says the rows can be clicked (only while there is something to correct).
         self.setCursor(Qt.CursorShape.ArrowCursor if probabilities is None else Qt.CursorShape.PointingHandCursor)
         self._set_tooltip()
@@ -101,6 +105,26 @@ class ProbabilityBars(QWidget):
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def hovered(self) -> int | None:
+        """The digit whose row is lit under the pointer (None: none is, or nothing to click)."""
+        return self._hovered
+
+    def _hover(self, digit: int | None) -> None:
+        if digit != self._hovered:
+            self._hovered = digit
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        # A row lights up under the pointer: the bars are buttons ("it is this digit"), and a new
+        # user did not see that they could be clicked (a review of the teaching screenshots).
+        on_row = self._probabilities is not None and not self._on_stamp(event.position())
+        self._hover(self.digit_at(event.position().y()) if on_row else None)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        self._hover(None)
+        super().leaveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self._on_stamp(event.position()):
@@ -151,6 +175,12 @@ class ProbabilityBars(QWidget):
         for digit in range(10):
             y = digit * row_h
             track = QRectF(label_w, y + row_h * 0.18, bar_w, row_h * 0.64)
+            if digit == self._hovered and probs is not None:
+                lit = palette.highlight().color()
+                lit.setAlpha(45)
+                painter.setPen(QPen(palette.highlight().color(), 1))
+                painter.setBrush(lit)
+                painter.drawRoundedRect(QRectF(0.5, y + 0.5, self.width() - 1, row_h - 1), 4, 4)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.alternateBase())
             painter.drawRoundedRect(track, 3, 3)

@@ -1,13 +1,18 @@
 """DigitStrip's cells: one under each digit, never over a neighbour's, and wide enough for
-the 0-9 under the bars wherever the room is there (a narrow 1 included)."""
+the 0-9 under the bars wherever the room is there (a narrow 1 included); and what lights up
+under the pointer there and in the probability bars, to say it can be clicked."""
 
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from mnist_desk.ui.digit_strip import BAR_MARGIN, CELL_MARGIN, CELL_MIN, CELL_WIDEST, DigitStrip, StripDigit
+from mnist_desk.ui.probability_bars import ProbabilityBars
+from ui_helpers import _send
 
 FLAT = np.full(10, 0.1)
 
@@ -82,3 +87,32 @@ def test_cells_sit_under_their_digits_and_never_overlap_with_room(qtbot, parts):
     for a, b in zip(cells, cells[1:], strict=False):
         if a.width() > CELL_MIN and b.width() > CELL_MIN:  # neither held at the minimum
             assert a.right() <= b.left() + 1e-6
+
+
+def move(widget, point) -> None:
+    _send(widget, QEvent.Type.MouseMove, QPointF(point), Qt.MouseButton.NoButton)
+
+
+def test_the_cell_under_the_pointer_is_framed_and_let_go_when_it_leaves(qtbot):
+    strip = strip_with(qtbot, [(100, 190), (250, 264), (330, 420)])
+    move(strip, strip.cell_rect(1).center())
+    assert strip.hovered() == 1
+    move(strip, QPointF(5, 5))  # between cells: none
+    assert strip.hovered() is None
+    move(strip, strip.cell_rect(2).center())
+    QApplication.sendEvent(strip, QEvent(QEvent.Type.Leave))
+    assert strip.hovered() is None
+
+
+def test_a_bar_row_lights_under_the_pointer_only_while_it_can_be_clicked(qtbot):
+    # A new user did not see that the bars are buttons ("it is this digit").
+    bars = ProbabilityBars()
+    qtbot.addWidget(bars)
+    bars.resize(300, 260)
+    move(bars, bars.row_rect(9).center())
+    assert bars.hovered() is None  # nothing shown, nothing to correct
+    bars.set_probabilities(np.eye(10)[3])
+    move(bars, bars.row_rect(9).center())
+    assert bars.hovered() == 9
+    bars.set_probabilities(None)
+    assert bars.hovered() is None
