@@ -38,6 +38,7 @@ from mnist_desk.explain_kernels import (
 from mnist_desk.explain_kernels import resembling_kernels as find_resembling
 from mnist_desk.ui.arithmetic_grids import fmt
 from mnist_desk.ui.image_tiles import PixelView, grey_to_qimage, rgb_to_qimage
+from mnist_desk.ui.stage_captions import unbroken_range
 
 CUSTOM = "custom"
 SIZES = (1, 3, 5, 7)
@@ -310,7 +311,7 @@ class KernelPlayground(QWidget):
                 else self.tr("Output {h}×{w}: black 0 to white {hi}")
             )
             h, w = self._output.shape
-            self.output_caption.setText(caption.format(h=h, w=w, lo=fmt(lo), hi=fmt(hi)))
+            self.output_caption.setText(unbroken_range(caption).format(h=h, w=w, lo=fmt(lo), hi=fmt(hi)))
         self._refresh_matches()
         self.output_changed.emit()
 

@@ -14,6 +14,12 @@ from PySide6.QtCore import QCoreApplication
 from mnist_desk.layer_info import StageInfo, padding_name
 
 
+def unbroken_range(text: str) -> str:
+    """``text`` with each "lo … hi" range held on one line (no-break spaces): a wrapped caption had
+    broken one as "(−0.15 … / +0.15)", which reads as two values."""
+    return text.replace(" … ", "\u00a0…\u00a0")
+
+
 def _pair(values: tuple[int, int]) -> str:
     a, b = values
     return f"{a}×{b}"
@@ -162,7 +168,7 @@ def kernel_caption(info: StageInfo, channel: int, kernel: np.ndarray) -> str:
         "Kernel {channel}: {window} weights {over}, stride {stride}, {padding} "
         "(blue negative, red positive, {lo} … {hi}).",
     )
-    return text.format(
+    return unbroken_range(text).format(
         channel=channel,
         window=_pair(info.kernel or kernel.shape[-2:]),
         over=over,
@@ -177,7 +183,7 @@ def map_caption(layer: str, channel: int, maps: np.ndarray) -> str:
     """One feature map: its layer, channel, size and value range."""
     h, w = maps.shape[1:]
     text = QCoreApplication.translate("StageCaptions", "{layer}, channel {channel}: {size}, values {lo} … {hi}")
-    return text.format(
+    return unbroken_range(text).format(
         layer=layer, channel=channel, size=f"{h}×{w}", lo=f"{maps[channel].min():.2f}", hi=f"{maps[channel].max():.2f}"
     )
 
@@ -191,5 +197,6 @@ __all__ = [
     "pool_caption",
     "pool_placeholder",
     "stage_kind",
+    "unbroken_range",
     "window_caption",
 ]

@@ -148,6 +148,8 @@ def test_the_kernels_show_before_anything_is_drawn(window, predictor):
     image = viewer.kernel_view.image()
     assert image is not None and image.height() == kernel_mosaic(predictor.kernels("conv2")[3]).shape[0]
     assert "3" in viewer.kernel_caption.text()
+    # Its range stays on one line however the caption wraps: "(−0.15 … / +0.15)" read as two values.
+    assert "\u00a0…\u00a0" in viewer.kernel_caption.text() and " … " not in viewer.kernel_caption.text()
     window.clear_button.click()
     assert viewer.kernel_view.image() is not None
 
