@@ -239,7 +239,9 @@ def pen_marks(pieces: Sequence[np.ndarray], boxes: Sequence[Box], height: float,
     # A piece's ink line, about: its area over the pen's width (a font's wedge-shaped comma comes out
     # longer than it is, and some are missed; the piece's own width, measured along its edge,
     # counted a slanted line's steps and missed more).
-    inks = [float(piece.sum()) / max(pen, 1.0) for piece in pieces]
+    inks = [
+        float(piece[y0:y1, x0:x1].sum()) / max(pen, 1.0) for piece, (x0, y0, x1, y1) in zip(pieces, boxes, strict=True)
+    ]
     comma = commas(boxes, height, [pen] * len(boxes), inks)
     return [
         i not in cut
