@@ -52,6 +52,7 @@ class DigitStrip(QWidget):
         self._digits: list[StripDigit] = []
         self._selected: int | None = None
         self._hovered: int | None = None  # the cell under the pointer, framed to say it can be clicked
+        self._step: float | None = None  # _tick_step, measured once per font
         self.setMouseTracking(True)
         # Paper x -> this widget's x: where the canvas shows the paper (set by the panel).
         self.paper_to_x: Callable[[float], float] | None = None
@@ -63,6 +64,8 @@ class DigitStrip(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() == QEvent.Type.FontChange:
+            self._step = None
         super().changeEvent(event)
 
     def set_digits(self, digits: list[StripDigit], selected: int | None) -> None:
@@ -141,8 +144,12 @@ class DigitStrip(QWidget):
         return font
 
     def _tick_step(self) -> float:
-        """The narrowest bar spacing that still has room for the digits 0-9 under the bars."""
-        return QFontMetricsF(self._tick_font()).horizontalAdvance("0") + 3
+        """The narrowest bar spacing that still has room for the digits 0-9 under the bars
+        (measured once per font: every cell asks, with every result, and measuring a font
+        each time had doubled the strip's painting)."""
+        if self._step is None:
+            self._step = QFontMetricsF(self._tick_font()).horizontalAdvance("0") + 3
+        return self._step
 
     def tick_labels(self, bars_width: float) -> tuple[int, ...]:
         """Which of the digits 0-9 go under ten bars this wide: all ten where they fit,
