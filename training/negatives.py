@@ -64,10 +64,18 @@ def _star(rng: np.random.Generator) -> Strokes:
 
 
 def _heart(rng: np.random.Generator) -> Strokes:
-    t = np.linspace(0, 2 * np.pi, 40)
-    x = 16 * np.sin(t) ** 3
+    # People draw a heart in one stroke from its top cusp or its point, or as
+    # two halves meeting at both: all three, fatter or thinner.
+    t = np.linspace(0, 2 * np.pi, 41)
+    x = 16 * np.sin(t) ** 3 * rng.uniform(0.8, 1.2)
     y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
-    return [np.stack([x, y], 1)]
+    curve = np.stack([x, y], 1)
+    way = rng.integers(3)
+    if way == 1:
+        return [np.roll(curve[:-1], 20, 0)[np.r_[0:40, 0]]]
+    if way == 2:
+        return [curve[:21], curve[20:][::-1]]
+    return [curve]
 
 
 def _smiley(rng: np.random.Generator) -> Strokes:
@@ -235,6 +243,34 @@ def _dots(rng: np.random.Generator) -> Strokes:
     return [_poly((x, y)) for x, y in rng.uniform(0, 1, (n, 2))]
 
 
+# Four held-out kinds added on 2026-11-25, drawn and looked at before any network read them.
+def _fish(rng: np.random.Generator) -> Strokes:
+    body = _arc(0.4, 0.5, 0.4, 0.25, 30, 330, 30)
+    tail = _poly(tuple(body[-1]), (1.0, 0.25), (1.0, 0.75), tuple(body[0]))
+    eye = _poly((0.2, 0.42), (0.21, 0.44))
+    return [np.vstack([body, tail]), eye]
+
+
+def _umbrella(rng: np.random.Generator) -> Strokes:
+    canopy = _arc(0.5, 0.45, 0.5, 0.4, 180, 360, 20)
+    scallops = np.vstack([_arc(cx, 0.45, 1 / 6, 0.08, 0, -180, 8) for cx in (5 / 6, 0.5, 1 / 6)])
+    handle = np.vstack([_poly((0.5, 0.45), (0.5, 0.9)), _arc(0.42, 0.9, 0.08, 0.08, 0, 180, 8)])
+    return [np.vstack([canopy, scallops]), handle]
+
+
+def _envelope(rng: np.random.Generator) -> Strokes:
+    box = _poly((0.0, 0.2), (1.0, 0.2), (1.0, 0.8), (0.0, 0.8), (0.0, 0.2))
+    flap = _poly((0.0, 0.2), (0.5, 0.55), (1.0, 0.2))
+    return [box, flap]
+
+
+def _note(rng: np.random.Generator) -> Strokes:
+    head = _arc(0.3, 0.85, 0.18, 0.12, 0, 360, 16)
+    stem = _poly((0.48, 0.85), (0.48, 0.0))
+    flag = np.vstack([stem[-1:], _arc(0.48, 0.3, 0.3, 0.3, -90, 30, 10)])
+    return [head, stem, flag] if rng.random() < 0.5 else [head, np.vstack([stem, flag[1:]])]
+
+
 SHAPES: dict[str, Callable[[np.random.Generator], Strokes]] = {
     "star": _star, "heart": _heart, "smiley": _smiley, "house": _house, "arrow": _arrow, "check": _check,
     "cross": _cross, "asterisk": _asterisk, "hash": _hash, "triangle": _triangle, "square": _square,
@@ -242,7 +278,8 @@ SHAPES: dict[str, Callable[[np.random.Generator], Strokes]] = {
     "sun": _sun, "moon": _moon, "infinity": _infinity, "equals": _equals, "percent": _percent,
     "stick-figure": _stick_figure, "flower": _flower, "cloud": _cloud, "scribble": _scribble,
     "tangle": _tangle, "hatching": _hatching, "cross-hatching": _cross_hatching, "filled": _filled,
-    "dot": _dot, "dash": _dash, "dots": _dots,
+    "dot": _dot, "dash": _dash, "dots": _dots, "fish": _fish, "umbrella": _umbrella, "envelope": _envelope,
+    "note": _note,
 }  # fmt: skip
 LETTERS = tuple(UPPER) + tuple(LOWER)
 ALL_KINDS = tuple(SHAPES) + tuple(f"letter-{c}" for c in LETTERS) + tuple(f"glyph-{f}" for f in GLYPH_FAMILIES)
@@ -252,7 +289,9 @@ ALL_KINDS = tuple(SHAPES) + tuple(f"letter-{c}" for c in LETTERS) + tuple(f"glyp
 TEST_KINDS = (
     "heart", "lightning", "moon", "percent", "flower", "tangle", "cross-hatching", "dots",
     "letter-E", "letter-K", "letter-M", "letter-R", "letter-Y", "letter-e", "letter-h", "letter-w",
+    "fish", "umbrella", "envelope", "note",
 )  # fmt: skip
+TEST_KINDS_BEFORE = TEST_KINDS[:16]  # the figure reported until then
 VALIDATION_KINDS = (
     "diamond", "sun", "equals", "cloud", "filled",
     "letter-F", "letter-N", "letter-U", "letter-c", "letter-m", "letter-x", "glyph-kanji", "glyph-astrology",
