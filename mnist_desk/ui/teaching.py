@@ -214,11 +214,8 @@ class Teaching(QObject):
                 2 * MESSAGE_MS,
             )
         elif announce and result.count:
-            self._say(
-                self.tr("Using {count} of my examples (adapted in {seconds} s)").format(
-                    count=result.count, seconds=f"{result.seconds:.1f}"
-                )
-            )
+            # The permanent label beside it already says how many are in use.
+            self._say(self.tr("Adapted to my examples in {seconds} s").format(seconds=f"{result.seconds:.1f}"))
         self.adapted.emit(result.seconds)
 
     def on_worker_job_failed(self, job_id: int, exc: Exception) -> None:

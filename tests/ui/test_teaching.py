@@ -48,7 +48,7 @@ def test_clicking_a_bar_keeps_the_drawing_as_an_example(qtbot, window, examples_
     # The canvas as the network reads it: 280 px greyscale.
     assert np.array_equal(np.asarray(Image.open(kept)), window.canvas.to_array(INFERENCE_SIDE))
     assert window.teaching.count_label.text() == "My examples: 1 in use"
-    assert window.statusBar().currentMessage().startswith("Using 1 of my examples (adapted in ")
+    assert window.statusBar().currentMessage().startswith("Adapted to my examples in ")
     assert window.worker.predictor.adaptation is not None and window.model.predictor is window.worker.predictor
 
 

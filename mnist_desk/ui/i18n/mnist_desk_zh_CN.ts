@@ -1076,8 +1076,8 @@ the average of each {window} window</source>
         <translation>样例文件夹中有 {count} 个文件不是样例，已跳过</translation>
     </message>
     <message>
-        <source>Using {count} of my examples (adapted in {seconds} s)</source>
-        <translation>正在使用我的 {count} 个样例（适应用时 {seconds} 秒）</translation>
+        <source>Adapted to my examples in {seconds} s</source>
+        <translation>已按我的样例完成适应，用时 {seconds} 秒</translation>
     </message>
     <message>
         <source>Could not adapt to my examples: {reason}</source>
