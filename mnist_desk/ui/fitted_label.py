@@ -31,16 +31,20 @@ def as_wide_as_widest(label: QLabel, texts: Iterable[str]) -> None:
 def wrapped_lines(font: QFont, text: str, width: float) -> tuple[int, float]:
     """How many lines ``text`` takes, word-wrapped to ``width`` (as QPainter.drawText wraps with
     Qt.TextWordWrap), and the widest line's width (more than ``width`` when a word overflows)."""
-    layout = QTextLayout(text, font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
-    layout.setTextOption(option)
-    layout.beginLayout()
     count, widest = 0, 0.0
-    while (line := layout.createLine()).isValid():
-        line.setLineWidth(width)
-        count, widest = count + 1, max(widest, line.naturalTextWidth())
-    layout.endLayout()
+    # QPainter starts a new line at each "\n"; a QTextLayout would read it as a space, and a
+    # text broken by hand (the Chinese hint) was balanced as one paragraph, then drawn in three
+    # lines where the caption had room for two.
+    for paragraph in text.split("\n"):
+        layout = QTextLayout(paragraph, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(width)
+            count, widest = count + 1, max(widest, line.naturalTextWidth())
+        layout.endLayout()
     return count, widest
 
 

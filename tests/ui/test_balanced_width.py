@@ -45,6 +45,44 @@ def test_the_balanced_width_wraps_into_as_many_lines_and_never_overflows(qapp, w
         assert balanced == width
 
 
+LATIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
+
+
+def drawn_height(font: QFont, text: str, room: float) -> float:
+    """The height QPainter's own wrap gives ``text`` in ``room``: a "\n" starts a new line."""
+    from PySide6.QtCore import QRectF, Qt
+
+    return QFontMetricsF(font).boundingRect(QRectF(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text).height()
+
+
+def painted_at_balanced_width(font: QFont, text: str, room: float) -> float:
+    # As Caption.paintEvent draws it: the balanced width rounded up, never wider than the room.
+    return drawn_height(font, text, min(room, int(balanced_width(font, text, room)) + 1))
+
+
+@settings(max_examples=int(os.environ.get("BALANCED_EXAMPLES", "60")), deadline=None)
+@given(
+    words=st.lists(st.tuples(LATIN, st.sampled_from([" ", " ", "\n"])), min_size=2, max_size=10),
+    width=st.floats(40, 400),
+)
+def test_a_text_broken_by_hand_is_drawn_balanced_in_as_many_lines(qapp, words, width):
+    font = qapp.font()
+    text = "".join(word + gap for word, gap in words).strip()
+    assert painted_at_balanced_width(font, text, width) == drawn_height(font, text, width)
+
+
+def test_each_line_broken_by_hand_is_balanced_on_its_own(qapp):
+    # The Chinese hint was balanced as one paragraph, then drawn in three lines where its
+    # caption had room for two: the last lines were cut off (1280 x 720, number mode).
+    font = qapp.font()
+    for text, first in (
+        ("认错了？点击正确的数字：\n网络会学习你的笔迹", "认错了？点击正确的数字："),
+        ("aa bb cc dd\nee", "aa bb cc dd"),
+    ):
+        room = QFontMetricsF(font).horizontalAdvance(first) + 5
+        assert painted_at_balanced_width(font, text, room) == drawn_height(font, text, room), text
+
+
 def test_the_bars_find_the_stamps_width_once_per_caption_and_size(qtbot, monkeypatch):
     import numpy as np
 
