@@ -29,6 +29,9 @@ LABEL_POINTS = 13
 TICK_POINTS = 7.5  # the digits 0-9 under the bars
 CELL_MARGIN = 2  # px between neighbouring cells' frames
 BAR_MARGIN = 4  # px between a cell's frame and its bars
+# px the bars may grow to where the window has room below the wide canvas (a full-HD window
+# left a third of the column empty): about the height of the main bars' column.
+TALLEST_BARS = 200
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class DigitStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("digitStrip")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._limit_height()
         self._digits: list[StripDigit] = []
         self._selected: int | None = None
         self._hovered: int | None = None  # the cell under the pointer, framed to say it can be clicked
@@ -66,7 +70,11 @@ class DigitStrip(QWidget):
             self.retranslate()
         if event.type() == QEvent.Type.FontChange:
             self._step = None
+            self._limit_height()
         super().changeEvent(event)
+
+    def _limit_height(self) -> None:
+        self.setMaximumHeight(int(QFontMetricsF(self._label_font()).height()) + TALLEST_BARS)
 
     def set_digits(self, digits: list[StripDigit], selected: int | None) -> None:
         self._digits, self._selected = list(digits), selected

@@ -56,7 +56,8 @@ class DrawingPanel(QWidget):
         layout.addWidget(self.digit_strip)
         layout.addLayout(tools)
         layout.addWidget(self.saliency)
-        # The wide paper (number mode) takes only the height its width gives it: the room left is here.
+        # The wide paper (number mode) takes only the height its width gives it: the room left
+        # goes to the strip's bars, up to their tallest, and the rest is here.
         layout.addStretch(0)
         self._layout = layout
         self.retranslate()
@@ -87,7 +88,8 @@ class DrawingPanel(QWidget):
         self.digit_strip.set_digits([], None)
         self.digit_strip.setVisible(wide)
         self._layout.setStretch(0, 0 if wide else 1)  # the canvas
-        self._layout.setStretch(self._layout.count() - 1, 1 if wide else 0)  # the room below the tools
+        # The strip's bars take the room first, up to their tallest; the stretch after the tools takes the rest.
+        self._layout.setStretch(1, 1 if wide else 0)
 
     def _paper_to_strip_x(self, x: float) -> float:
         """A paper x (paper pixels) -> the strip's x: under the same point of the canvas."""

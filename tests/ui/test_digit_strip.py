@@ -116,3 +116,20 @@ def test_a_bar_row_lights_under_the_pointer_only_while_it_can_be_clicked(qtbot):
     assert bars.hovered() == 9
     bars.set_probabilities(None)
     assert bars.hovered() is None
+
+
+def test_in_a_tall_window_the_bars_under_a_number_take_the_room_below_it(qtbot, window):
+    # A full-HD window left a third of the left column empty under the wide canvas.
+    from mnist_desk.ui.digit_strip import TALLEST_BARS
+
+    window.menus.actions["numberMode"].trigger()
+    panel, strip = window.drawing, window.drawing.digit_strip
+    window.resize(1920, 1050)
+    qtbot.waitUntil(lambda: strip.height() > strip.sizeHint().height())
+    assert strip.height() == strip.maximumHeight() > TALLEST_BARS
+    # The tools still come right under the strip, and the whole column fits.
+    assert panel.clear_button.geometry().top() - strip.geometry().bottom() < 20
+    assert panel.saliency.geometry().bottom() <= panel.height()
+    window.menus.actions["numberMode"].trigger()  # back to one digit: the square canvas fills the column
+    qtbot.waitUntil(lambda: not strip.isVisible())
+    qtbot.waitUntil(lambda: window.canvas.height() > 0.8 * panel.height())
