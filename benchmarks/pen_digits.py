@@ -43,9 +43,27 @@ def predict_files(paths: list[Path], extra: list[str]) -> dict[str, dict]:
     return {r["file"]: r for r in records}
 
 
+def writer_interval(ok: np.ndarray, writers: np.ndarray, draws: int = 2000) -> tuple[float, float]:
+    """A 95 % interval for the accuracy on *other* writers: whole writers drawn again with
+    replacement (a bootstrap over writers, not drawings). With a handful of writers it is wide,
+    and that is the point: a writer's style moves the figure more than the number of drawings."""
+    rng = np.random.default_rng(0)
+    names = np.unique(writers)
+    right = np.array([ok[writers == w].sum() for w in names])
+    count = np.array([(writers == w).sum() for w in names])
+    picks = rng.integers(len(names), size=(draws, len(names)))
+    accuracy = right[picks].sum(1) / count[picks].sum(1)
+    low, high = np.percentile(accuracy, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def report(labels: np.ndarray, predicted: np.ndarray, probs: np.ndarray, writers: np.ndarray, title: str) -> None:
     ok = predicted == labels
     print(f"{title}: {ok.mean() * 100:.2f} % of {len(ok)}")
+    low, high = writer_interval(ok, writers)
+    spread = 1.96 * np.sqrt(ok.mean() * (1 - ok.mean()) / len(ok))
+    print(f"  95 % interval: {low * 100:.2f} - {high * 100:.2f} % with the writers drawn again "
+          f"(± {spread * 100:.2f} points from the number of drawings alone)")  # fmt: skip
     print("  per digit:  " + "  ".join(f"{d}:{ok[labels == d].mean() * 100:.1f}" for d in range(10)))
     print("  per writer: " + "  ".join(f"w{w}:{ok[writers == w].mean() * 100:.1f}" for w in np.unique(writers)))
     pairs = Counter((int(t), int(p)) for t, p in zip(labels[~ok], predicted[~ok], strict=True))
