@@ -37,6 +37,7 @@ from mnist_desk.explain_kernels import (
 )
 from mnist_desk.explain_kernels import resembling_kernels as find_resembling
 from mnist_desk.ui.arithmetic_grids import fmt
+from mnist_desk.ui.field_rows import FieldRows
 from mnist_desk.ui.image_tiles import PixelView, grey_to_qimage, rgb_to_qimage
 from mnist_desk.ui.stage_captions import unbroken_range
 
@@ -125,18 +126,19 @@ class KernelPlayground(QWidget):
         self.match_views = [SquareView(f"match{i}", grid=True) for i in range(MATCHES)]
         self.match_labels = [QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(MATCHES)]
 
-        # Two rows: the kernel on its own (its names are long), then size, padding and
-        # stride, so the playground fits the window's right-hand panel.
-        choices = QGridLayout()
-        choices.addWidget(self.kernel_label, 0, 0)
-        choices.addWidget(self.kernel_choice, 0, 1, 1, 5)
-        for column, (label, widget) in enumerate(
+        # The kernel on a row of its own (its names are long), then size, padding and
+        # stride, on one row where the panel holds them and wrapped where it does not
+        # (number mode), so the playground never scrolls sideways.
+        kernel_row = QHBoxLayout()
+        kernel_row.addWidget(self.kernel_label)
+        kernel_row.addWidget(self.kernel_choice, 1)
+        self.fields = FieldRows(
             ((self.size_label, self.size_choice), (self.padding_label, self.padding_choice),
              (self.stride_label, self.stride_choice))
-        ):  # fmt: skip
-            choices.addWidget(label, 1, 2 * column)
-            choices.addWidget(widget, 1, 2 * column + 1)
-        choices.setColumnStretch(6, 1)
+        )  # fmt: skip
+        choices = QVBoxLayout()
+        choices.addLayout(kernel_row)
+        choices.addWidget(self.fields)
         self.input_caption.setWordWrap(True)
         images = QHBoxLayout()
         images.addWidget(self.grid, 0, Qt.AlignmentFlag.AlignTop)
@@ -369,6 +371,7 @@ class KernelPlayground(QWidget):
         self.size_label.setText(self.tr("Size:"))
         self.padding_label.setText(self.tr("Padding:"))
         self.stride_label.setText(self.tr("Stride:"))
+        self.fields.refit()
         self.grid.setToolTip(self.tr("Type any numbers (1/9 works too); the output follows"))
         self.input_caption.setText(self.tr("The 28×28 input"))
         self.refresh()

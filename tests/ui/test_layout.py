@@ -47,9 +47,13 @@ def layout_problems(window: MainWindow) -> list[str]:
         if hint.isValid() and policy.horizontalPolicy() != IGNORED and w.width() < hint.width():
             problems.append(f"{name} is {w.width()} px wide, needs {hint.width()}")
         # A word-wrapped label may be shorter than its hint when it is wider: checked below by its text.
+        # So may any widget whose height follows its width (FieldRows): checked at the width it has.
         wraps = isinstance(w, QLabel) and w.wordWrap()
-        if hint.isValid() and policy.verticalPolicy() != IGNORED and not wraps and w.height() < hint.height():
-            problems.append(f"{name} is {w.height()} px high, needs {hint.height()}")
+        follows = not isinstance(w, QLabel) and w.hasHeightForWidth() and w.layout() is None
+        needed_height = w.heightForWidth(w.width()) if follows else hint.height()
+        checked = follows or (hint.isValid() and policy.verticalPolicy() != IGNORED and not wraps)
+        if checked and w.height() < needed_height:
+            problems.append(f"{name} is {w.height()} px high, needs {needed_height}")
         if isinstance(w, QLabel) and w.text() and not w.text().startswith("<"):
             room = w.contentsRect()
             if w.wordWrap():
