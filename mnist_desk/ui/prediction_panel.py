@@ -26,17 +26,12 @@ from mnist_desk.ui.fitted_label import FittedLabel
 from mnist_desk.ui.image_tiles import grey_to_qimage
 from mnist_desk.ui.marked_view import MarkedPixelView
 from mnist_desk.ui.number_reading import NumberResult
-from mnist_desk.ui.probability_bars import CONFIDENT, ProbabilityBars
+from mnist_desk.ui.probability_bars import CONFIDENT, ProbabilityBars, percent
 
 # The middle column's captions never get narrower than this.
 CAPTION_WIDTH = 200
 ANSWER_POINTS = 40  # the digit, readable across a classroom
 REJECT_POINTS = 24  # "Not a digit": a sentence, smaller so it fits the column in any language
-
-
-def percent(value: float) -> str:
-    """0.996 -> "99.6 %": the same in every language."""
-    return f"{value * 100:.1f} %"
 
 
 class PredictionPanel(QWidget):

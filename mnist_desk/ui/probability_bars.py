@@ -25,8 +25,19 @@ from mnist_desk.ui.fitted_label import BalancedWidth
 CONFIDENT = 0.8
 
 
+# The widest text percent() gives, for the column beside the bars.
+WIDEST_PERCENT = "> 99.9 %"
+
+
+def percent(value: float) -> str:
+    """0.996 -> "99.6 %", the same in every language. A probability that would round to
+    "100.0 %" shows as "> 99.9 %": the network is never certain, and a student read 100.0 %
+    as certain (a new user's review)."""
+    return WIDEST_PERCENT if value >= 0.9995 else f"{value * 100:.1f} %"
+
+
 def percent_texts(probabilities: np.ndarray) -> list[str]:
-    return [f"{p * 100:.1f} %" for p in probabilities]
+    return [percent(float(p)) for p in probabilities]
 
 
 class ProbabilityBars(QWidget):
@@ -152,7 +163,7 @@ class ProbabilityBars(QWidget):
         bold = QFont(font)
         bold.setBold(True)
         label_w = QFontMetricsF(bold).horizontalAdvance("0") + 12
-        text_w = QFontMetricsF(bold).horizontalAdvance("100.0 %") + 8
+        text_w = max(QFontMetricsF(bold).horizontalAdvance(t) for t in ("100.0 %", WIDEST_PERCENT)) + 8
         return label_w, max(self.width() - label_w - text_w - 12, 10), text_w
 
     def bar_column(self) -> QRectF:
