@@ -1,5 +1,3 @@
-
-
 def test_a_probability_that_would_round_to_certain_is_never_shown_as_100_percent():
     from mnist_desk.ui.probability_bars import percent
 
