@@ -76,7 +76,7 @@ def test_each_line_broken_by_hand_is_balanced_on_its_own(qapp):
     # caption had room for two: the last lines were cut off (1280 x 720, number mode).
     font = qapp.font()
     for text, first in (
-        ("认错了？点击正确的数字：\n网络会学习你的笔迹", "认错了？点击正确的数字："),
+        ("认错了？点击正确数字的条形：\n网络会学习你的笔迹", "认错了？点击正确数字的条形："),
         ("aa bb cc dd\nee", "aa bb cc dd"),
     ):
         room = QFontMetricsF(font).horizontalAdvance(first) + 5

@@ -699,7 +699,7 @@
     </message>
     <message>
         <source>Wrong? Click the right digit&apos;s bar: the network learns your handwriting</source>
-        <translation>认错了？点击正确的数字：
+        <translation>认错了？点击正确数字的条形：
 网络会学习你的笔迹</translation>
     </message>
     <message>
