@@ -64,6 +64,9 @@ class DigitStrip(QWidget):
 
     def retranslate(self) -> None:
         self.setToolTip(self.tr("Each digit of the number and its probabilities; click one to see it in detail"))
+        # Before anything is written the strip is empty: it says what will be there.
+        self.empty_text = self.tr("Write a number above: each digit's probabilities appear here")
+        self.update()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:
@@ -192,6 +195,13 @@ class DigitStrip(QWidget):
         font = self._label_font()
         painter.setFont(font)
         label_h = QFontMetricsF(font).height()
+        if not self._digits:
+            painter.setFont(self.font())
+            painter.setPen(palette.placeholderText().color())
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(QRectF(self.rect()).adjusted(8, 4, -8, -4), flags, self.empty_text)
+            painter.end()
+            return
         ticks = self.scale_labels()
         for index, digit in enumerate(self._digits):
             cell = self.cell_rect(index).adjusted(CELL_MARGIN, 1, -CELL_MARGIN, -1)

@@ -133,3 +133,18 @@ def test_in_a_tall_window_the_bars_under_a_number_take_the_room_below_it(qtbot, 
     window.menus.actions["numberMode"].trigger()  # back to one digit: the square canvas fills the column
     qtbot.waitUntil(lambda: not strip.isVisible())
     qtbot.waitUntil(lambda: window.canvas.height() > 0.8 * panel.height())
+
+
+def test_an_empty_strip_says_what_will_appear_in_it(qtbot):
+    # In a tall window the strip takes room before anything is written: blank, it looked broken.
+    strip = DigitStrip()
+    qtbot.addWidget(strip)
+    strip.resize(600, 200)
+    image = strip.grab().toImage()
+    middle = {image.pixelColor(x, 100).name() for x in range(0, 600, 2)}
+    assert "digit" in strip.empty_text and len(middle) > 1  # text painted across the middle
+    paper = image.pixelColor(0, 100).name()
+    inked = [x for x in range(0, 200) if image.pixelColor(x, 100).name() != paper]  # left of any cell
+    strip.set_digits([StripDigit("7", FLAT)], None)  # one cell, centred
+    after = strip.grab().toImage()
+    assert inked and all(after.pixelColor(x, 100).name() == paper for x in inked)

@@ -329,6 +329,10 @@
         <source>Each digit of the number and its probabilities; click one to see it in detail</source>
         <translation>这个数的每一位数字及其概率；点击一位数字可查看详情</translation>
     </message>
+    <message>
+        <source>Write a number above: each digit&apos;s probabilities appear here</source>
+        <translation>在上方写一个多位数：每一位数字的概率会显示在这里</translation>
+    </message>
 </context>
 <context>
     <name>DrawingPanel</name>
