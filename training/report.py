@@ -115,10 +115,12 @@ def axis_range(
         hi = min(hi, ceiling)
     step = nice_step(hi - lo, target)
     low, high = math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
+    # A step times a whole number can miss a bound by a rounding error (2e-6 x 500,000 is
+    # 0.9999999999999999): on a bound it is the bound, or the axis stops short of 100 %.
     if floor is not None:
-        low = max(low, floor)
+        low = floor if math.isclose(low, floor, abs_tol=step * 1e-6) else max(low, floor)
     if ceiling is not None:
-        high = min(high, ceiling)
+        high = ceiling if math.isclose(high, ceiling, abs_tol=step * 1e-6) else min(high, ceiling)
     count = int(round((high - low) / step))
     ticks = [round(low + i * step, 12) for i in range(count + 1)]
     return low, high, ticks
