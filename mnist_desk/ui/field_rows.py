@@ -62,7 +62,7 @@ class FieldRows(QWidget):
         while (item := self._column.takeAt(0)) is not None:
             row = item.layout()
             while row is not None and row.takeAt(0) is not None:
-                pass  # the widgets stay children of this widget; only the row goes
+                pass  # the labels and fields stay children of the inner widget; only the row goes
             if row is not None:
                 row.deleteLater()
         fields = iter(self._fields)
