@@ -610,7 +610,7 @@
     </message>
     <message>
         <source>Inference: {inference} ms, shown {total} ms after the input</source>
-        <translation>推理 {inference} 毫秒，输入后 {total} 毫秒显示</translation>
+        <translation>推理：{inference} 毫秒，输入后 {total} 毫秒显示</translation>
     </message>
     <message>
         <source>Inference failed: {message}</source>
