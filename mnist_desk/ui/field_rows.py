@@ -111,7 +111,7 @@ class FieldRows(QWidget):
     def refit(self) -> None:
         """The labels' texts changed (another language): lay the rows out again."""
         self._rows = ()
-        self._place(self.rows_for(self.width() if self.isVisible() else 10_000))
+        self._fit()
 
 
 __all__ = ["FieldRows"]

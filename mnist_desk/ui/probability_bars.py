@@ -163,7 +163,7 @@ class ProbabilityBars(QWidget):
         bold = QFont(font)
         bold.setBold(True)
         label_w = QFontMetricsF(bold).horizontalAdvance("0") + 12
-        text_w = max(QFontMetricsF(bold).horizontalAdvance(t) for t in ("100.0 %", WIDEST_PERCENT)) + 8
+        text_w = QFontMetricsF(bold).horizontalAdvance(WIDEST_PERCENT) + 8
         return label_w, max(self.width() - label_w - text_w - 12, 10), text_w
 
     def bar_column(self) -> QRectF:
