@@ -31,6 +31,9 @@ def best_columns(count: int, width: float, height: float) -> int:
     return best
 
 
+SELECTION_PEN = 3  # px, the frame round the selected tile
+
+
 class FeatureGrid(HoverReport, QWidget):
     """All channels of one layer as a grid of tiles, each labelled with its index."""
 
@@ -145,15 +148,19 @@ class FeatureGrid(HoverReport, QWidget):
         w, h = self._tile_size
         for channel, rect in enumerate(self._rects):
             painter.drawImage(rect, self._strip, QRectF(0, channel * h, w, h))
+        selected = 0 <= self._selected < len(self._rects)
+        if selected:
+            painter.setPen(QPen(self.palette().highlight().color(), SELECTION_PEN))
+            painter.drawRect(self._rects[self._selected].adjusted(1, 1, -1, -1))
         if side >= 18:
+            # Drawn over the frame, and inside it on the selected tile: the frame covered the
+            # selected channel's number, so the one tile a student picked lost its label.
             labels = self._channel_labels(font)
             for colour, shift in ((Qt.GlobalColor.black, 2), (Qt.GlobalColor.white, 1)):
                 painter.setPen(colour)
-                for rect, label in zip(self._rects, labels, strict=False):
-                    painter.drawStaticText(QPointF(rect.x() + shift, rect.y() + shift), label)
-        if 0 <= self._selected < len(self._rects):
-            painter.setPen(QPen(self.palette().highlight().color(), 3))
-            painter.drawRect(self._rects[self._selected].adjusted(1, 1, -1, -1))
+                for channel, (rect, label) in enumerate(zip(self._rects, labels, strict=False)):
+                    inset = shift + (SELECTION_PEN if selected and channel == self._selected else 0)
+                    painter.drawStaticText(QPointF(rect.x() + inset, rect.y() + inset), label)
         painter.end()
 
     def _channel_labels(self, font: QFont) -> list[QStaticText]:

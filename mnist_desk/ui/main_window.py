@@ -29,6 +29,7 @@ from mnist_desk.ui.network_overview import NetworkOverview
 from mnist_desk.ui.number_mode import NumberMode
 from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper
 from mnist_desk.ui.prediction_panel import PredictionPanel
+from mnist_desk.ui.status_bar import ElidingStatusBar
 from mnist_desk.ui.teaching import Teaching
 from mnist_desk.ui.window_menus import WindowMenus
 from mnist_desk.ui.window_size import DEFAULT_SIZE, least_size, scrolling, start_size
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         with contextlib.suppress(FileNotFoundError):  # a missing icon is cosmetic
             self.setWindowIcon(QIcon(str(resource_path("icon.png"))))
+        self.setStatusBar(ElidingStatusBar())  # before anything adds to it
         self.model: LoadedModel = describe_model(predictor or Predictor())
         self.worker = InferenceWorker(self.model.predictor)
         self.worker.error_occurred.connect(self.on_worker_error_occurred)
@@ -192,6 +194,8 @@ class MainWindow(QMainWindow):
     def model_text(self) -> str:
         """The model in a few words: its architecture and test accuracy from its metadata."""
         arch, accuracy = self.model.predictor.arch, self.model.predictor.meta.get("test_accuracy")
+        if arch == "default":  # a word, unlike the other presets' names (lenet5, bn-tanh...): translated
+            arch = self.tr("default", "the name of the default network architecture")
         if isinstance(accuracy, int | float) and not isinstance(accuracy, bool) and math.isfinite(accuracy):
             return self.tr("{arch}, {accuracy} on MNIST test").format(arch=arch, accuracy=f"{accuracy * 100:.2f} %")
         return arch

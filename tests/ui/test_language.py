@@ -177,7 +177,7 @@ def dynamic_values(window) -> list[str]:
         predictor.path.name,
         predictor.device_name,
         str(predictor.meta.get("device")),
-        *ARCHITECTURES,
+        *(name for name in ARCHITECTURES if name != "default"),  # a word: "Model: default" is translated
         *stages,
         folder,
     ]

@@ -557,6 +557,11 @@
         <translation>设备：{device}</translation>
     </message>
     <message>
+        <source>default</source>
+        <comment>the name of the default network architecture</comment>
+        <translation>默认网络</translation>
+    </message>
+    <message>
         <source>{arch}, {accuracy} on MNIST test</source>
         <translation>{arch}，MNIST 测试集准确率 {accuracy}</translation>
     </message>
