@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 # Decoded pixels we accept from a file: 40 megapixels of RGBA are 160 MB.
 # JPEGs beyond it are decoded reduced (the decoder's own 1/2..1/8 scaling).
@@ -27,6 +27,16 @@ WORK_SIDE = 2048
 SOURCE_SIZE = "mnist_desk.source_size"
 FRAMES = "mnist_desk.frames"  # how many frames or pages the file holds; only the first is read
 ORIENTATION = 0x0112
+# EXIF orientation -> the transposition that shows the image upright (as ImageOps.exif_transpose).
+TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 # Bits per sample that 16-bit grey files hold (the rest of the 16 left empty).
@@ -82,12 +92,14 @@ def load_image(path: Path | str) -> Image.Image:
         If the path is not a regular file, not an image, damaged, or too large.
     """
     path = Path(path)
-    with os.fdopen(_open_regular_file(path), "rb") as f:
+    img: Image.Image | None = None
+    with os.fdopen(_open_regular_file(path), "rb") as f, warnings.catch_warnings():
+        # Pillow warns of what it reads past (corrupt EXIF, a frame not the size its directory
+        # says, a deprecated format, over 89 megapixels): words for a developer, printed among a
+        # user's results. The image is read or refused either way; our own size limit is below.
+        warnings.simplefilter("ignore")
         try:
-            with warnings.catch_warnings():
-                # Pillow warns above 89 megapixels; our own, lower limit is applied below.
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                img = Image.open(f)
+            img = Image.open(f)
             with img:
                 width, height = img.size
                 if width * height > MAX_PIXELS:
@@ -99,11 +111,9 @@ def load_image(path: Path | str) -> Image.Image:
                     img.draft(None, (math.ceil(width / factor), math.ceil(height / factor)))
                     if img.size[0] * img.size[1] > MAX_PIXELS:
                         raise _too_large(path, width, height)
-                turned = img.getexif().get(ORIENTATION) in (5, 6, 7, 8)  # a quarter turn swaps the sides
                 frames = _frames(img)  # an animated GIF, a multi-page TIFF
                 img.load()
-                # A phone stores a photo as the sensor saw it and says how to turn it: read it as shown.
-                upright = ImageOps.exif_transpose(img)
+                turned, upright = _upright(img)
                 result = readable(upright)
                 result = result.copy() if result is img else result
                 result.info[SOURCE_SIZE] = (height, width) if turned else (width, height)
@@ -122,6 +132,32 @@ def load_image(path: Path | str) -> Image.Image:
             # Pillow names the open file object ("<_io.BufferedReader name=3>"), which says nothing to a user.
             why = "no image format recognised" if isinstance(exc, UnidentifiedImageError) else exc
             raise ImageError(f"{path}: not a readable image ({why})") from exc
+        except Exception as exc:  # noqa: BLE001 - see below
+            # Pillow's format plugins fail on damaged or unusual data with whatever their code
+            # meets (TypeError, NotImplementedError, struct.error ...): a damaged file, not a bug of
+            # ours. Their text speaks of Python ("expected str, bytes or os.PathLike object, not
+            # int" for an EPS file), so it is not shown.
+            kind = f"{img.format} " if img is not None and img.format else ""
+            raise ImageError(
+                f"{path}: not a readable image (its {kind}data is damaged, or of a kind this program cannot decode)"
+            ) from exc
+
+
+def _upright(image: Image.Image) -> tuple[bool, Image.Image]:
+    """The image as shown, and whether that took a quarter turn (which swaps its sides).
+
+    A phone stores a photo as the sensor saw it and says in its EXIF how to turn it. The
+    turn is applied here rather than by ``ImageOps.exif_transpose``, which also rewrites
+    the EXIF block and failed on a file whose other tags were damaged (a text where a
+    number belongs) although its pixels and its orientation read fine. An EXIF block that
+    cannot be read at all leaves the image as stored.
+    """
+    try:
+        orientation = image.getexif().get(ORIENTATION)
+    except Exception:  # noqa: BLE001 - the EXIF reader raises TypeError, ValueError, struct.error ...
+        return False, image
+    method = TURNS.get(orientation) if isinstance(orientation, int) else None
+    return orientation in (5, 6, 7, 8), image.transpose(method) if method is not None else image
 
 
 def source_size(image: Image.Image) -> tuple[int, int]:
@@ -154,8 +190,9 @@ def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:
     Pillow's own conversion clips at 255, so a 16-bit white page (65535)
     and light ink (20000) would both become 255: an empty image.
     """
-    values = np.asarray(image, dtype=np.float64)
-    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    # float32, in place: a 40-megapixel 16-bit file took 1.4 GB in float64 (8-bit: 0.3 GB).
+    values = np.asarray(image, dtype=np.float32).copy()
+    np.nan_to_num(values, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
     top = float(values.max()) if values.size else 0.0
     if image.mode.startswith("I;16"):
         # Cameras and scanners store 10, 12 or 14 bits in 16: a 12-bit white page
@@ -166,8 +203,9 @@ def _sixteen_bit_to_l(image: Image.Image) -> Image.Image:
         full = 1.0
     else:
         full = 255.0 if top <= 255 else 65535.0 if top <= 65535 else top
-    grey = np.clip(values / full * 255.0, 0, 255)
-    return Image.fromarray(np.round(grey).astype(np.uint8), "L")
+    values *= np.float32(255.0 / full)
+    np.clip(values, 0, 255, out=values)
+    return Image.fromarray(np.round(values).astype(np.uint8), "L")
 
 
 def readable(image: Image.Image) -> Image.Image:
