@@ -41,6 +41,12 @@ MIN_CONTRAST = 0.12  # below this the "ink" is sensor noise or a blank page
 # Ink smaller than this (its longer side, in pixels) and under a quarter of the
 # image is a dot or a speck: scaled up to 20 px it would be a blob of no digit.
 MIN_INK_PX = 8
+# A pixel this much darker or lighter than the page is clearly ink (or glare): see _ink_is_darker,
+# which reads ink on the page's unusual side only when that side holds OTHER_SIDE times as many.
+CLEAR_INK = 0.2
+OTHER_SIDE = 4
+# Transparency that varies less than this over the image says nothing of where the ink is.
+FLAT_ALPHA = 0.05
 
 
 class EmptyImageError(ValueError):
@@ -58,10 +64,12 @@ class TooManyMarksError(EmptyImageError):
 def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
     """Ink intensity in [0, 1] (1 = full ink) at the image's own resolution.
 
-    Transparency wins when present: strokes on a transparent layer are ink
-    whatever their colour. Otherwise the background is the border's median
-    grey, so both dark-on-light and light-on-dark images work. Images larger
-    than :data:`WORK_SIDE` are reduced first.
+    Transparency wins when it says something: strokes on a transparent layer
+    are ink whatever their colour (a layer equally transparent everywhere says
+    nothing, and is read by its colours). Otherwise the background is the
+    border's median grey, and the ink is what differs from it, darker or
+    lighter: see :func:`_ink_is_darker`. Images larger than :data:`WORK_SIDE`
+    are reduced first.
     """
     if isinstance(image, np.ndarray):
         image = _array_to_image(image)
@@ -70,13 +78,29 @@ def ink_map(image: Image.Image | np.ndarray) -> np.ndarray:
     image = readable(image)
     if image.mode in ("RGBA", "LA"):
         alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
-        if alpha.min() < 0.5:
+        if alpha.min() < 0.5 and alpha.max() - alpha.min() > FLAT_ALPHA:
             return alpha
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     background = float(np.median(border))
-    ink = background - grey if background >= 0.5 else grey - background
+    ink = background - grey if _ink_is_darker(grey, background) else grey - background
     return np.clip(ink, 0.0, 1.0)
+
+
+def _ink_is_darker(grey: np.ndarray, background: float) -> bool:
+    """Whether the ink is darker than the page.
+
+    Dark ink on a page lighter than mid-grey, light ink on a darker one, unless the other
+    side holds many times more clearly different pixels. The page alone decided it, so
+    black ink on a page of grey 127 or darker (an under-exposed photo of paper), or white
+    chalk on a light grey board, was read as "no ink found". The margin keeps a glare on a
+    photographed page from turning its dark digit into the background.
+    """
+    darker = np.count_nonzero(grey < background - CLEAR_INK)
+    lighter = np.count_nonzero(grey > background + CLEAR_INK)
+    if background >= 0.5:
+        return not lighter > OTHER_SIDE * darker
+    return darker > OTHER_SIDE * lighter
 
 
 def _array_to_image(array: np.ndarray) -> Image.Image:
