@@ -193,7 +193,10 @@ def load_checkpoint(path: Path | str, map_location: str | torch.device = "cpu") 
             warnings.simplefilter("ignore")
             payload = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
-        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
+        # torch names the refused global as "Unsupported global: GLOBAL os.system" or, for a
+        # module it blocks outright (os, subprocess...), "unsupported GLOBAL posix.system whose
+        # module posix is blocked".
+        found = re.search(r"unsupported (?:global: )?GLOBAL ([\w.]+)", str(exc), re.IGNORECASE)
         if found:
             raise CheckpointError(
                 f"{path}: refused: it holds Python objects other than weights ({found.group(1)}), "

@@ -287,7 +287,14 @@ def _predict_csv(args: argparse.Namespace) -> int:
         images, _ = parse_csv(read_input_file(args.csv), str(args.csv))
         predictor = _load_predictor(args.checkpoint, args)
         # Kaggle's digits are MNIST already (centred 28x28, white on black): no preprocessing.
-        labels = predictor.probabilities(images.astype(np.float32) / 255.0).argmax(1)
+        probabilities = predictor.probabilities(images.astype(np.float32) / 255.0)
+        broken = int((~np.isfinite(probabilities).all(1)).sum())
+        if broken:  # argmax would call each of them 0: a complete-looking, wrong submission
+            raise CheckpointError(
+                f"{predictor.path}: the network gave non-finite probabilities for {broken:,} of {len(images):,} "
+                "digits (its weights or statistics are damaged); nothing was written"
+            )
+        labels = probabilities.argmax(1)
         written = tmp or target
         try:
             out = sys.stdout if written is None else written.open("w", newline="")
@@ -313,14 +320,21 @@ def _predict_csv(args: argparse.Namespace) -> int:
     return 0
 
 
-def _json_safe(value: Any) -> Any:
-    """Non-finite floats (which JSON cannot hold) become null, recursively."""
+# Metadata nested deeper than this is shown as "…": a checkpoint's metadata is not ours, and
+# a list nested 20,000 deep stopped `info` with a RecursionError.
+MAX_JSON_DEPTH = 32
+
+
+def _json_safe(value: Any, depth: int = 0) -> Any:
+    """Non-finite floats (which JSON cannot hold) become null, recursively, to MAX_JSON_DEPTH."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, dict | list | tuple) and depth >= MAX_JSON_DEPTH:
+        return "…"
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): _json_safe(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
+        return [_json_safe(v, depth + 1) for v in value]
     return value
 
 

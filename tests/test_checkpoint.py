@@ -220,10 +220,16 @@ class Evil:
         return (print, ("this would run on load",))
 
 
-def test_pickled_code_is_refused(tmp_path):
+class RunsACommand:
+    def __reduce__(self):
+        return (os.system, ("true",))  # a module torch blocks outright, and words its refusal otherwise
+
+
+@pytest.mark.parametrize(("payload", "named"), [(Evil, "print"), (RunsACommand, "posix.system")])
+def test_pickled_code_is_refused(tmp_path, payload, named):
     with (tmp_path / "evil.pt").open("wb") as f:
-        torch.save({"model": Evil(), "model_args": {"arch": "lenet5"}}, f, pickle_module=pickle)
-    with pytest.raises(CheckpointError, match=r"refused: .*\(print\)") as info:
+        torch.save({"model": payload(), "model_args": {"arch": "lenet5"}}, f, pickle_module=pickle)
+    with pytest.raises(CheckpointError, match=rf"refused: .*\({named}\)") as info:
         load_checkpoint(tmp_path / "evil.pt")
     _assert_no_unsafe_advice(str(info.value))
 

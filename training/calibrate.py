@@ -22,6 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from mnist_desk.checkpoint import TEMPERATURE_RANGE
+
 BINS = 15
 
 
@@ -70,6 +72,14 @@ def calibrate(
     temperature = fit_temperature(logits, torch.from_numpy(labels.astype(np.int64)))
     if not math.isfinite(temperature) or temperature <= 0:
         temperature = 1.0  # degenerate data (a single class, say): leave the model as it is
+    low, high = TEMPERATURE_RANGE
+    if not low <= temperature <= high:
+        # The app refuses such a checkpoint: writing it would turn a network it loads into one it
+        # cannot load, and calibrate would then refuse it too.
+        raise ValueError(
+            f"the fitted temperature {temperature:.4g} is outside {low:g}..{high:g}, the range the app loads: "
+            f"the network's logits are {'far too large' if temperature > high else 'far too small'} to calibrate"
+        )
     result: dict[str, Any] = {"temperature": round(temperature, 4), "fitted_on": fitted_on, "judged_on": {}}
     for name, (set_logits, set_labels) in judged.items():
         targets = torch.from_numpy(set_labels.astype(np.int64))

@@ -14,6 +14,10 @@ def images_to_tensor(images: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(images)).unsqueeze(1).float().div_(255)
 
 
+class NonFiniteOutputs(ValueError):
+    """The network gave NaN or infinite logits: no accuracy, temperature or threshold means anything."""
+
+
 @torch.no_grad()
 def logits_all(
     model: nn.Module,
@@ -33,7 +37,14 @@ def logits_all(
         out.append(model(x).float().cpu())
         if progress is not None:
             progress(min(start + batch, len(images)))
-    return torch.cat(out) if out else torch.empty(0, 10)
+    logits = torch.cat(out) if out else torch.empty(0, 10)
+    broken = int((~torch.isfinite(logits).all(1)).sum())
+    if broken:  # argmax would call each of them 0, and the temperature fit would fail in L-BFGS
+        raise NonFiniteOutputs(
+            f"the network's outputs are not finite for {broken:,} of {len(images):,} images: its weights or "
+            "statistics are damaged, or training diverged"
+        )
+    return logits
 
 
 def predict_all(

@@ -39,6 +39,10 @@ from training.resume import (
 )
 
 
+class TrainingDiverged(ValueError):
+    """An epoch ended with a NaN or infinite loss."""
+
+
 @dataclass
 class EpochResult:
     epoch: int
@@ -331,6 +335,11 @@ class Trainer:
                         perm = self._epoch_order(generator)
                     self._position = (epoch, start_step, perm, totals)
                     loss, train_acc = self._epoch(epoch, generator, perm, start_step, totals, on_step)
+                    if not math.isfinite(loss):  # every later epoch would be NaN too: stop now, not in 10 minutes
+                        raise TrainingDiverged(
+                            f"training diverged in epoch {epoch + 1} (its loss is {loss}); a smaller --lr may help. "
+                            "The checkpoint of the last finished epoch, if any, is left as it was"
+                        )
                     val_acc = self._validation_accuracy() if self._validates(epoch) else math.nan
                     result = EpochResult(epoch + 1, loss, train_acc, val_acc, time.perf_counter() - t0)
                     self.history.append(result)
