@@ -30,6 +30,7 @@ from typing import Any
 
 import torch
 
+from mnist_desk.checkpoint_error import CheckpointError
 from mnist_desk.model import ARCHITECTURES, DigitNet, ModelConfig, build_model
 
 FORMAT = "mnist-desk/1"
@@ -50,10 +51,6 @@ LOADABLE_DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch
                              torch.int16, torch.int32, torch.int64})  # fmt: skip
 # A temporary older than this whose writer cannot be checked is left by a crash.
 STALE_TMP_SECONDS = 3600
-
-
-class CheckpointError(ValueError):
-    """The file is not a usable mnist-desk checkpoint."""
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from mnist_desk import __version__
-from mnist_desk.checkpoint import CheckpointError
+from mnist_desk.checkpoint_error import CheckpointError  # not checkpoint: it imports torch
 from mnist_desk.cli_help import DefaultsWhereUseful
 from mnist_desk.cli_output import (
     OutputError,

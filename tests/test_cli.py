@@ -1,6 +1,7 @@
 import io
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -315,3 +316,11 @@ def test_an_internal_error_has_its_own_exit_code(monkeypatch, capsys, checkpoint
     assert main(["predict", "--checkpoint", str(checkpoint), str(images[0])]) == cli.INTERNAL_ERROR_EXIT == 3
     err = capsys.readouterr().err
     assert "RuntimeError: a bug" in err and "internal error" in err
+
+
+def test_the_command_line_imports_torch_only_when_it_reads_a_network():
+    # torch takes about a second to import: at module level it made `--version` take 1.4 s, and
+    # a Ctrl-C in that second printed a traceback (main had not started to catch it).
+    code = "import sys, mnist_desk.cli; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
