@@ -40,7 +40,9 @@ from training.recipe_data import ValidationSets, training_set, validation_sets
 from training.report import confusion_matrix, evaluation_summary, readable_metrics, write_metrics, write_report_png
 from training.resume import validate_resume
 from training.splits import mnist_validation_split
-from training.train import EpochResult, Trainer, pick_device, predict_all, recipe_for
+from training.tail_refit import STEPS as TAIL_STEPS
+from training.tail_refit import refit_tail
+from training.train import EpochResult, Recipe, Trainer, pick_device, predict_all, recipe_for
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
     )
     calibrate.add_argument("--checkpoint", type=Path, required=True, help="the checkpoint to calibrate in place")
+
+    refit = sub.add_parser(
+        "refit-tail",
+        help="refit conv4 and the final layer of a trained network with the pen digits weighed as MNIST "
+        "(the default recipe's last stage), then its temperature and threshold",
+        formatter_class=fmt,
+    )
+    refit.add_argument("--checkpoint", type=Path, required=True, help="a finished checkpoint of the default recipe")
+    refit.add_argument("--out", type=Path, required=True, help="folder for the new model.pt and metrics.json")
 
     replay = sub.add_parser(
         "replay", help="build the replay set the app adapts beside (resources/replay.npz)", formatter_class=fmt
@@ -211,6 +222,32 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if metrics is not None:
         write_metrics(metrics_path, {**metrics, **tuned})
     print(json.dumps(tuned, allow_nan=False))
+    return 0
+
+
+def cmd_refit_tail(args: argparse.Namespace) -> int:
+    """The default recipe's last stage on a network trained without it (the bits `train` gives)."""
+    ckpt = load_checkpoint(args.checkpoint)
+    if ckpt.resume is not None or "tail_refit" in ckpt.meta:
+        raise CheckpointError(f"{args.checkpoint}: unfinished, or refitted already")
+    check_output_dir(args.out)
+    recipe = Recipe(**{**ckpt.meta["recipe"], "tail_steps": TAIL_STEPS})
+    train, validation = _validation(load_split("train"))
+    core = len(train)
+    train, _ = training_set(recipe, train, default_cache_dir(), _say)
+    device = pick_device(None)
+    refitted = refit_tail(ckpt.model, train, core, recipe.label_smoothing, recipe.outlier_weight, recipe.seed,
+                          recipe.tail_steps, _say)  # fmt: skip
+    test = load_split("test")
+    tuned, logits = tune(ckpt.model.to(device), device, validation, test)
+    evaluation = evaluation_summary(test.labels, logits.argmax(1).numpy())
+    refitted["command"] = " ".join(["python -m training", *args.argv])
+    meta = {**ckpt.meta, **tuned, "recipe": asdict(recipe), "tail_refit": refitted,
+            "test_accuracy": evaluation["accuracy"]}  # fmt: skip
+    save_checkpoint(args.out / "model.pt", ckpt.model, meta)
+    trained, _ = readable_metrics(args.checkpoint.with_name("metrics.json"))  # its epochs' history, if beside it
+    write_metrics(args.out / "metrics.json", {**(trained or {}), **meta, **evaluation})
+    print(json.dumps({"tail_refit": refitted, **tuned, "test_accuracy": evaluation["accuracy"]}, allow_nan=False))
     return 0
 
 
@@ -310,6 +347,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = trainer.run(ckpt_path, meta)
         if rank != 0 or result.interrupted:
             return 130 if result.interrupted else 0
+        if recipe.tail_steps and not args.dry_run:
+            meta["tail_refit"] = refit_tail(result.model, train, core, recipe.label_smoothing, recipe.outlier_weight,
+                                            recipe.seed, recipe.tail_steps, log)  # fmt: skip
+            data_seconds["tail_refit"] = meta["tail_refit"]["seconds"]
         tuning_started = time.perf_counter()
         tuned, logits = tune(result.model, device, validation, test)
         predicted = logits.argmax(1).numpy()
@@ -350,8 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = argv
     commands = {
-        "train": cmd_train, "evaluate": cmd_evaluate, "calibrate": cmd_calibrate, "replay": cmd_replay,
-        "summary": cmd_summary,
+        "train": cmd_train, "evaluate": cmd_evaluate, "calibrate": cmd_calibrate, "refit-tail": cmd_refit_tail,
+        "replay": cmd_replay, "summary": cmd_summary,
     }  # fmt: skip
     try:
         return commands[args.command](args)

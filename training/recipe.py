@@ -76,13 +76,16 @@ class Recipe:
     # epoch always has one): each pass costs as much as ~15 training steps, and
     # nothing is chosen on them, so the default recipe spends that time training.
     validate_every: int = 1
+    # After the epochs, conv4 and the final layer take this many steps with the pen digits
+    # weighed as much as MNIST (training/tail_refit.py); 0: none.
+    tail_steps: int = 0
     seed: int = 0
 
 
 # The lecture presets train as their notes describe; ``default`` is our recipe.
 PRESET_RECIPES: dict[str, dict[str, Any]] = {
     "default": {"epochs": 11, "pen_renders": 4, "negatives": 6_000, "pairs": 3_000, "additions_per_epoch": 0.5,
-                "validate_every": 4},
+                "validate_every": 4, "tail_steps": 1_000},
     "twoconv": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
                 "label_smoothing": 0.0, "augment": False, "ema_decay": 0.0},
     "lenet5": {"epochs": 10, "batch_size": 64, "lr": 1e-3, "optimizer": "adam", "weight_decay": 0.0,
