@@ -140,8 +140,13 @@ def test_one_example_leaves_everybody_elses_digits_read_as_surely(predictor, mon
         return float(np.mean([predictor.adapted(fit).read(inputs)[1].mean() for fit in fits]))
 
     assert rejected_after_one_example() < before + 0.015, before
+    # The test can fail. With the network of the time, the fit without the anchor did (+2.6
+    # points); the network shipped since 2026-11-25 (its last stages refitted on the pen digits)
+    # no longer drifts so without it (0.2 -> 0.24 %, and 0.72 % with it), so the control is a
+    # fit that does harm: ten times the rate, no anchor (27 % rejected).
     monkeypatch.setattr(examples, "SCORE_ANCHOR", 0.0)
-    assert rejected_after_one_example() > before + 0.02  # the test can fail: the fit without the anchor
+    monkeypatch.setattr(examples, "LEARNING_RATE", examples.LEARNING_RATE * 10)
+    assert rejected_after_one_example() > before + 0.02
 
 
 def test_correcting_one_misread_digit_leaves_other_writers_digits_read_as_well(predictor, monkeypatch):
@@ -159,7 +164,7 @@ def test_correcting_one_misread_digit_leaves_other_writers_digits_read_as_well(p
     inputs = np.stack([preprocess(render(d.strokes, random_style(rng))) for d in others])
     labels = np.array([d.label for d in others])
     misread = []  # training writers' digits the network reads wrong, as a user would correct them
-    for d in by_writers(pen, list(TRAIN_WRITERS))[::3]:
+    for d in by_writers(pen, list(TRAIN_WRITERS))[::2]:
         x = preprocess(render(d.strokes, random_style(rng)))
         if predictor.read(x[None])[0].argmax() != d.label:
             misread.append((x, d.label))

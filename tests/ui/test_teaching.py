@@ -69,12 +69,18 @@ def test_nothing_drawn_keeps_nothing(qtbot, window, examples_folder):
     assert not examples_folder.exists() or not any(examples_folder.rglob("*.png"))
 
 
+def not_a_trusted_nine(prediction) -> bool:
+    """How the plain network reads a backwards 9: not as a 9 it trusts (it said 8 until 2026-11-25;
+    the network refitted since says "not a digit", nearest 9)."""
+    return prediction.digit != 9 or prediction.not_a_digit
+
+
 @pytest.fixture
 def taught(qtbot, window, examples_folder):
     """Two backwards 9s taught as 9s (by clicking the 9's bar), adapted."""
     for style in (0, 1):
         draw(qtbot, window, backwards_nine(style))
-        assert window.last_prediction.digit == 8
+        assert not_a_trusted_nine(window.last_prediction)
         click_bar(window, 9)
     qtbot.waitUntil(lambda: window.teaching.in_use == 2 and not window.teaching.adapting, timeout=ADAPTING_S)
     wait_for_latest(qtbot, window)
@@ -129,7 +135,7 @@ def test_use_my_examples_switches_them_off_and_on(qtbot, taught):
     wait_for_latest(qtbot, window)
     assert not examples_in_use()  # remembered
     assert window.worker.predictor.adaptation is None
-    assert window.last_prediction.digit == 8
+    assert not_a_trusted_nine(window.last_prediction)
     assert window.teaching.count_label.text() == "My examples: off"
     assert window.statusBar().currentMessage() == "My examples are off: the network reads as it was trained"
     with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
@@ -146,7 +152,7 @@ def test_forgetting_moves_the_examples_aside_and_undo_brings_them_back(qtbot, ta
     wait_for_latest(qtbot, window)
     assert ExampleStore(examples_folder).count() == 0
     (aside,) = examples_folder.glob(".forgotten-*")
-    assert window.worker.predictor.adaptation is None and window.last_prediction.digit == 8
+    assert window.worker.predictor.adaptation is None and not_a_trusted_nine(window.last_prediction)
     assert window.teaching.count_label.text() == "My examples: none"
     assert window.teaching.undo_button.isVisible() and window.menus.actions["undoForget"].isEnabled()
     with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
