@@ -29,7 +29,7 @@ explain-playground-seven-zh.png and explain-not-a-digit-scribble-zh.png
 why-four and the playground.
 
 ``teach`` (the correction flow, examples in a fresh temporary folder): a 9
-written backwards, which the network calls "not a digit" ("if it were a digit: 8"), the
+written backwards, which the network calls "not a digit" ("if it were a digit: 9"; 8 before 2026-11-25), the
 pointer on the 9's bar (``teach-before``); the 9's bar clicked for it and for
 a second one; then a third backwards 9, read as 9 by the adapted network
 (``teach-after``). ``number`` (number mode, switched on with the tool row's button): "2026"
