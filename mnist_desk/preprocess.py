@@ -41,9 +41,9 @@ MIN_CONTRAST = 0.12  # below this the "ink" is sensor noise or a blank page
 # Ink smaller than this (its longer side, in pixels) and under a quarter of the
 # image is a dot or a speck: scaled up to 20 px it would be a blob of no digit.
 MIN_INK_PX = 8
-# A pixel this much darker or lighter than the page is clearly ink (or glare): see _ink_is_darker,
-# which reads ink on the page's unusual side only when that side holds OTHER_SIDE times as many.
-CLEAR_INK = 0.2
+# Ink on the page's unusual side (dark ink on a dark page, light on a light one) is read only
+# when that side holds OTHER_SIDE times as many pixels differing by MIN_CONTRAST, and at least
+# MIN_INK_PX of them: see _ink_is_darker.
 OTHER_SIDE = 4
 # Transparency that varies less than this over the image says nothing of where the ink is.
 FLAT_ALPHA = 0.05
@@ -91,16 +91,17 @@ def _ink_is_darker(grey: np.ndarray, background: float) -> bool:
     """Whether the ink is darker than the page.
 
     Dark ink on a page lighter than mid-grey, light ink on a darker one, unless the other
-    side holds many times more clearly different pixels. The page alone decided it, so
-    black ink on a page of grey 127 or darker (an under-exposed photo of paper), or white
-    chalk on a light grey board, was read as "no ink found". The margin keeps a glare on a
-    photographed page from turning its dark digit into the background.
+    side holds many times more clearly different pixels (and more than a speck's worth).
+    The page alone decided it, so black ink on a page of grey 127 or darker (an
+    under-exposed photo of paper), or white chalk on a light grey board, was read as "no
+    ink found". The margins keep a glare or a few bright specks on a photographed page
+    from turning its faint dark digit into the background.
     """
-    darker = np.count_nonzero(grey < background - CLEAR_INK)
-    lighter = np.count_nonzero(grey > background + CLEAR_INK)
+    darker = np.count_nonzero(grey < background - MIN_CONTRAST)
+    lighter = np.count_nonzero(grey > background + MIN_CONTRAST)
     if background >= 0.5:
-        return not lighter > OTHER_SIDE * darker
-    return darker > OTHER_SIDE * lighter
+        return not (lighter > OTHER_SIDE * darker and lighter >= MIN_INK_PX)  # a few bright specks: no
+    return darker > OTHER_SIDE * lighter and darker >= MIN_INK_PX
 
 
 def _array_to_image(array: np.ndarray) -> Image.Image:

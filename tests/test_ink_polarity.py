@@ -51,3 +51,10 @@ def test_a_layer_equally_transparent_everywhere_is_read_by_its_colours():
     strokes_on_clear = np.zeros_like(page)
     strokes_on_clear[..., 3] = STROKE * 255  # strokes on a transparent layer: alpha is the ink
     assert (ink_map(strokes_on_clear) > 0.5).tolist() == STROKE.tolist()
+
+
+def test_a_few_bright_specks_leave_a_faint_dark_digit_dark():
+    photo = np.asarray(seven_on(200, 165), dtype=np.uint8).copy()  # faint: 35 grey levels
+    photo[5, 5] = photo[5, 100] = photo[110, 60] = 255  # sensor specks, lighter than the page
+    found = ink_map(photo)
+    assert found[STROKE].mean() > 0.1 and found[5, 5] == 0
