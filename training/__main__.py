@@ -114,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--glyph-negatives", action="store_true", default=None,
         help="add the Hershey fonts' symbols, Greek letters and kana to the non-digits",
     )  # fmt: skip
+    train.add_argument(
+        "--tail-steps", type=whole_number(0),
+        help="after the epochs, steps refitting conv4 and the final layer with the pen digits (default: the preset's; 0: none)",
+    )  # fmt: skip
     train.add_argument("--dry-run", action="store_true", help="one epoch on 512 images, to check the set-up")
 
     evaluate = sub.add_parser("evaluate", help="accuracy on the 10,000 MNIST test images, as JSON", formatter_class=fmt)
@@ -318,6 +322,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             glyph_negatives=args.glyph_negatives,
             outlier_weight=args.outlier_weight,
             energy_weight=args.energy_weight,
+            tail_steps=args.tail_steps,
             seed=args.seed,
         )
         core = len(train)  # MNIST: every epoch sees all of it; of the additions, a share
