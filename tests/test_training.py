@@ -321,6 +321,7 @@ def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_p
     assert ckpt.meta["temperature"] == printed["temperature"] == metrics["temperature"] > 0
     assert "validation" in ckpt.meta["calibration"]["fitted_on"] and "mnist_test" in printed["calibration"]["judged_on"]
     assert ckpt.meta["reject"]["score"] == "logsumexp" and ckpt.meta["reject"]["validation"]["non_digits"] > 0
+    assert set(ckpt.meta["libraries"]) == {"numpy", "pillow"}  # what drew the training drawings
 
 
 def test_calibrate_checks_its_folder_and_metrics_before_any_work(tmp_path, capsys, monkeypatch):

@@ -11,6 +11,8 @@ import time
 from dataclasses import asdict, fields
 from pathlib import Path
 
+import numpy as np
+import PIL
 import torch
 import torch.distributed as dist
 
@@ -229,6 +231,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _libraries() -> dict[str, str]:
+    """The versions that draw the training drawings: another Pillow or numpy draws other pixels,
+    and the same code then trains another network (found 2026-11-25, see the README)."""
+    return {"numpy": np.__version__, "pillow": PIL.__version__}
+
+
 def cmd_refit_tail(args: argparse.Namespace) -> int:
     """The default recipe's last stage on a network trained without it (the bits `train` gives)."""
     ckpt = load_checkpoint(args.checkpoint)
@@ -246,6 +254,7 @@ def cmd_refit_tail(args: argparse.Namespace) -> int:
     tuned, logits = tune(ckpt.model.to(device), device, validation, test)
     evaluation = evaluation_summary(test.labels, logits.argmax(1).numpy())
     refitted["command"] = " ".join(["python -m training", *args.argv])
+    refitted["libraries"] = _libraries()
     meta = {**ckpt.meta, **tuned, "recipe": asdict(recipe), "tail_refit": refitted,
             "test_accuracy": evaluation["accuracy"]}  # fmt: skip
     save_checkpoint(args.out / "model.pt", ckpt.model, meta)
@@ -348,6 +357,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
             "processes": dist.get_world_size() if distributed else 1,
             "torch": torch.__version__,
+            "libraries": _libraries(),
         }
         result = trainer.run(ckpt_path, meta)
         if rank != 0 or result.interrupted:
