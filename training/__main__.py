@@ -11,8 +11,6 @@ import time
 from dataclasses import asdict, fields
 from pathlib import Path
 
-import numpy as np
-import PIL
 import torch
 import torch.distributed as dist
 
@@ -28,7 +26,6 @@ from mnist_desk.resources import bundled_model_path
 from training.arg_types import positive_number, share, whole_number
 from training.data import (
     DataError,
-    Digits,
     default_cache_dir,
     describe_source,
     find_idx_pair,
@@ -38,13 +35,13 @@ from training.data import (
 from training.finish import tune
 from training.output_dir import check_output_dir
 from training.progress import ProgressBar
-from training.recipe_data import ValidationSets, training_set, validation_sets
+from training.recipe_data import training_and_validation, training_set
+from training.refit_command import cmd_refit_tail, libraries
 from training.report import confusion_matrix, evaluation_summary, readable_metrics, write_metrics, write_report_png
 from training.resume import validate_resume
 from training.splits import mnist_validation_split
-from training.tail_refit import STEPS as TAIL_STEPS
 from training.tail_refit import refit_tail
-from training.train import EpochResult, Recipe, Trainer, pick_device, predict_all, recipe_for
+from training.train import EpochResult, Trainer, pick_device, predict_all, recipe_for
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -199,17 +196,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validation(mnist_train_full: Digits, dry_run: bool = False) -> tuple[Digits, ValidationSets]:
-    """(MNIST's training part, the validation sets) - the same split for training and calibrating."""
-    train_part, mnist_validation = mnist_validation_split(mnist_train_full)
-    validation = validation_sets(mnist_validation, default_cache_dir())
-    if dry_run:  # a set-up check: a glimpse of each set is enough
-        validation = ValidationSets(
-            validation.mnist.subset(256), validation.pen.subset(256), validation.negatives[:256]
-        )
-    return train_part, validation
-
-
 def cmd_calibrate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
     if ckpt.resume is not None:
@@ -222,45 +208,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if metrics is None and metrics_path.exists():
         _say(f"warning: {metrics_path} is left as it is: {why}")
     device = pick_device(None)
-    _, validation = _validation(load_split("train"))
+    _, validation = training_and_validation(load_split("train"))
     tuned, _ = tune(ckpt.model.to(device), device, validation, load_split("test"))
     save_checkpoint(args.checkpoint, ckpt.model, {**ckpt.meta, **tuned})
     if metrics is not None:
         write_metrics(metrics_path, {**metrics, **tuned})
     print(json.dumps(tuned, allow_nan=False))
-    return 0
-
-
-def _libraries() -> dict[str, str]:
-    """The versions that draw the training drawings: another Pillow or numpy draws other pixels,
-    and the same code then trains another network (found 2026-11-25, see the README)."""
-    return {"numpy": np.__version__, "pillow": PIL.__version__}
-
-
-def cmd_refit_tail(args: argparse.Namespace) -> int:
-    """The default recipe's last stage on a network trained without it (the bits `train` gives)."""
-    ckpt = load_checkpoint(args.checkpoint)
-    if ckpt.resume is not None or "tail_refit" in ckpt.meta:
-        raise CheckpointError(f"{args.checkpoint}: unfinished, or refitted already")
-    check_output_dir(args.out)
-    recipe = Recipe(**{**ckpt.meta["recipe"], "tail_steps": TAIL_STEPS})
-    train, validation = _validation(load_split("train"))
-    core = len(train)
-    train, _ = training_set(recipe, train, default_cache_dir(), _say)
-    device = pick_device(None)
-    refitted = refit_tail(ckpt.model, train, core, recipe.label_smoothing, recipe.outlier_weight, recipe.seed,
-                          recipe.tail_steps, _say)  # fmt: skip
-    test = load_split("test")
-    tuned, logits = tune(ckpt.model.to(device), device, validation, test)
-    evaluation = evaluation_summary(test.labels, logits.argmax(1).numpy())
-    refitted["command"] = " ".join(["python -m training", *args.argv])
-    refitted["libraries"] = _libraries()
-    meta = {**ckpt.meta, **tuned, "recipe": asdict(recipe), "tail_refit": refitted,
-            "test_accuracy": evaluation["accuracy"]}  # fmt: skip
-    save_checkpoint(args.out / "model.pt", ckpt.model, meta)
-    trained, _ = readable_metrics(args.checkpoint.with_name("metrics.json"))  # its epochs' history, if beside it
-    write_metrics(args.out / "metrics.json", {**(trained or {}), **meta, **evaluation})
-    print(json.dumps({"tail_refit": refitted, **tuned, "test_accuracy": evaluation["accuracy"]}, allow_nan=False))
     return 0
 
 
@@ -305,7 +258,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         train, test = load_split("train", args.data_dir), load_split("test", args.data_dir)
         for split, digits in (("train", train), ("test", test)):
             log(describe_source(split, digits, args.data_dir))
-        train, validation = _validation(train, args.dry_run)
+        train, validation = training_and_validation(train, args.dry_run)
         log(f"validation (fits the temperature and the 'not a digit' threshold): {len(validation.mnist):,} MNIST, "
             f"{len(validation.pen):,} pen digits, {len(validation.negatives):,} non-digits")  # fmt: skip
         if args.dry_run:
@@ -357,7 +310,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(device),
             "processes": dist.get_world_size() if distributed else 1,
             "torch": torch.__version__,
-            "libraries": _libraries(),
+            "libraries": libraries(),
         }
         result = trainer.run(ckpt_path, meta)
         if rank != 0 or result.interrupted:

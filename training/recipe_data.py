@@ -22,10 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from training.data import NOT_A_DIGIT, Digits
+from training.data import NOT_A_DIGIT, Digits, default_cache_dir
 from training.negatives import GLYPH_TRAIN_KINDS, TRAIN_KINDS, VALIDATION_KINDS, rendered_negatives
 from training.pen_render import CANVAS, rendered_digits
 from training.pendigits import TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
+from training.splits import mnist_validation_split
 
 # Seeds apart from every benchmark's, so the drawings they measure on are never trained on.
 PEN_SEED, NEGATIVE_SEED, PAIR_SEED, VALIDATION_SEED, TURNED_SEED, STRADDLE_SEED, OVERLAY_SEED = (
@@ -128,3 +129,14 @@ def validation_sets(mnist_validation: Digits, cache_dir: Path | None) -> Validat
         VALIDATION_KINDS, VALIDATION_NEGATIVES, seed=VALIDATION_SEED, canvas=CANVAS, cache_dir=cache_dir
     )
     return ValidationSets(mnist_validation, pen, negatives)
+
+
+def training_and_validation(mnist_train_full: Digits, dry_run: bool = False) -> tuple[Digits, ValidationSets]:
+    """(MNIST's training part, the validation sets): the same split for training, calibrating and refitting."""
+    train_part, mnist_validation = mnist_validation_split(mnist_train_full)
+    validation = validation_sets(mnist_validation, default_cache_dir())
+    if dry_run:  # a set-up check: a glimpse of each set is enough
+        validation = ValidationSets(
+            validation.mnist.subset(256), validation.pen.subset(256), validation.negatives[:256]
+        )
+    return train_part, validation
