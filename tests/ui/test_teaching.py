@@ -32,7 +32,7 @@ def draw(qtbot, window, strokes) -> None:
 
 
 def backwards_nine(style: int) -> list:
-    """A 9 written mirrored: the bundled network calls it "not a digit", nearest 8."""
+    """A 9 written mirrored: the bundled network calls it "not a digit", nearest 9 (8 before 2026-11-25)."""
     return mirrored(digit_strokes(9, style))
 
 
