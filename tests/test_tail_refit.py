@@ -40,7 +40,7 @@ def refitted(seed: int = 0) -> tuple[torch.nn.Module, torch.nn.Module]:
     before = build_model("default").eval()
     after = build_model("default").eval()
     after.load_state_dict(before.state_dict())
-    refit_tail(after, training_set(), 64, smoothing=0.1, outlier_weight=0.5, seed=seed, steps=3, log=lambda _: None)
+    refit_tail(after, training_set(), 64, recipe_for("default", tail_steps=3, seed=seed), log=lambda _: None)
     return before, after
 
 
@@ -59,7 +59,7 @@ def test_only_the_last_two_stages_change_and_the_same_seed_gives_the_same_bits()
 def test_without_pen_digits_there_is_nothing_to_refit_with():
     only_mnist = training_set(pen=0, others=0)
     with pytest.raises(ValueError, match="pen digits"):
-        refit_tail(build_model("default"), only_mnist, len(only_mnist), 0.1, 0.5, log=lambda _: None)
+        refit_tail(build_model("default"), only_mnist, len(only_mnist), recipe_for("default"), log=lambda _: None)
 
 
 def test_the_default_recipe_ends_with_it_and_a_refitted_network_is_not_refitted_twice(tmp_path, capsys):

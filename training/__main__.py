@@ -316,8 +316,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if rank != 0 or result.interrupted:
             return 130 if result.interrupted else 0
         if recipe.tail_steps and not args.dry_run:
-            meta["tail_refit"] = refit_tail(result.model, train, core, recipe.label_smoothing, recipe.outlier_weight,
-                                            recipe.seed, recipe.tail_steps, log)  # fmt: skip
+            meta["tail_refit"] = refit_tail(result.model, train, core, recipe, log)
             data_seconds["tail_refit"] = meta["tail_refit"]["seconds"]
         tuning_started = time.perf_counter()
         tuned, logits = tune(result.model, device, validation, test)

@@ -42,8 +42,7 @@ def cmd_refit_tail(args: argparse.Namespace) -> int:
     core = len(train)
     train, _ = training_set(recipe, train, default_cache_dir(), _say)
     device = pick_device(None)
-    refitted = refit_tail(ckpt.model, train, core, recipe.label_smoothing, recipe.outlier_weight, recipe.seed,
-                          recipe.tail_steps, _say)  # fmt: skip
+    refitted = refit_tail(ckpt.model, train, core, recipe, _say)
     test = load_split("test")
     tuned, logits = tune(ckpt.model.to(device), device, validation, test)
     evaluation = evaluation_summary(test.labels, logits.argmax(1).numpy())

@@ -28,14 +28,14 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from mnist_desk.examples import tail_of, trunk_features
 from mnist_desk.model import DigitNet
 from mnist_desk.plain_adam import DecayingAdam
 from training.data import NOT_A_DIGIT, Digits
+from training.recipe import Recipe
 
-STEPS = 1000
+STEPS = 1000  # the default recipe's tail_steps
 LEARNING_RATE = 5e-4
 BATCH = 128  # MNIST digits, and as many pen drawings, a step
 NEGATIVE_BATCH = 64
@@ -52,24 +52,13 @@ def split_training_set(train: Digits, core: int) -> tuple[Digits, Digits, np.nda
     return mnist, Digits(train.images[digits], train.labels[digits], train.source), train.images[others]
 
 
-def _freeze_batchnorm(tail: nn.Module) -> None:
-    for module in tail.modules():
-        if isinstance(module, nn.BatchNorm1d | nn.BatchNorm2d | nn.Dropout):
-            module.eval()
-
-
 def refit_tail(
-    model: DigitNet,
-    train: Digits,
-    core: int,
-    smoothing: float,
-    outlier_weight: float,
-    seed: int = 0,
-    steps: int = STEPS,
-    log: Callable[[str], None] = print,
+    model: DigitNet, train: Digits, core: int, recipe: Recipe, log: Callable[[str], None] = print
 ) -> dict[str, Any]:
-    """Refit ``model``'s last two weighted stages in place; what was done, for the metadata."""
+    """Refit ``model``'s last two weighted stages in place, ``recipe.tail_steps`` steps with its
+    label smoothing, outlier weight and seed; what was done, for the metadata."""
     started = time.perf_counter()
+    steps = recipe.tail_steps
     mnist, pen, negatives = split_training_set(train, core)
     if not len(pen):
         raise ValueError("refitting the last stages needs the recipe's pen digits (pen_renders > 0)")
@@ -83,28 +72,25 @@ def refit_tail(
 
     inputs = [features(mnist.images), features(pen.images), features(negatives)]
     labels = [torch.as_tensor(d.labels).long() for d in (mnist, pen)]
-    tail = tail_of(model)
+    tail = tail_of(model)  # in eval mode throughout, as adapting's is: BatchNorm keeps its statistics
     with torch.no_grad():
         before = [torch.logsumexp(tail(x), 1) for x in inputs]
     featured = time.perf_counter() - started
-    tail.train()
-    _freeze_batchnorm(tail)
     optimiser = DecayingAdam(tail.parameters(), LEARNING_RATE, steps)
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(recipe.seed)
     sizes = (BATCH, BATCH, NEGATIVE_BATCH)
     with torch.enable_grad():
         for _ in range(steps):
             picks = [torch.randint(len(x), (n,), generator=generator) for x, n in zip(inputs, sizes, strict=True)]
             logits = [tail(x[p]) for x, p in zip(inputs, picks, strict=True)]
-            loss = sum(F.cross_entropy(lg, y[p], label_smoothing=smoothing)
+            loss = sum(F.cross_entropy(lg, y[p], label_smoothing=recipe.label_smoothing)
                        for lg, y, p in zip(logits[:2], labels, picks[:2], strict=True))  # fmt: skip
-            loss = loss + outlier_weight * -F.log_softmax(logits[2], 1).mean()  # the non-digits: unsure
+            loss = loss + recipe.outlier_weight * -F.log_softmax(logits[2], 1).mean()  # the non-digits: unsure
             loss = loss + SCORE_ANCHOR * sum(F.mse_loss(torch.logsumexp(lg, 1), b[p])
                                              for lg, b, p in zip(logits, before, picks, strict=True))  # fmt: skip
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-    tail.eval()
     model.load_state_dict({**model.state_dict(), **tail.state_dict()})
     model.to(device)
     seconds = time.perf_counter() - started
