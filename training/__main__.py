@@ -34,7 +34,7 @@ from training.data import (
 )
 from training.finish import tune
 from training.output_dir import check_output_dir
-from training.progress import ProgressBar
+from training.progress import ProgressBar, say
 from training.recipe_data import training_and_validation, training_set
 from training.refit_command import cmd_refit_tail, libraries
 from training.report import confusion_matrix, evaluation_summary, readable_metrics, write_metrics, write_report_png
@@ -162,33 +162,28 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say(message: str) -> None:
-    """Progress for a person, on stderr: stdout carries the result alone."""
-    print(message, file=sys.stderr, flush=True)
-
-
 def cmd_evaluate(args: argparse.Namespace) -> int:
     path = args.checkpoint or bundled_model_path()
     ckpt = load_checkpoint(path)
-    _say(f"evaluating {path} ({ckpt.config.arch})")
+    say(f"evaluating {path} ({ckpt.config.arch})")
     started = time.perf_counter()
     if args.data_dir is not None:
         pair = find_idx_pair(args.data_dir, "test")
         if pair is None:
             raise DataError(f"{args.data_dir}: no t10k-images-idx3-ubyte / t10k-labels-idx1-ubyte (.gz) files")
-        _say(f"reading {pair[0]} ...")
+        say(f"reading {pair[0]} ...")
         test = read_idx_pair(*pair)
     else:
-        _say("reading the MNIST test images (the first time, the offline package is converted: ~10 s) ...")
+        say("reading the MNIST test images (the first time, the offline package is converted: ~10 s) ...")
         test = load_split("test")
-    _say(f"{describe_source('test', test, args.data_dir)} ({time.perf_counter() - started:.1f} s)")
+    say(f"{describe_source('test', test, args.data_dir)} ({time.perf_counter() - started:.1f} s)")
     device = pick_device(None)
     started = time.perf_counter()
     bar = ProgressBar(len(test), "classifying", unit="images")
     predicted = predict_all(ckpt.model.to(device), test.images, device, progress=bar.update)
     bar.close()
     seconds = time.perf_counter() - started
-    _say(
+    say(
         f"classified {len(test):,} images on {device} in {seconds:.1f} s ({len(test) / max(seconds, 1e-9):,.0f} images/s)"
     )
     result = {"checkpoint": str(path), "data": test.source, **evaluation_summary(test.labels, predicted)}
@@ -206,7 +201,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     metrics_path = args.checkpoint.with_name("metrics.json")
     metrics, why = readable_metrics(metrics_path)
     if metrics is None and metrics_path.exists():
-        _say(f"warning: {metrics_path} is left as it is: {why}")
+        say(f"warning: {metrics_path} is left as it is: {why}")
     device = pick_device(None)
     _, validation = training_and_validation(load_split("train"))
     tuned, _ = tune(ckpt.model.to(device), device, validation, load_split("test"))
@@ -223,7 +218,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     train_part, _ = mnist_validation_split(load_split("train"))  # never the validation or test part
     build_replay(train_part, by_writers(read_pendigits(), TRAIN_WRITERS), args.out)
-    _say(f"wrote {args.out}")
+    say(f"wrote {args.out}")
     return 0
 
 

@@ -10,6 +10,11 @@ import sys
 import time
 
 
+def say(message: str) -> None:
+    """Progress for a person, on stderr: stdout carries the result alone."""
+    print(message, file=sys.stderr, flush=True)
+
+
 class ProgressBar:
     """``label [#####.....]  42.0%   1,342 images/s  extra``.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import asdict
 
 import numpy as np
@@ -15,6 +14,7 @@ from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpo
 from training.data import default_cache_dir, load_split
 from training.finish import tune
 from training.output_dir import check_output_dir
+from training.progress import say
 from training.recipe import Recipe, pick_device
 from training.recipe_data import training_and_validation, training_set
 from training.report import evaluation_summary, readable_metrics, write_metrics
@@ -27,10 +27,6 @@ def libraries() -> dict[str, str]:
     return {"numpy": np.__version__, "pillow": PIL.__version__}
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)  # progress on stderr: stdout carries the result alone
-
-
 def cmd_refit_tail(args: argparse.Namespace) -> int:
     """Write ``args.out``/model.pt and metrics.json: ``args.checkpoint`` with its last stages refitted."""
     ckpt = load_checkpoint(args.checkpoint)
@@ -40,9 +36,9 @@ def cmd_refit_tail(args: argparse.Namespace) -> int:
     recipe = Recipe(**{**ckpt.meta["recipe"], "tail_steps": STEPS})
     train, validation = training_and_validation(load_split("train"))
     core = len(train)
-    train, _ = training_set(recipe, train, default_cache_dir(), _say)
+    train, _ = training_set(recipe, train, default_cache_dir(), say)
     device = pick_device(None)
-    refitted = refit_tail(ckpt.model, train, core, recipe, _say)
+    refitted = refit_tail(ckpt.model, train, core, recipe, say)
     test = load_split("test")
     tuned, logits = tune(ckpt.model.to(device), device, validation, test)
     evaluation = evaluation_summary(test.labels, logits.argmax(1).numpy())
