@@ -230,13 +230,13 @@ def fresh_examples():
 
 def teach_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     """The correction flow: a backwards 9 misread, taught twice, then read."""
-    from ui_helpers import digit_strokes, mirrored
+    from ui_helpers import backwards_nine
 
     suffix = "zh" if lang == "zh_CN" else "en"
     window = open_window(app, predictor, lang)
     for style in (0, 1):
         window.canvas.clear()
-        draw(app, window.canvas, mirrored(digit_strokes(9, style)))
+        draw(app, window.canvas, backwards_nine(style))
         settle(app, 0.5)
         if style == 0:  # the pointer on the right bar, about to click it
             bars = window.probability_bars
@@ -248,7 +248,7 @@ def teach_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     while (window.teaching.adapting or window.teaching.in_use < 2) and time.perf_counter() < deadline:
         settle(app, 0.1)
     window.canvas.clear()
-    draw(app, window.canvas, mirrored(digit_strokes(9, 2)))
+    draw(app, window.canvas, backwards_nine(2))
     point_at(app, window.canvas, window.canvas.widget_point(0.5, 0.02))
     shoot(app, window, out / f"teach-after-{suffix}.png", wait=0.8)
     print(f"adapted in {window.teaching.seconds} s")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from mnist_desk.ui.drawing_panel import MIN_SLIDER_WIDTH
 from mnist_desk.ui.image_tiles import PixelView
 from mnist_desk.ui.main_window import MainWindow
-from ui_helpers import STAR, digit_template, drag, draw_digit_on, number_strokes, wait_for_latest
+from ui_helpers import STAR, digit_template, drag, draw_digit_on, number_strokes, settle, wait_for_latest
 
 IGNORED = QSizePolicy.Policy.Ignored
 
@@ -83,12 +83,6 @@ def layout_problems(window: MainWindow) -> list[str]:
     if window.brush_slider.width() < MIN_SLIDER_WIDTH:
         problems.append(f"the brush slider is a stub: {window.brush_slider.width()} px")
     return problems
-
-
-def settle(window: MainWindow, size: QSize) -> None:
-    window.resize(size)
-    for _ in range(3):  # layout requests are posted events, and a resize may post more
-        QApplication.processEvents()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])

@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
 
 from mnist_desk.ui.main_window import MainWindow
+from ui_helpers import settle
 
 LONG = "Adapted to my examples in 1.4 s: the bars show what the network now reads, examples 20"
-
-
-def settle(window: MainWindow, size: QSize) -> None:
-    window.resize(size)
-    for _ in range(3):
-        QApplication.processEvents()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])

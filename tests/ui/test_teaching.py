@@ -15,7 +15,7 @@ from mnist_desk.example_store import ExampleStore
 from mnist_desk.preprocess import preprocess
 from mnist_desk.ui.example_settings import examples_in_use
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
-from ui_helpers import click_bar, digit_strokes, drag, draw_digit_on, draw_number_on, mirrored, wait_for_latest
+from ui_helpers import backwards_nine, click_bar, digit_strokes, drag, draw_digit_on, draw_number_on, wait_for_latest
 
 ADAPTING_S = 120_000  # ms: adapting takes seconds here, more on a busy machine
 
@@ -29,11 +29,6 @@ def draw(qtbot, window, strokes) -> None:
     for stroke in strokes:
         drag(window.canvas, stroke)
     wait_for_latest(qtbot, window)
-
-
-def backwards_nine(style: int) -> list:
-    """A 9 written mirrored: the bundled network calls it "not a digit", nearest 9 (8 before 2026-11-25)."""
-    return mirrored(digit_strokes(9, style))
 
 
 def test_clicking_a_bar_keeps_the_drawing_as_an_example(qtbot, window, examples_folder):

@@ -64,6 +64,12 @@ def mirrored(strokes: list[list[tuple[float, float]]]) -> list[list[tuple[float,
 Template = list[list[tuple[float, float]]]  # strokes in a unit box, x 0-1 left to right, y 0-1 down
 
 
+def backwards_nine(style: int) -> list[list[tuple[float, float]]]:
+    """A 9 written mirrored: the bundled network calls it "not a digit", nearest 9 (8 before 2026-11-25).
+    What the teaching tests and the docs' screenshots of teaching correct."""
+    return mirrored(digit_strokes(9, style))
+
+
 def straight(corners: list[tuple[float, float]], per_edge: int = 12) -> list[tuple[float, float]]:
     """A polyline through ``corners`` with points all along its edges (the smoothing keeps them straight)."""
     points = [corners[0]]
@@ -104,6 +110,13 @@ def draw_number_on(canvas, text: str) -> None:
     """Write ``text`` (digits) across the canvas's paper, neatly, stroke by stroke."""
     for stroke in number_strokes([digit_template(int(c)) for c in text], canvas.paper_size()):
         drag(canvas, stroke)
+
+
+def settle(window, size) -> None:
+    """Resize ``window`` and let its layout follow."""
+    window.resize(size)
+    for _ in range(3):  # layout requests are posted events, and a resize may post more
+        QApplication.processEvents()
 
 
 def wait_for_latest(qtbot, window) -> None:
