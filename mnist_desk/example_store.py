@@ -219,8 +219,10 @@ def _not_an_example(entry: Path) -> str:
             return "a folder inside a digit folder; examples lie directly in it"
         if entry.suffix.lower() != ".png":
             return "not a PNG; examples are PNG drawings"
+        if entry.is_symlink() and not entry.exists():  # exists() follows the link, as reading would
+            return "a symbolic link to nothing (its target is gone, or it leads back to itself)"
         if not entry.is_file():
-            return "not a regular file"
+            return "not a regular file (a pipe, a device or a socket)"
     except OSError as exc:  # a symlink loop, a name the system refuses
         return f"cannot be read: {exc.strerror or exc}"
     return ""

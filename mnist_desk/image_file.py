@@ -7,10 +7,14 @@ pixels decoded, 16-bit greys, a working size) apart from the digit side.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import re
 import stat
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +41,13 @@ TURNS = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+
+
+# Icons and cursors hold their images whole (a PNG in each entry) and Pillow decodes the
+# largest while it opens the file, before our size check: a 99 KB .ico whose entry is a
+# 13000 x 13000 PNG took 0.9 GB (a hostile review). Their first bytes tell them apart.
+CONTAINERS_DECODED_ON_OPEN = (b"\x00\x00\x01\x00", b"\x00\x00\x02\x00")  # ICO, CUR
+_BOMB_LIMIT = threading.Lock()  # Pillow's limit is one module-wide number
 
 
 # Bits per sample that 16-bit grey files hold (the rest of the 16 left empty).
@@ -99,7 +110,7 @@ def load_image(path: Path | str) -> Image.Image:
         # user's results. The image is read or refused either way; our own size limit is below.
         warnings.simplefilter("ignore")
         try:
-            img = Image.open(f)
+            img = _open(f)
             with img:
                 width, height = img.size
                 if width * height > MAX_PIXELS:
@@ -112,18 +123,22 @@ def load_image(path: Path | str) -> Image.Image:
                     if img.size[0] * img.size[1] > MAX_PIXELS:
                         raise _too_large(path, width, height)
                 frames = _frames(img)  # an animated GIF, a multi-page TIFF
-                img.load()
+                with _pillow_refuses_beyond(MAX_PIXELS):  # an image inside the file: never larger
+                    img.load()
                 turned, upright = _upright(img)
                 result = readable(upright)
                 result = result.copy() if result is img else result
                 result.info[SOURCE_SIZE] = (height, width) if turned else (width, height)
                 result.info[FRAMES] = frames
                 return result
-        except Image.DecompressionBombError:
+        except Image.DecompressionBombError as exc:
+            # Pillow's own guard: above twice its warning size (179 megapixels), or above ours for an
+            # image inside the file. Its words ("could be decompression bomb DOS attack") are not
+            # shown; the size it found is.
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"{int(found.group(1)) / 1e6:.0f} megapixels" if found else "too many pixels"
             raise ImageError(
-                # Pillow's own guard fires first, at twice its warning size: our limit is far below.
-                f"{path}: too large to read: over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels "
-                f"(the limit is {MAX_PIXELS / 1e6:.0f}); scale it down first"
+                f"{path}: too large to read: {size} (the limit is {MAX_PIXELS / 1e6:.0f}); scale it down first"
             ) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
             # ImageError is a ValueError: pass our own messages on unchanged.
@@ -141,6 +156,29 @@ def load_image(path: Path | str) -> Image.Image:
             raise ImageError(
                 f"{path}: not a readable image (its {kind}data is damaged, or of a kind this program cannot decode)"
             ) from exc
+
+
+def _open(f) -> Image.Image:
+    """``Image.open``, refusing an icon or cursor whose largest image is too large before it is decoded."""
+    head = f.read(4)
+    f.seek(0)
+    if head not in CONTAINERS_DECODED_ON_OPEN:
+        return Image.open(f)  # nothing decoded yet: load_image checks the size the header gives
+    with _pillow_refuses_beyond(MAX_PIXELS):
+        return Image.open(f)
+
+
+@contextlib.contextmanager
+def _pillow_refuses_beyond(pixels: int) -> Iterator[None]:
+    """Pillow's decompression-bomb guard raising for anything over ``pixels`` (it raises at twice
+    its limit, warns above it: the warning is ignored in load_image) while the block runs."""
+    with _BOMB_LIMIT:
+        before = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = pixels // 2
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = before
 
 
 def _upright(image: Image.Image) -> tuple[bool, Image.Image]:

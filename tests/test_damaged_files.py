@@ -19,8 +19,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, PngImagePlugin
 
+import mnist_desk.image_file as image_file
 from mnist_desk.example_store import ExampleStore
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 
@@ -123,3 +124,27 @@ def test_a_damaged_file_of_any_format_is_an_image_error_or_is_read(tmp_path: Pat
     path.write_bytes(bytes(data))
     with contextlib.suppress(ImageError, EmptyImageError):  # a message for the user; anything else fails
         preprocess(load_image(path))
+
+
+def _icon_holding(png: bytes) -> bytes:
+    """An .ico whose one directory entry says 256 x 256 (a 0 byte) and holds ``png``."""
+    return struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 0, 0, 0, 0, 1, 32, len(png), 22) + png
+
+
+def test_an_icon_holding_a_huge_png_is_refused_before_the_png_is_decoded(tmp_path, monkeypatch):
+    # Pillow decodes an icon's largest image while it opens the file: a 99 KB .ico holding a
+    # 13000 x 13000 PNG took 0.9 GB before our size check refused it (a hostile review). Here
+    # the limit is lowered, so that a small PNG plays the huge one.
+    monkeypatch.setattr(image_file, "MAX_PIXELS", 100_000)
+    decoded = []  # the sizes of the PNGs decoded
+    real_load = PngImagePlugin.PngImageFile.load
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", lambda self: decoded.append(self.size) or real_load(self))
+    (tmp_path / "huge.ico").write_bytes(_icon_holding(encoded(Image.new("L", (1000, 1000), 255), "PNG")))
+    with pytest.raises(ImageError, match=r"huge.ico: too large to read: 1 megapixels \(the limit is 0\)"):
+        load_image(tmp_path / "huge.ico")
+    assert (1000, 1000) not in decoded
+    assert Image.MAX_IMAGE_PIXELS == 89_478_485  # Pillow's own limit is back for everyone else
+    # An icon of a readable size still reads, whole.
+    (tmp_path / "seven.ico").write_bytes(_icon_holding(encoded(seven(200), "PNG")))
+    assert load_image(tmp_path / "seven.ico").size == (200, 200)
+    assert decoded == [(200, 200)]
