@@ -74,9 +74,14 @@ def draw_strokes(image: Image.Image, strokes: Sequence[np.ndarray], pen: float, 
         coords = [(float(x) * scale, float(y) * scale) for x, y in path]
         if len(coords) > 1:
             draw.line(coords, fill=0, width=width, joint="curve")
-        # Round caps (and the whole mark for a one-point stroke: a dot).
+        # Round caps (and the whole mark for a one-point stroke: a dot). Narrower than a pixel,
+        # Pillow's ellipse is a 2x2 block or nothing, as the coordinates round (a pen 1e-16 wide at
+        # x = 2 or 4: a hypothesis test); a point is one pixel wherever it lies.
         for px, py in (coords[0], coords[-1]):
-            draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=0)
+            if radius < 0.5:
+                draw.point((px, py), fill=0)
+            else:
+                draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=0)
 
 
 # Paper around a stroke drawn alone: the round pen may reach a pixel past the stroke's box.
