@@ -16,6 +16,7 @@ import contextlib
 import datetime as _dt
 import os
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,15 +138,18 @@ class ExampleStore:
             strays.append(f"{entry}: skipped ({why})")
         return strays
 
-    def forget(self) -> Path | None:
+    def forget(self, leave: Collection[Path] = ()) -> Path | None:
         """Move every example aside (returned, for :meth:`restore`); None if there were none.
+        The files in ``leave`` stay where they are: those :meth:`load` skipped, which the window
+        had called "not examples" and then forgotten with the rest, and deleted on close (a
+        hostile review).
 
         Only the examples move, file by file, into a hidden folder inside the examples
         folder: the folder may be shared with other files (``MNIST_DESK_EXAMPLES`` pointed
         at ~/Documents), and moving the folder itself aside, then deleting it on close,
         deleted everything in it (a hostile review).
         """
-        files = self.files()
+        files = self.files_to_forget(leave)
         if not files:
             return None
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -167,6 +171,11 @@ class ExampleStore:
         for _, path in files:
             _remove_if_empty(path.parent)
         return aside
+
+    def files_to_forget(self, leave: Collection[Path] = ()) -> list[tuple[int, Path]]:
+        """:meth:`files` less those in ``leave``."""
+        kept = set(leave)
+        return [(digit, path) for digit, path in self.files() if path not in kept]
 
     def restore(self, aside: Path) -> None:
         """Undo :meth:`forget`: examples added since are kept too."""
@@ -203,6 +212,12 @@ class ExampleStore:
         _remove_if_empty(aside)
 
 
+def skipped_path(line: str) -> Path | None:
+    """The file a line of :attr:`LoadedExamples.skipped` ("<path>: skipped (<why>)") names."""
+    path, _, _ = line.rpartition(": skipped (")
+    return Path(path) if path else None
+
+
 FORGOTTEN_PREFIX = ".forgotten-"  # hidden, so never read as examples nor named as strays
 STALE_FORGOTTEN_S = 24 * 3600  # forgotten this long ago by a window that never closed: purged
 
@@ -228,4 +243,4 @@ def _not_an_example(entry: Path) -> str:
     return ""
 
 
-__all__ = ["ExampleStore", "LoadedExamples", "default_examples_dir"]
+__all__ = ["ExampleStore", "LoadedExamples", "default_examples_dir", "skipped_path"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_desk.example_store import ExampleStore
+from mnist_desk.example_store import ExampleStore, skipped_path
 
 
 def a_drawing(digit: int, seed: int = 0) -> np.ndarray:
@@ -126,6 +126,20 @@ def test_forgetting_moves_everything_aside_and_undo_brings_it_back(tmp_path: Pat
     assert sorted(d for d, _ in store.files()) == [1, 2, 9]
     assert not aside.exists()
     assert ExampleStore(tmp_path / "nothing").forget() is None
+
+
+def test_forgetting_leaves_what_loading_skipped(tmp_path: Path):
+    store = ExampleStore(tmp_path / "examples")
+    good = store.add(a_drawing(2), 2)
+    blank = store.add(np.full((280, 280), 255, np.uint8), 3)
+    (tmp_path / "examples" / "3" / "broken.png").write_bytes(b"\x89PNG broken")
+    leave = [skipped_path(line) for line in store.load().skipped]
+    assert sorted(leave) == sorted([blank, tmp_path / "examples" / "3" / "broken.png"])
+    aside = store.forget(leave)
+    assert aside is not None and not good.exists() and blank.exists()
+    ExampleStore.purge(aside)
+    assert blank.exists() and (tmp_path / "examples" / "3" / "broken.png").exists()
+    assert store.forget(leave) is None  # nothing else to forget
 
 
 def test_forgetting_in_a_shared_folder_moves_and_deletes_only_the_examples(tmp_path: Path):

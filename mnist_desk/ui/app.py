@@ -30,10 +30,12 @@ def run_app(checkpoint: Path | None = None, lang: str | None = None) -> int:
     # Before the model loads, so that a failure to load it is reported in the user's language.
     language.install(language.resolve(lang).language)
     from mnist_desk.inference import Predictor
+    from mnist_desk.ui.loaded_model import check_outputs_finite
     from mnist_desk.ui.main_window import MainWindow
 
     try:
         predictor = Predictor(checkpoint)
+        check_outputs_finite(predictor)
     except (CheckpointError, FileNotFoundError) as exc:
         startup_failed(checkpoint, exc).exec()
         return 2

@@ -57,6 +57,10 @@ def checkpoint_error_reason(message: str) -> str:
         return QCoreApplication.translate(
             "Dialogs", "It holds objects other than weights, which could run code: it was refused."
         )
+    if "not finite" in message:
+        return QCoreApplication.translate(
+            "Dialogs", "Its network answers with no numbers (NaN or infinity): its weights are damaged."
+        )
     if "truncated" in message or "damaged" in message or "corrupt" in message:
         return QCoreApplication.translate("Dialogs", "The file is truncated or damaged.")
     if "do not match" in message:

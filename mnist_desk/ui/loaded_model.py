@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mnist_desk.checkpoint_error import CheckpointError
 from mnist_desk.explain_fields import FieldGeometry, field_geometry
 from mnist_desk.inference import Predictor
 from mnist_desk.layer_info import StageInfo, describe_stages
@@ -71,7 +72,35 @@ def load_model_file(path: Path | None) -> LoadedModel:
     CheckpointError
         When the file is not a usable checkpoint (the message says why).
     """
-    return describe_model(Predictor(path))
+    predictor = Predictor(path)
+    check_outputs_finite(predictor)
+    return describe_model(predictor)
 
 
-__all__ = ["LoadedModel", "describe_model", "load_model_file"]
+def probe_inputs() -> np.ndarray:
+    """Three (28, 28) inputs a network must answer with numbers: blank paper, a stroke down the
+    middle (a 1), and a ring (a 0)."""
+    blank = np.zeros((28, 28), np.float32)
+    one = blank.copy()
+    one[4:24, 13:15] = 1.0
+    rows, columns = np.mgrid[:28, :28]
+    ring = (np.abs(np.hypot(rows - 13.5, columns - 13.5) - 8) < 1.5).astype(np.float32)
+    return np.stack([blank, one, ring])
+
+
+def check_outputs_finite(predictor: Predictor) -> None:
+    """Refuse a network that answers ordinary drawings with NaN or infinity.
+
+    Finite weights can do that (a BatchNorm variance of -1, a bias of 3e38); the checkpoint
+    checks pass them, and the window showed "0?  Not sure: nan %" with every bar "nan %"
+    (a hostile review). The command line refuses such a network when it reads with it.
+    """
+    probabilities = predictor.read(probe_inputs())[0]
+    if not np.isfinite(probabilities).all():
+        raise CheckpointError(
+            f"{predictor.path}: the network's outputs are not finite (NaN or infinite) for plain drawings: "
+            "its weights or BatchNorm statistics are damaged"
+        )
+
+
+__all__ = ["LoadedModel", "check_outputs_finite", "describe_model", "load_model_file"]

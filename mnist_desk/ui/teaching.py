@@ -36,7 +36,7 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
-from mnist_desk.example_store import ExampleStore
+from mnist_desk.example_store import ExampleStore, skipped_path
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepare_job
 from mnist_desk.ui.example_settings import examples_in_use, save_examples_in_use
@@ -266,7 +266,9 @@ class Teaching(QObject):
 
     def forget(self) -> bool:
         """Edit -> Forget my examples…: after asking, move them aside (undo brings them back). True if forgotten."""
-        count = self.store.count()
+        # What the last reading skipped is not an example, and is neither counted nor moved.
+        leave = [path for path in map(skipped_path, self.skipped) if path is not None]
+        count = len(self.store.files_to_forget(leave))
         if not count:
             self._say(self.tr("There are no examples to forget"))
             return False
@@ -292,14 +294,14 @@ class Teaching(QObject):
         if box.exec() != QMessageBox.StandardButton.Ok:
             return False
         try:
-            aside = self.store.forget()
+            aside = self.store.forget(leave)
         except OSError as exc:
             self._say(self.tr("Could not forget the examples: {reason}").format(reason=shown(exc.strerror or str(exc))))
             return False
         if aside is not None:
             self._asides.append(aside)
         self._generation += 1
-        self.in_use, self.adapting, self.skipped = 0, False, []
+        self.in_use, self.adapting = 0, False  # what was skipped is still there, and still skipped
         self.predictor_ready.emit(self._base.plain)
         self._show_undo()
         self.retranslate()

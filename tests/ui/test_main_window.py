@@ -192,6 +192,30 @@ def test_open_model_switches_architecture_and_a_bad_one_keeps_the_current(qtbot,
     assert window.statusBar().currentMessage() == "Could not open the model bad.pt."
 
 
+@pytest.mark.parametrize("damage", ["negative variance", "huge bias"])
+def test_a_network_that_answers_with_nan_is_refused_and_the_current_one_kept(
+    qtbot, window, tmp_path, dialogs_shown, damage
+):
+    # Finite weights, so the checkpoint checks pass them; every answer NaN. The window loaded such
+    # a network and showed "0?  Not sure: nan %" (a hostile review).
+    import torch
+
+    model = build_model("default").eval()
+    with torch.no_grad():
+        if damage == "negative variance":
+            model.conv4[1].running_var[0] = -1.0
+        else:
+            model.fc1.bias.fill_(3e38)
+    path = tmp_path / "nan.pt"
+    save_checkpoint(path, model, {"test_accuracy": 0.99, "temperature": 0.5})  # 3e38 / 0.5 is infinite
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    before = window.model_status.text()
+    assert not load_model_in(qtbot, window, path)
+    assert "nan.pt" in box_text(dialogs_shown[-1]) and "no numbers (NaN or infinity)" in box_text(dialogs_shown[-1])
+    assert window.model_status.text() == before and not window.canvas.is_blank()
+
+
 def test_open_image_good_and_bad(qtbot, window, tmp_path, drawn_seven, dialogs_shown):
     good = tmp_path / "seven.png"
     drawn_seven.save(good)

@@ -307,37 +307,6 @@ def test_adapting_never_blocks_the_gui_thread(qtbot, window):
     assert window.worker.predictor.adaptation is not None and window.prediction_label.text() == "3"
 
 
-def test_a_corrupt_file_gives_a_message_and_no_crash(qtbot, predictor, examples_folder):
-    store = ExampleStore(examples_folder)
-    store.add(np.full((280, 280), 255, np.uint8), 3)  # a blank drawing: nothing to learn from
-    rng = np.random.default_rng(0)
-    seven = np.full((280, 280), 255, np.uint8)
-    seven[60:80, 70:210] = 0
-    seven[80:230, 170:190] = 0
-    store.add(seven, 7)
-    (examples_folder / "7" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + rng.bytes(50))
-    (examples_folder / "holiday").mkdir()
-    window = MainWindow(predictor, lang="en")  # adapts to what is there at start-up
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
-            pass
-        message = window.statusBar().currentMessage()
-        assert message == "Skipped 3 files in the examples folder that are not examples", message
-        tooltip = window.teaching.count_label.toolTip()
-        assert "Skipped:" in tooltip
-        assert "broken.png: not an image this app can read" in tooltip
-        assert "holiday: not a folder of one digit (0-9)" in tooltip
-        assert ": no ink in it" in tooltip  # the blank drawing
-        assert window.teaching.count_label.text() == "My examples: 1 in use"
-        draw_digit_on(window.canvas, 7)
-        wait_for_latest(qtbot, window)
-        assert window.prediction_label.text() == "7"
-    finally:
-        window.close()
-
-
 def test_examples_kept_earlier_are_adapted_to_at_start(qtbot, predictor, examples_folder):
     first = MainWindow(predictor, lang="en")
     qtbot.addWidget(first)

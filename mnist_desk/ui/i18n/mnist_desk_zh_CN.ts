@@ -279,6 +279,10 @@
         <translation>文件中除了权重还有其他对象，可能会执行代码，已拒绝加载。</translation>
     </message>
     <message>
+        <source>Its network answers with no numbers (NaN or infinity): its weights are damaged.</source>
+        <translation>它的网络输出的不是数（NaN 或无穷大）：权重已损坏。</translation>
+    </message>
+    <message>
         <source>The file is truncated or damaged.</source>
         <translation>文件不完整或已损坏。</translation>
     </message>
