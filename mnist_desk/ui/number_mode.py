@@ -147,10 +147,10 @@ class NumberMode(QObject):
 
     # --- results -----------------------------------------------------------------------------
 
-    def show(self, result: NumberResult | None, too_small: bool = False) -> None:
-        """Show a number read from the canvas (None: the canvas is blank, or ``too_small``: a dot)."""
+    def show(self, result: NumberResult | None, why: str = "") -> None:
+        """Show a number read from the canvas (None: nothing read, and ``why``, as PredictionPanel takes it)."""
         self.result = result
-        self.results.show_number(result, too_small=too_small)
+        self.results.show_number(result, why=why)
         boxes, cells = [], []
         if result is not None:
             for index, (digit, rect) in enumerate(zip(result.digits, result.boxes, strict=True)):

@@ -64,7 +64,7 @@ class PredictionPanel(QWidget):
         layout.addWidget(self.input_caption)
         layout.addWidget(self.input_view, 2)
         self._prediction: Prediction | None = None
-        self._too_small = False  # what is shown is "too small to read" (kept for a change of language)
+        self._why = ""  # why nothing is read, when nothing is (kept for a change of language): see show_prediction
         self._number_mode = False
         self._number: NumberResult | None = None
         self.retranslate()
@@ -79,9 +79,9 @@ class PredictionPanel(QWidget):
             )
         )
         if self._number_mode:
-            self.show_number(self._number, too_small=self._too_small)
+            self.show_number(self._number, why=self._why)
         else:
-            self.show_prediction(self._prediction, too_small=self._too_small)
+            self.show_prediction(self._prediction, why=self._why)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:
@@ -106,24 +106,24 @@ class PredictionPanel(QWidget):
     def set_number_mode(self, on: bool) -> None:
         """Show numbers (the whole number, each digit's bars) or single digits, as today."""
         self._number_mode = on
-        self._number, self._too_small = None, False
+        self._number, self._why = None, ""
         self.prediction_label.setFont(self._answer_font)
         self.retranslate()
 
     def number(self) -> NumberResult | None:
         return self._number
 
-    def show_number(self, result: NumberResult | None, too_small: bool = False) -> None:
-        """Show a number read from the canvas (None or no digits: nothing written;
-        ``too_small``: ink, but only a dot, as for a single digit)."""
+    def show_number(self, result: NumberResult | None, why: str = "") -> None:
+        """Show a number read from the canvas (None or no digits: nothing written, or ``why``
+        nothing could be read, as for a single digit)."""
         self._number = result
         digits = [] if result is None else result.digits
-        self.show_prediction(None if result is None else result.prediction, too_small=too_small, caption=not digits)
+        self.show_prediction(None if result is None else result.prediction, why=why, caption=not digits)
         if not digits:
             self.prediction_label.setText("—")
             self.prediction_label.setEnabled(True)
             self.confidence_label.setEnabled(True)
-            if not too_small:
+            if not why:
                 self.confidence_label.setText(self.tr("Write a number across the canvas"))
                 self.input_view.set_image(None, self.tr("Nothing written yet"))
             return
@@ -155,11 +155,12 @@ class PredictionPanel(QWidget):
         text = self.tr("The whole number: {percent} sure") if sure else self.tr("The whole number: not sure, {percent}")
         self.confidence_label.setText(text.format(percent=percent(confidence)))
 
-    def show_prediction(self, prediction: Prediction | None, too_small: bool = False, caption: bool = True) -> None:
-        """Show a result, or None: nothing to classify (``too_small``: ink, but only a dot).
-        ``caption=False`` leaves the 28x28 view's caption to the caller (a number names the digit)."""
+    def show_prediction(self, prediction: Prediction | None, why: str = "", caption: bool = True) -> None:
+        """Show a result, or None: nothing to classify, and ``why`` (see :data:`UNREADABLE`; "": the
+        canvas is blank). ``caption=False`` leaves the 28x28 view's caption to the caller (a number
+        names the digit)."""
         self._prediction = prediction
-        self._too_small = too_small
+        self._why = why
         if caption:  # set once per result: a caption that changes twice lays the panel out twice
             self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)
@@ -171,9 +172,15 @@ class PredictionPanel(QWidget):
         if prediction is None:
             self.prediction_label.setText("—")
             self.prediction_label.setEnabled(True)
-            if too_small:
+            if why == "dot":
                 self.confidence_label.setText(self.tr("Too small to read: draw the digit bigger"))
                 self.input_view.set_image(None, self.tr("Only a dot so far"))
+            elif why == "marks":
+                self.confidence_label.setText(self.tr("Too many separate marks to read: noise or a grainy photo?"))
+                self.input_view.set_image(None, self.tr("Nothing readable"))
+            elif why == "no ink":
+                self.confidence_label.setText(self.tr("No ink found: the image is all one shade"))
+                self.input_view.set_image(None, self.tr("Nothing readable"))
             else:
                 self.confidence_label.setText(self.tr("Draw a digit on the canvas"))
                 self.input_view.set_image(None, self.tr("Nothing drawn yet"))

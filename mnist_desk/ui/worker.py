@@ -33,15 +33,15 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from mnist_desk.inference import Prediction, Predictor
-from mnist_desk.preprocess import EmptyImageError, TooSmallError, Transform, preprocess_with_transform
+from mnist_desk.preprocess import EmptyImageError, Transform, preprocess_with_transform
 
 WARM_UP_PASSES = 3
 
 
 class InferenceWorker(QObject):
-    # (sequence number, Prediction, or None for an empty canvas, or the TooSmallError
-    # for a dot too small to read; the preprocessing's Transform from the 28x28 input
-    # back to the submitted image, or None)
+    # (sequence number, Prediction, or None for nothing submitted, or the EmptyImageError that
+    # says why nothing could be read (a blank canvas, a dot, noise); the preprocessing's Transform
+    # from the 28x28 input back to the submitted image, or None)
     prediction_ready = Signal(int, object, object)
     error_occurred = Signal(str)
     # (job id, its return value) and (job id, the exception it raised)
@@ -163,10 +163,8 @@ class InferenceWorker(QObject):
                 continue
             try:
                 prediction, transform = self._predict(predictor, image)
-            except TooSmallError as too_small:  # the window says so, rather than "—" as for nothing drawn
-                prediction, transform = too_small, None
-            except EmptyImageError:
-                prediction, transform = None, None
+            except EmptyImageError as unreadable:  # blank, or a dot, noise, an inkless image: the window says which
+                prediction, transform = unreadable, None
             except Exception as exc:  # noqa: BLE001 - any failure must reach the window, not kill the thread
                 self.error_occurred.emit(str(exc))
                 continue

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from mnist_desk.inference import Prediction
-from mnist_desk.preprocess import TooSmallError, Transform
+from mnist_desk.preprocess import EmptyImageError, TooManyMarksError, TooSmallError, Transform
 from mnist_desk.ui.canvas import DrawingCanvas
 from mnist_desk.ui.event_clock import now_ms
 from mnist_desk.ui.explain_wiring import ExplainWiring
@@ -28,6 +28,19 @@ from mnist_desk.ui.worker import InferenceWorker
 # The canvas is handed to the network at 280x280, the size of canvas our
 # drawn-digit figures are measured on (the paper itself is 560 px for smooth strokes).
 INFERENCE_SIDE = 280
+
+
+def unreadable(outcome: Any, canvas_blank: bool) -> str | None:
+    """Why nothing was read, as the prediction panel says it: "dot", "marks" (hundreds of them:
+    noise), "no ink" (an opened image all one shade), "" (a blank canvas); None when something was.
+    An opened image of noise or of one shade had said "Draw a digit on the canvas" (a review)."""
+    if not isinstance(outcome, EmptyImageError):
+        return None
+    if isinstance(outcome, TooSmallError):
+        return "dot"
+    if isinstance(outcome, TooManyMarksError):
+        return "marks"
+    return "" if canvas_blank else "no ink"
 
 
 class WorkerRequests(QObject):
@@ -107,21 +120,21 @@ class WorkerRequests(QObject):
             del self._paper_maps[done]
         if sequence <= self.shown_request or sequence < self._oldest_showable:
             return
-        too_small = isinstance(prediction, TooSmallError)  # from either mode: a dot, nothing to read yet
-        if not too_small and prediction is not None and isinstance(prediction, NumberResult) != self.numbers.on:
+        why = unreadable(prediction, self.canvas.is_blank())  # from either mode
+        if why is None and prediction is not None and isinstance(prediction, NumberResult) != self.numbers.on:
             return  # read before the mode changed
         # A result one mouse move behind the newest is still shown: while drawing
         # continuously the worker is always a move behind, and waiting for an exact
         # match would freeze the bars until the hand stops.
         self.shown_request = sequence
-        if too_small:
+        if why is not None:
             prediction = None
         seconds = None if prediction is None else prediction.seconds
         if self.numbers.on:
-            self.numbers.show(prediction, too_small=too_small)
+            self.numbers.show(prediction, why=why or "")
             prediction = None if prediction is None else prediction.prediction
         else:
-            self.results.show_prediction(prediction, too_small=too_small)
+            self.results.show_prediction(prediction, why=why or "")
             placement = None if transform is None or paper_map is None else Placement(transform, paper_map)
             self.explain.show_prediction(prediction, placement)
         self.last_prediction = prediction

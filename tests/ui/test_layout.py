@@ -217,14 +217,17 @@ def test_the_layout_stays_put_whatever_the_answer(qtbot, predictor, lang, number
                 results.show_number(NumberResult(NumberReading(digits), (), count - 1, prediction, None, 0.0, True))
                 settle(window, window.size())
                 assert geometries(window) == before, results.prediction_label.text()
-            results.show_number(None, too_small=True)
         else:
             results.show_prediction(prediction)
             settle(window, window.size())
             assert geometries(window) == before, results.prediction_label.text()
-            results.show_prediction(None, too_small=True)
-        settle(window, window.size())
-        assert geometries(window) == before, results.confidence_label.text()
+        for why in ("dot", "marks", "no ink"):  # nothing read, and why
+            if numbers:
+                results.show_number(None, why=why)
+            else:
+                results.show_prediction(None, why=why)
+            settle(window, window.size())
+            assert geometries(window) == before, results.confidence_label.text()
         label = results.prediction_label
         assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
 

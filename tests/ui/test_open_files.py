@@ -250,3 +250,26 @@ def test_a_model_that_cannot_load_at_start_is_said_in_the_users_language(qtbot, 
     if lang == "zh_CN":
         assert "模型" in box.text() and "检查点" in box.informativeText()
     assert capsys.readouterr().err == f"error: {english}\n"
+
+
+@pytest.mark.parametrize("numbers", [False, True])
+def test_an_opened_image_with_nothing_readable_says_why(qtbot, window, tmp_path, numbers):
+    # An image all one shade, or of noise, had said "Draw a digit on the canvas" / "Write a number
+    # across the canvas" under the very image it could not read (a hostile review).
+    if numbers:
+        window.menus.actions["numberMode"].trigger()
+    Image.new("L", (300, 300), 0).save(tmp_path / "black.png")
+    assert open_image_in(qtbot, window, tmp_path / "black.png")
+    wait_for_latest(qtbot, window)
+    assert window.confidence_label.text() == "No ink found: the image is all one shade"
+    if numbers:
+        noise = np.random.default_rng(0).integers(0, 256, (500, 500), dtype=np.uint8)
+        Image.fromarray(noise).save(tmp_path / "noise.png")
+        assert open_image_in(qtbot, window, tmp_path / "noise.png")
+        wait_for_latest(qtbot, window)
+        assert window.confidence_label.text() == "Too many separate marks to read: noise or a grainy photo?"
+    window.canvas.clear()  # and a blank canvas is still an invitation
+    wait_for_latest(qtbot, window)
+    assert window.confidence_label.text() == (
+        "Write a number across the canvas" if numbers else "Draw a digit on the canvas"
+    )

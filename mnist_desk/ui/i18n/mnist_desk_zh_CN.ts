@@ -766,6 +766,18 @@
         <translation>只有一个点</translation>
     </message>
     <message>
+        <source>Too many separate marks to read: noise or a grainy photo?</source>
+        <translation>分散的笔迹太多，无法读取：是噪点还是颗粒很粗的照片？</translation>
+    </message>
+    <message>
+        <source>Nothing readable</source>
+        <translation>没有可读的内容</translation>
+    </message>
+    <message>
+        <source>No ink found: the image is all one shade</source>
+        <translation>没有找到笔迹：整幅图像是同一种深浅</translation>
+    </message>
+    <message>
         <source>Draw a digit on the canvas</source>
         <translation>请在画布上写一个数字</translation>
     </message>
