@@ -9,12 +9,13 @@ read from a URL's raw bytes, and are only turned into text for display.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import urllib.parse
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl
 
 from mnist_desk.ui.settings import user_settings
 
@@ -28,6 +29,24 @@ def shown(text: str | os.PathLike) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
         return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a file operation failed, in the window's language. The system's own words are
+    English ("Not a directory") and had stood in the middle of a Chinese sentence (a review);
+    the common causes are said here, anything else as the system says it."""
+    said = {
+        errno.ENOSPC: QCoreApplication.translate("Files", "the disk is full"),
+        errno.EDQUOT: QCoreApplication.translate("Files", "the disk is full"),
+        errno.EACCES: QCoreApplication.translate("Files", "permission denied"),
+        errno.EPERM: QCoreApplication.translate("Files", "permission denied"),
+        errno.EROFS: QCoreApplication.translate("Files", "the disk is read-only"),
+        errno.ENOENT: QCoreApplication.translate("Files", "the folder does not exist"),
+        errno.ENOTDIR: QCoreApplication.translate("Files", "a file stands where a folder should be"),
+        errno.EISDIR: QCoreApplication.translate("Files", "a folder stands where a file should be"),
+        errno.ENAMETOOLONG: QCoreApplication.translate("Files", "the name is too long"),
+    }.get(exc.errno)
+    return said if said is not None else shown(exc.strerror or str(exc))
 
 
 def path_from_url(url: QUrl) -> Path | None:

@@ -22,7 +22,7 @@ from mnist_desk.ui.detail_tabs import DetailTabs
 from mnist_desk.ui.drawing_panel import DrawingPanel
 from mnist_desk.ui.example_settings import examples_root
 from mnist_desk.ui.explain_wiring import ExplainWiring
-from mnist_desk.ui.files import not_a_file_reason, path_from_url, shown, with_png_suffix
+from mnist_desk.ui.files import not_a_file_reason, os_error_reason, path_from_url, shown, with_png_suffix
 from mnist_desk.ui.fitted_label import as_wide_as_widest
 from mnist_desk.ui.loaded_model import LoadedModel, describe_model, load_model_file
 from mnist_desk.ui.network_overview import NetworkOverview
@@ -271,7 +271,8 @@ class MainWindow(QMainWindow):
             replace_whole(path, bytes(buffer.data()))  # a full disk leaves the old file as it was
         except OSError as exc:
             text = self.tr("Could not save the drawing as {name}.").format(name=shown(path.name))
-            self.show_error(self.tr("Could not save the drawing"), text, shown(exc.strerror or ""), str(exc))
+            reason = os_error_reason(exc)  # a sentence of its own in the dialog
+            self.show_error(self.tr("Could not save the drawing"), text, reason[:1].upper() + reason[1:], str(exc))
             return None
         self.statusBar().showMessage(self.tr("Saved {path}").format(path=shown(path)), 5000)
         return path

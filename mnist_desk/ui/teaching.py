@@ -40,7 +40,7 @@ from mnist_desk.example_store import ExampleStore, skipped_path
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepare_job
 from mnist_desk.ui.example_settings import examples_in_use, save_examples_in_use
-from mnist_desk.ui.files import shown
+from mnist_desk.ui.files import os_error_reason, shown
 from mnist_desk.ui.fitted_label import as_wide_as_widest
 from mnist_desk.ui.opened_image import uses_alpha
 from mnist_desk.ui.worker import InferenceWorker
@@ -237,7 +237,7 @@ class Teaching(QObject):
         try:
             path = self.store.add(drawing, digit)
         except OSError as exc:
-            self._say(self.tr("Could not keep the example: {reason}").format(reason=shown(exc.strerror or str(exc))))
+            self._say(self.tr("Could not keep the example: {reason}").format(reason=os_error_reason(exc)))
             return None
         self._kept.append((path, int(digit)))
         self._show_undo()
@@ -296,7 +296,7 @@ class Teaching(QObject):
         try:
             aside = self.store.forget(leave)
         except OSError as exc:
-            self._say(self.tr("Could not forget the examples: {reason}").format(reason=shown(exc.strerror or str(exc))))
+            self._say(self.tr("Could not forget the examples: {reason}").format(reason=os_error_reason(exc)))
             return False
         if aside is not None:
             self._asides.append(aside)
@@ -315,7 +315,7 @@ class Teaching(QObject):
         try:
             self.store.restore(self._asides[-1])
         except OSError as exc:
-            self._say(self.tr("Could not bring the examples back: {reason}").format(reason=shown(str(exc))))
+            self._say(self.tr("Could not bring the examples back: {reason}").format(reason=os_error_reason(exc)))
             return
         self._asides.pop()
         self._show_undo()
@@ -337,7 +337,7 @@ class Teaching(QObject):
         try:
             path.unlink()
         except OSError as exc:
-            self._say(self.tr("Could not forget the example: {reason}").format(reason=shown(exc.strerror or str(exc))))
+            self._say(self.tr("Could not forget the example: {reason}").format(reason=os_error_reason(exc)))
             return False
         self._kept.remove((path, digit))
         with contextlib.suppress(OSError):  # best effort: the example is gone, the network must follow

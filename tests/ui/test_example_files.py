@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from PySide6.QtCore import Qt
 
 from mnist_desk.example_store import ExampleStore
 from mnist_desk.ui.main_window import MainWindow
@@ -50,3 +52,29 @@ def test_a_corrupt_file_gives_a_message_and_no_crash_and_forgetting_leaves_it(
         window.close()
     assert (examples_folder / "7" / "broken.png").exists() and len(list((examples_folder / "3").glob("*.png"))) == 1
     assert ExampleStore(examples_folder).count() == 2  # the blank and the broken file, nothing else
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Could not keep the example: a file stands where a folder should be"),
+        ("zh_CN", "无法保存样例：本应是文件夹的位置上是一个文件"),
+    ],
+)
+def test_a_file_in_place_of_the_examples_folder_is_said_in_the_users_language(
+    qtbot, predictor, examples_folder, lang, said
+):
+    # The system's own words ("Not a directory") had stood in the middle of the Chinese sentence.
+    examples_folder.write_text("a file where the examples folder belongs")
+    window = MainWindow(predictor, lang=lang)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        draw_digit_on(window.canvas, 7)
+        wait_for_latest(qtbot, window)
+        window.canvas.setFocus()
+        qtbot.keyClick(window.canvas, Qt.Key.Key_7)
+        assert window.statusBar().currentMessage() == said
+        assert examples_folder.read_text() == "a file where the examples folder belongs"
+    finally:
+        window.close()

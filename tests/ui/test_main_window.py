@@ -249,7 +249,8 @@ def test_saving_over_a_file_on_a_full_disk_keeps_the_old_file(qtbot, window, tmp
     monkeypatch.setattr(safe_write.os, "fsync", full_disk)
     assert window.save_drawing(old) is None
     assert old.read_bytes() == b"the old picture" and [p.name for p in tmp_path.iterdir()] == [old.name]
-    assert "No space left on device" in box_text(dialogs_shown[-1])
+    assert "The disk is full" in box_text(dialogs_shown[-1])  # in the window's words (and language)
+    assert "No space left on device" in dialogs_shown[-1].detailedText()  # the system's, for a bug report
 
 
 def test_after_a_burst_of_moves_the_shown_result_is_the_last_ones(qtbot, window):

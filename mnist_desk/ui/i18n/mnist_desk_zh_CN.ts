@@ -424,6 +424,37 @@
     </message>
 </context>
 <context>
+    <name>Files</name>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>没有权限</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>磁盘是只读的</translation>
+    </message>
+    <message>
+        <source>the folder does not exist</source>
+        <translation>文件夹不存在</translation>
+    </message>
+    <message>
+        <source>a file stands where a folder should be</source>
+        <translation>本应是文件夹的位置上是一个文件</translation>
+    </message>
+    <message>
+        <source>a folder stands where a file should be</source>
+        <translation>本应是文件的位置上是一个文件夹</translation>
+    </message>
+    <message>
+        <source>the name is too long</source>
+        <translation>名称太长</translation>
+    </message>
+</context>
+<context>
     <name>KernelPlayground</name>
     <message>
         <source>Not a number from −1000 to 1000: counted as 0</source>
