@@ -200,12 +200,16 @@ class Teaching(QObject):
         if generation != self._generation or not self.enabled:
             return  # the examples changed since it started
         self.adapting = False
+        # Said when it changes only: after every correction or undo it had replaced the message
+        # that said what was done ("Forgot the example of 3 kept last") within a second (a review).
+        # The tooltip keeps the list.
+        news = list(result.skipped) != self.skipped
         self.skipped = list(result.skipped)
         self.in_use = result.count
         self.seconds.append(result.seconds)
         self.retranslate()
         self.predictor_ready.emit(result.predictor or self._base.plain)
-        if self.skipped:
+        if self.skipped and news:
             count = len(self.skipped)
             self._say(
                 self.tr("Skipped 1 file in the examples folder that is not an example")

@@ -42,6 +42,15 @@ def test_a_corrupt_file_gives_a_message_and_no_crash_and_forgetting_leaves_it(
         draw_digit_on(window.canvas, 7)
         wait_for_latest(qtbot, window)
         assert window.prediction_label.text() == "7"
+        # Said once: after the next correction the status bar says what that did, as without them.
+        window.canvas.setFocus()
+        with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+            qtbot.keyClick(window.canvas, Qt.Key.Key_7)
+        assert window.statusBar().currentMessage().startswith("Adapted to my examples in ")
+        window.menus.actions["forgetLastExample"].trigger()
+        with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+            pass
+        assert window.statusBar().currentMessage() == "Forgot the example of 7 kept last"
         # What the window called "not examples" is neither counted nor moved by Forget: it had
         # asked "Forget all 3 examples?" and deleted the blank and the broken file on close.
         window.menus.actions["forgetExamples"].trigger()
