@@ -17,6 +17,7 @@ so unit ``i`` covers input pixels ``[start + i * jump, start + i * jump + size)`
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +125,28 @@ def field_geometry(model: Any, stage: str) -> FieldGeometry:
     return FieldGeometry(tuple(size), tuple(jump), tuple(start))
 
 
+def copied_from(stages: Sequence[StageInfo], stage: str, index: int) -> tuple[str, int, int, int] | None:
+    """A flattened element's origin: the map stage and unit (name, channel, y, x) whose value it is a
+    copy of (through dropout too, the identity when predicting); None for any other stage.
+
+    Flatten only copies: element 77 of LeNet-5's flatten is unit (3, 0, 2) of its last pool and sees
+    what that unit sees, not the whole image (a lecturer's review).
+    """
+    names = [info.name for info in stages]
+    if stage not in names:
+        return None
+    at = names.index(stage)
+    while at >= 0 and stages[at].kind in ("flatten", "dropout") and not stages[at].is_map:
+        at -= 1
+    if at == names.index(stage) or at < 0 or not stages[at].is_map:
+        return None
+    shape = stages[at].output_shape
+    if not 0 <= index < int(np.prod(shape)):
+        return None
+    channel, y, x = (int(i) for i in np.unravel_index(index, shape))
+    return stages[at].name, channel, y, x
+
+
 def receptive_field(model: Any, stage: str, y: int, x: int) -> tuple[int, int, int, int]:
     """The input pixels that can influence unit (y, x) of ``stage``.
 
@@ -135,7 +158,8 @@ def receptive_field(model: Any, stage: str, y: int, x: int) -> tuple[int, int, i
         A stage name, or ``"input"`` (then the field is the pixel itself).
     y, x
         The unit's row and column in the stage's output map; ignored for
-        vector stages (flatten, fc), which see the whole image.
+        vector stages, given as the whole image (a fully connected unit sees all of it; a
+        flattened element sees what the map unit it copies sees: :func:`copied_from`).
 
     Returns
     -------
@@ -199,6 +223,7 @@ __all__ = [
     "INPUT",
     "SOFTMAX",
     "FieldGeometry",
+    "copied_from",
     "field_geometry",
     "previous_stage",
     "receptive_field",

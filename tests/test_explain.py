@@ -21,6 +21,7 @@ from mnist_desk.explain import (
     unit_arithmetic,
     vector_activations,
 )
+from mnist_desk.explain_fields import copied_from, stages_of
 from mnist_desk.inference import Predictor
 from mnist_desk.layer_info import describe_stages
 from mnist_desk.model import ARCHITECTURES, MNIST_MEAN, MNIST_STD, ModelConfig, build_model
@@ -284,3 +285,31 @@ def test_stage_outputs_do_not_change_the_model():
     assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
     with pytest.raises(ValueError, match="28, 28"):
         stage_outputs(model, np.zeros((20, 20)))
+
+
+@pytest.mark.parametrize(
+    ("arch", "index", "source"), [("lenet5", 77, ("pool2", 3, 0, 2)), ("deep-dropout", 3, ("drop2", 0, 0, 3))]
+)
+def test_a_flattened_element_is_a_copy_of_one_map_unit_and_sees_what_it_sees(arch, index, source):
+    # The field of a flatten element had been "the whole image" (a lecturer's review).
+    model = build_model(arch).eval()
+    stages = stages_of(model)
+    flatten = next(s.name for s in stages if s.kind == "flatten")
+    assert copied_from(stages, flatten, index) == source
+    image = np.random.default_rng(0).random((28, 28)).astype(np.float32)
+    outputs = stage_outputs(model, image)
+    assert outputs[flatten][index] == outputs[source[0]][source[1:]]
+    # The pixels that can move it are inside the field given for it (a gradient says which can).
+    x = torch.from_numpy(image).reshape(1, 1, 28, 28).requires_grad_(True)
+    h = model.normalise(x)
+    for name, stage in model.named_children():
+        h = stage(h)
+        if name == flatten:
+            break
+    (grad,) = torch.autograd.grad(h[0, index], x)
+    top, left, bottom, right = field_geometry(model, source[0]).clipped(*source[2:])
+    moved = np.argwhere(grad[0, 0].numpy() != 0)
+    assert len(moved) and (moved[:, 0] >= top).all() and (moved[:, 0] < bottom).all()
+    assert (moved[:, 1] >= left).all() and (moved[:, 1] < right).all()
+    fc = next(s.name for s in stages if s.kind == "fc")
+    assert copied_from(stages, fc, 0) is None and copied_from(stages, "nowhere", 0) is None

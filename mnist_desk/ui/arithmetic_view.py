@@ -319,7 +319,9 @@ class ArithmeticView(QWidget):
             return self.tr("How a value is computed")
         stage, channel, y, x = self._unit
         if stage == SOFTMAX:
-            return self.tr("softmax: from the last layer's outputs to the ten probabilities")
+            return self.tr(
+                "softmax: from the last layer's outputs, divided by the temperature T, to the ten probabilities"
+            )
         info = self._info()
         if info is None:
             return stage

@@ -8,9 +8,11 @@ paints them.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QCoreApplication
 
-from mnist_desk.explain_arithmetic import SoftmaxArithmetic, UnitArithmetic
+from mnist_desk.explain_arithmetic import BatchNormStep, SoftmaxArithmetic, UnitArithmetic
 from mnist_desk.ui.arithmetic_grids import fmt, operand
 from mnist_desk.ui.stage_captions import ACTIVATION_NAMES
 
@@ -54,18 +56,23 @@ def chain_lines(r: UnitArithmetic | SoftmaxArithmetic | None) -> list[str]:
         )
     else:
         line = QCoreApplication.translate("ArithmeticDiagram", "sum of the products = {v} (the layer has no bias)")
-    lines.append(line.format(s=fmt(float(products), 3), b=operand(r.bias), v=fmt(r.weighted_sum, 3)))
+    # Enough decimals that the BatchNorm line can be redone on a calculator: dividing by a small
+    # spread (conv4's is near 0.09) magnifies the rounding of x and the mean, and with 3 decimals
+    # a redone line came out 0.066 for 0.070 (a lecturer's review).
+    digits = 3 if r.batchnorm is None else batchnorm_decimals(r.batchnorm)
+    lines.append(line.format(s=fmt(float(products), 3), b=operand(r.bias), v=fmt(r.weighted_sum, digits)))
     if r.batchnorm is not None:
         bn = r.batchnorm
         lines.append(
             QCoreApplication.translate(
-                "ArithmeticDiagram", "BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}"
+                "ArithmeticDiagram",
+                "BatchNorm with the mean and var kept from training: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}",
             ).format(
-                x=fmt(r.weighted_sum, 3),
-                mean=operand(bn.mean),
-                var=f"{bn.var:.3g}",  # 3 significant digits: conv4's are near 0.005, and 3 decimals lost them
-                gamma=operand(bn.gamma),
-                beta=operand(bn.beta),
+                x=fmt(r.weighted_sum, digits),
+                mean=operand(bn.mean, digits),
+                var=f"{bn.var:.4g}",  # significant digits: conv4's are near 0.005, and 3 decimals lost them
+                gamma=operand(bn.gamma, 4),
+                beta=operand(bn.beta, 4),
                 v=fmt(bn.result, 3),
             )  # fmt: skip
         )
@@ -75,6 +82,13 @@ def chain_lines(r: UnitArithmetic | SoftmaxArithmetic | None) -> list[str]:
         lines.append(f"{name}({fmt(before, 3)}) = {fmt(r.activated, 3)}")
     lines.append(QCoreApplication.translate("ArithmeticDiagram", "value in the network: {v}").format(v=fmt(r.value, 3)))
     return lines
+
+
+def batchnorm_decimals(bn: BatchNormStep) -> int:
+    """Decimals for x and the mean in the BatchNorm line: 3, and one more for each tenfold that
+    the spread √(var + ε) falls under 1, so their rounding moves the result by under 0.001 × γ."""
+    spread = math.sqrt(max(bn.var + bn.eps, 1e-12))
+    return int(min(6, 3 + max(0, -math.floor(math.log10(spread)))))
 
 
 def normalising_line(r: UnitArithmetic) -> str:

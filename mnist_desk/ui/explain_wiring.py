@@ -30,7 +30,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from mnist_desk.explain_arithmetic import unit_arithmetic
-from mnist_desk.explain_fields import INPUT, SOFTMAX, vector_activations
+from mnist_desk.explain_fields import INPUT, SOFTMAX, copied_from, vector_activations
 from mnist_desk.explain_saliency import saliency
 from mnist_desk.inference import Prediction
 from mnist_desk.ui.canvas import DrawingCanvas
@@ -300,10 +300,14 @@ class ExplainWiring(QObject):
         unit = self.shown_unit()
         if unit is None or self.prediction is None or self.model is None:
             return None
-        geometry = self.model.geometry.get(unit[0])
+        stage, channel, y, x = unit
+        source = copied_from(self.model.stages, stage, channel)  # a flattened element: its map unit's field
+        if source is not None:
+            stage, channel, y, x = source
+        geometry = self.model.geometry.get(stage)
         if geometry is None or geometry.whole:
-            return None  # a vector unit or the softmax sees the whole image: nothing to point at
-        return geometry.clipped(unit[2], unit[3])
+            return None  # a fully connected unit or the softmax sees the whole image: nothing to point at
+        return geometry.clipped(y, x)
 
     def _refresh_field(self) -> None:
         region = self.field()

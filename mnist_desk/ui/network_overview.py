@@ -265,7 +265,7 @@ class NetworkOverview(QWidget):
         if column.info is None:
             if name == INPUT:
                 return self.tr("The 28×28 image the network reads")
-            return self.tr("The ten probabilities: softmax of the last layer's outputs")
+            return self.tr("The ten probabilities: softmax of the last layer's outputs divided by the temperature T")
         info = column.info
         parts = [stage_kind(info)]
         if window_caption(info, name_pool=False):  # the kind said "max pooling" already

@@ -74,7 +74,7 @@ class PredictionPanel(QWidget):
         self.teach_hint.setText(self.tr("Wrong? Click the right digit's bar: the network learns your handwriting"))
         self.input_view.setToolTip(
             self.tr(
-                "The 28×28 image the network reads: your drawing cropped, scaled to 20×20 and "
+                "The 28×28 image the network reads: your drawing cropped, scaled so its longer side is 20 pixels, and "
                 "centred by its centre of mass, as MNIST was made"
             )
         )

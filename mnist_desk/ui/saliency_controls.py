@@ -69,6 +69,7 @@ class SaliencyControls(QWidget):
         layout.addStretch(1)
         self.toggle.toggled.connect(self.on_toggle_toggled)
         self.method_choice.currentIndexChanged.connect(self.changed)
+        self.method_choice.currentIndexChanged.connect(self._label_legend)
         self.versus_choice.currentIndexChanged.connect(self.changed)
         self.on_toggle_toggled(False)
         self.retranslate()
@@ -76,7 +77,10 @@ class SaliencyControls(QWidget):
     def retranslate(self) -> None:
         self.toggle.setText(self.tr("Why this answer?"))
         self.toggle.setToolTip(
-            self.tr("Colour the ink that drove the answer, on the canvas and on the 28×28 view (yellow to crimson)")
+            self.tr(
+                "Colour what the answer rests on, on the canvas and on the 28×28 view (yellow to crimson; "
+                "each method measures it its own way)"
+            )
         )
         names = {
             "gradcam": self.tr("Grad-CAM"),
@@ -88,15 +92,26 @@ class SaliencyControls(QWidget):
             self.method_choice.setItemText(i, names[method])
         self.method_choice.setToolTip(
             self.tr(
-                "Grad-CAM: where the last conv layer's evidence for the answer lies. Gradient: the pixels whose "
-                "change would move the score most. Occlusion: how much the score falls when a 5×5 patch is "
-                "blanked (slower: computed when the pen is lifted)"
+                "Grad-CAM: where the last conv layer's evidence for the answer lies. Gradient: how strongly "
+                "the score reacts to each pixel, ink or paper, up or down (its size, not its sign). "
+                "Ink × gradient: the drawn pixels whose ink pushes the score up. Occlusion: how much the "
+                "score falls when a 5×5 patch is blanked (slower: computed when the pen is lifted)"
             )
         )
         self.versus_label.setText(self.tr("and not"))
         self._label_answer()
         self.versus_choice.setToolTip(self.tr("Pick a second digit B to see why the network said its answer and not B"))
-        self.legend.setToolTip(self.tr("Weak evidence (yellow) to strong evidence (crimson)"))
+        self._label_legend()
+
+    def _label_legend(self) -> None:
+        # The gradient's map is a sensitivity, of either sign and mostly on blank paper, not
+        # evidence: called evidence, it taught the wrong thing (a lecturer's review).
+        if self.method() == "gradient":
+            self.legend.setToolTip(
+                self.tr("The score reacts little (yellow) to much (crimson) to the pixel, up or down")
+            )
+        else:
+            self.legend.setToolTip(self.tr("Weak evidence (yellow) to strong evidence (crimson)"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

@@ -180,6 +180,14 @@ def test_fields_follow_another_architecture(qtbot, window, tmp_path):
     assert window.input_view.region() == (4, 10, 18, 24)
     result = wait_for_arithmetic(qtbot, window, ("conv2", window.feature_maps.selected_channel(), 2, 5))
     assert result.value == pytest.approx(float(window.last_prediction.activations["conv2"][result.channel, 2, 5]))
+    # A flattened element is a copy of one pool2 unit and sees what that unit sees (element 37 of
+    # 16 x 4 x 4 is unit (2, 1, 1): 8 x 8 of the 28 x 28 input), where nothing had been outlined.
+    window.details.arithmetic.select_unit("flatten", 37)
+    wait_for_arithmetic(qtbot, window, ("flatten", 37, 0, 0))
+    assert window.input_view.region() == (4, 4, 20, 20)
+    window.details.arithmetic.select_unit("fc1", 3)  # a fully connected unit sees everything: no outline
+    wait_for_arithmetic(qtbot, window, ("fc1", 3, 0, 0))
+    assert window.input_view.region() is None
 
 
 # --- why this answer ----------------------------------------------------------------------
@@ -190,6 +198,17 @@ def saliency_on(qtbot, window, method: str = "gradcam") -> None:
     controls.set_method(method)
     with qtbot.waitSignal(window.explain.saliency_shown, timeout=10_000):
         controls.toggle.setChecked(True)
+
+
+def test_the_legend_says_what_each_method_measures(window):
+    # The gradient's map is a sensitivity of either sign, mostly on blank paper; its legend had
+    # called it evidence, as Grad-CAM's is (a lecturer's review).
+    controls = window.drawing.saliency
+    controls.set_method("gradient")
+    assert controls.legend.toolTip() == "The score reacts little (yellow) to much (crimson) to the pixel, up or down"
+    for method in ("gradcam", "input_x_gradient", "occlusion"):
+        controls.set_method(method)
+        assert controls.legend.toolTip() == "Weak evidence (yellow) to strong evidence (crimson)"
 
 
 def test_the_saliency_overlay_toggles_and_updates_after_a_drawing(qtbot, window, seven):

@@ -47,6 +47,10 @@
         <translation>{stage} 原样传递 {source} 的值：{v}</translation>
     </message>
     <message>
+        <source>BatchNorm with the mean and var kept from training: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</source>
+        <translation>批归一化（用训练时保存的均值 mean 和方差 var）：({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</translation>
+    </message>
+    <message>
         <source>{stage} reads each pixel p as (p − {mean}) / {std}: blank 0 → {blank}, ink 1 → {ink}</source>
         <translation>{stage} 把每个像素 p 读作 (p − {mean}) / {std}：空白 0 → {blank}，笔迹 1 → {ink}</translation>
     </message>
@@ -61,10 +65,6 @@
     <message>
         <source>sum of the products = {v} (the layer has no bias)</source>
         <translation>乘积之和 = {v}（本层没有偏置）</translation>
-    </message>
-    <message>
-        <source>BatchNorm: ({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</source>
-        <translation>批归一化：({x} − {mean}) / √({var} + ε) × {gamma} + {beta} = {v}</translation>
     </message>
     <message>
         <source>value in the network: {v}</source>
@@ -194,8 +194,8 @@
         <translation>一个值是怎样算出来的</translation>
     </message>
     <message>
-        <source>softmax: from the last layer&apos;s outputs to the ten probabilities</source>
-        <translation>softmax：从最后一层的输出到十个概率</translation>
+        <source>softmax: from the last layer&apos;s outputs, divided by the temperature T, to the ten probabilities</source>
+        <translation>softmax：把最后一层的输出除以温度 T，再变成十个概率</translation>
     </message>
     <message>
         <source>{stage}, channel {channel}, row {y}, column {x}</source>
@@ -712,8 +712,8 @@
         <translation>网络读取的 28×28 图像</translation>
     </message>
     <message>
-        <source>The ten probabilities: softmax of the last layer&apos;s outputs</source>
-        <translation>十个概率：最后一层输出的 softmax</translation>
+        <source>The ten probabilities: softmax of the last layer&apos;s outputs divided by the temperature T</source>
+        <translation>十个概率：最后一层输出除以温度 T 后的 softmax</translation>
     </message>
     <message>
         <source>BatchNorm</source>
@@ -738,13 +738,13 @@
         <translation>网络看到的图像（28×28）：</translation>
     </message>
     <message>
-        <source>The 28×28 image the network reads: your drawing cropped, scaled to 20×20 and centred by its centre of mass, as MNIST was made</source>
-        <translation>网络读取的 28×28 图像：把你的字迹裁剪出来，缩放到 20×20，再按质心居中，与 MNIST 的制作方法相同</translation>
-    </message>
-    <message>
         <source>Wrong? Click the right digit&apos;s bar: the network learns your handwriting</source>
         <translation>认错了？点击正确数字的条形：
 网络会学习你的笔迹</translation>
+    </message>
+    <message>
+        <source>The 28×28 image the network reads: your drawing cropped, scaled so its longer side is 20 pixels, and centred by its centre of mass, as MNIST was made</source>
+        <translation>网络读取的 28×28 图像：把你的字迹裁剪出来，按比例缩放到长边为 20 像素，再按质心居中，与 MNIST 的制作方法相同</translation>
     </message>
     <message>
         <source>Write a number across the canvas</source>
@@ -851,8 +851,8 @@
         <translation>为什么是这个答案？</translation>
     </message>
     <message>
-        <source>Colour the ink that drove the answer, on the canvas and on the 28×28 view (yellow to crimson)</source>
-        <translation>在画布和 28×28 视图上，给决定这个答案的笔迹上色（从黄色到深红色）</translation>
+        <source>Colour what the answer rests on, on the canvas and on the 28×28 view (yellow to crimson; each method measures it its own way)</source>
+        <translation>在画布和 28×28 视图上，给这个答案所依据的地方上色（从黄色到深红色；每种方法的衡量方式不同）</translation>
     </message>
     <message>
         <source>Grad-CAM</source>
@@ -871,8 +871,8 @@
         <translation>遮挡</translation>
     </message>
     <message>
-        <source>Grad-CAM: where the last conv layer&apos;s evidence for the answer lies. Gradient: the pixels whose change would move the score most. Occlusion: how much the score falls when a 5×5 patch is blanked (slower: computed when the pen is lifted)</source>
-        <translation>Grad-CAM：最后一个卷积层里支持这个答案的证据在哪里。梯度：改变哪些像素最能改变得分。遮挡：把一个 5×5 的小块涂空后得分下降多少（较慢：抬笔后才计算）</translation>
+        <source>Grad-CAM: where the last conv layer&apos;s evidence for the answer lies. Gradient: how strongly the score reacts to each pixel, ink or paper, up or down (its size, not its sign). Ink × gradient: the drawn pixels whose ink pushes the score up. Occlusion: how much the score falls when a 5×5 patch is blanked (slower: computed when the pen is lifted)</source>
+        <translation>Grad-CAM：最后一个卷积层里支持这个答案的证据在哪里。梯度：得分对每个像素（无论有没有笔迹）的变化有多敏感，升或降都算（只看大小，不看正负）。笔迹 × 梯度：哪些画上的像素的笔迹让得分升高。遮挡：把一个 5×5 的小块涂空后得分下降多少（较慢：抬笔后才计算）</translation>
     </message>
     <message>
         <source>and not</source>
@@ -881,6 +881,10 @@
     <message>
         <source>Pick a second digit B to see why the network said its answer and not B</source>
         <translation>选第二个数字 B，看看网络为什么给出它的答案而不是 B</translation>
+    </message>
+    <message>
+        <source>The score reacts little (yellow) to much (crimson) to the pixel, up or down</source>
+        <translation>得分对该像素的反应从小（黄色）到大（深红色），升或降都算</translation>
     </message>
     <message>
         <source>Weak evidence (yellow) to strong evidence (crimson)</source>
