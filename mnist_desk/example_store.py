@@ -212,10 +212,11 @@ class ExampleStore:
         _remove_if_empty(aside)
 
 
-def skipped_path(line: str) -> Path | None:
-    """The file a line of :attr:`LoadedExamples.skipped` ("<path>: skipped (<why>)") names."""
-    path, _, _ = line.rpartition(": skipped (")
-    return Path(path) if path else None
+def skipped_entry(line: str) -> tuple[Path | None, str]:
+    """The file a line of :attr:`LoadedExamples.skipped` ("<path>: skipped (<why>)") names, and why
+    (None and the whole line for a line of another form)."""
+    path, _, why = line.rpartition(": skipped (")
+    return (Path(path), why.removesuffix(")")) if path else (None, line)
 
 
 FORGOTTEN_PREFIX = ".forgotten-"  # hidden, so never read as examples nor named as strays
@@ -243,4 +244,4 @@ def _not_an_example(entry: Path) -> str:
     return ""
 
 
-__all__ = ["ExampleStore", "LoadedExamples", "default_examples_dir", "skipped_path"]
+__all__ = ["ExampleStore", "LoadedExamples", "default_examples_dir", "skipped_entry"]

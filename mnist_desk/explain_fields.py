@@ -135,10 +135,10 @@ def copied_from(stages: Sequence[StageInfo], stage: str, index: int) -> tuple[st
     names = [info.name for info in stages]
     if stage not in names:
         return None
-    at = names.index(stage)
+    start = at = names.index(stage)
     while at >= 0 and stages[at].kind in ("flatten", "dropout") and not stages[at].is_map:
         at -= 1
-    if at == names.index(stage) or at < 0 or not stages[at].is_map:
+    if at == start or at < 0 or not stages[at].is_map:
         return None
     shape = stages[at].output_shape
     if not 0 <= index < int(np.prod(shape)):

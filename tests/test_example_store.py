@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_desk.example_store import ExampleStore, skipped_path
+from mnist_desk.example_store import ExampleStore, skipped_entry
 
 
 def a_drawing(digit: int, seed: int = 0) -> np.ndarray:
@@ -133,7 +133,7 @@ def test_forgetting_leaves_what_loading_skipped(tmp_path: Path):
     good = store.add(a_drawing(2), 2)
     blank = store.add(np.full((280, 280), 255, np.uint8), 3)
     (tmp_path / "examples" / "3" / "broken.png").write_bytes(b"\x89PNG broken")
-    leave = [skipped_path(line) for line in store.load().skipped]
+    leave = [skipped_entry(line)[0] for line in store.load().skipped]
     assert sorted(leave) == sorted([blank, tmp_path / "examples" / "3" / "broken.png"])
     aside = store.forget(leave)
     assert aside is not None and not good.exists() and blank.exists()

@@ -36,7 +36,7 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
-from mnist_desk.example_store import ExampleStore, skipped_path
+from mnist_desk.example_store import ExampleStore, skipped_entry
 from mnist_desk.inference import Predictor
 from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepare_job
 from mnist_desk.ui.example_settings import examples_in_use, save_examples_in_use
@@ -139,8 +139,8 @@ class Teaching(QObject):
 
     def _skipped_line(self, line: str) -> str:
         """``ExampleStore.load``'s "<path>: skipped (<reason>)" as the path and the reason in words."""
-        path, _, reason = line.rpartition(": skipped (")
-        if not path:
+        path, reason = skipped_entry(line)
+        if path is None:
             return shown(line)
         if "not a digit folder" in reason:
             words = self.tr("not a folder of one digit (0-9)")
@@ -271,7 +271,7 @@ class Teaching(QObject):
     def forget(self) -> bool:
         """Edit -> Forget my examples…: after asking, move them aside (undo brings them back). True if forgotten."""
         # What the last reading skipped is not an example, and is neither counted nor moved.
-        leave = [path for path in map(skipped_path, self.skipped) if path is not None]
+        leave = [path for path, _ in map(skipped_entry, self.skipped) if path is not None]
         count = len(self.store.files_to_forget(leave))
         if not count:
             self._say(self.tr("There are no examples to forget"))

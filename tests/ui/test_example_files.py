@@ -8,9 +8,7 @@ from PySide6.QtCore import Qt
 
 from mnist_desk.example_store import ExampleStore
 from mnist_desk.ui.main_window import MainWindow
-from ui_helpers import draw_digit_on, wait_for_latest
-
-ADAPTING_S = 120_000  # ms: adapting takes seconds here, more on a busy machine
+from ui_helpers import ADAPTING_S, draw_digit_on, wait_for_latest
 
 
 def test_a_corrupt_file_gives_a_message_and_no_crash_and_forgetting_leaves_it(

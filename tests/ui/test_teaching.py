@@ -15,9 +15,16 @@ from mnist_desk.example_store import ExampleStore
 from mnist_desk.preprocess import preprocess
 from mnist_desk.ui.example_settings import examples_in_use
 from mnist_desk.ui.main_window import INFERENCE_SIDE, MainWindow
-from ui_helpers import backwards_nine, click_bar, digit_strokes, drag, draw_digit_on, draw_number_on, wait_for_latest
-
-ADAPTING_S = 120_000  # ms: adapting takes seconds here, more on a busy machine
+from ui_helpers import (
+    ADAPTING_S,
+    backwards_nine,
+    click_bar,
+    digit_strokes,
+    drag,
+    draw_digit_on,
+    draw_number_on,
+    wait_for_latest,
+)
 
 
 def pngs(folder, digit: int) -> list:

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 from mnist_desk.ui.event_clock import now_ms
 from training.drawn import STYLES, catmull_rom
 
+ADAPTING_S = 120_000  # ms to wait for an adaptation: seconds here, more on a busy machine
+
 
 def _send(widget, kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton, timestamp: float | None = None) -> None:
     """Deliver a mouse event stamped, as the system stamps it, with when it happened.
