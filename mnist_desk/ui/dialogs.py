@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QListView, QMessageBox, QTreeView, QWidget
 
 from mnist_desk import __version__
 from mnist_desk.ui.files import dialog_folder, remember_folder, shown
@@ -144,7 +144,23 @@ def file_dialog(parent: QWidget | None, title: str, folder: str, filters: list[s
         dialog.setDefaultSuffix("png")  # Qt adds it when the typed name has no suffix
     else:
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    _fit_columns(dialog)
     return dialog
+
+
+def _fit_columns(dialog: QFileDialog) -> None:
+    """Size, type and date as wide as what they show, the places list as wide as its names.
+
+    Qt's widths cut "162 KiB" to "162...KiB", the date to "25 11 2...6 12:33" and
+    计算机 to "计..." in a Chinese window. (A native dialog has no such children.)
+    """
+    details = dialog.findChild(QTreeView, "treeView")
+    if details is not None:
+        for column in (1, 2, 3):
+            details.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    places = dialog.findChild(QListView, "sidebar")
+    if places is not None:
+        places.setMinimumWidth(places.sizeHintForColumn(0) + 2 * places.frameWidth() + 8)
 
 
 __all__ = [

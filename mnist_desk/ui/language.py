@@ -12,7 +12,9 @@ The saved choice lives in the user's settings (:mod:`mnist_desk.ui.settings`).
 Translations are Qt's own: ``self.tr()`` in the widgets, sources in
 ``i18n/mnist_desk_<lang>.ts``, compiled to the ``.qm`` beside them (see
 ``i18n/README.md``). Qt's own strings (the OK and Cancel buttons, the file
-dialog) come from Qt's ``qtbase_<lang>.qm``.
+dialog) come from Qt's ``qtbase_<lang>.qm``; the names of file types in that
+dialog ("文件夹", "PNG 图像") from the system's MIME database, in the language
+of Qt's default locale, which :func:`install` therefore sets too.
 """
 
 from __future__ import annotations
@@ -38,6 +40,29 @@ ENDONYMS = {ENGLISH: "English", CHINESE: "简体中文"}
 
 _installed: list[QTranslator] = []
 _current = [ENGLISH]
+
+# What Qt's own catalogue (qtbase_<lang>.qm, Qt 6.x) leaves untranslated that our
+# window shows: the file dialog's Type column said "Folder" beside "PNG 图像".
+QT_CATALOGUE_GAPS: dict[str, dict[tuple[str, str], str]] = {
+    CHINESE: {
+        ("QAbstractFileIconProvider", "Folder"): "文件夹",
+        ("QAbstractFileIconProvider", "Drive"): "驱动器",
+    },
+}
+
+
+class _CatalogueGaps(QTranslator):
+    """Answers only for :data:`QT_CATALOGUE_GAPS`; every other text falls through to the next translator."""
+
+    def __init__(self, parent, texts: dict[tuple[str, str], str]) -> None:
+        super().__init__(parent)
+        self._texts = texts
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+        return not self._texts
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return self._texts.get((context, source), "")
 
 
 @dataclass(frozen=True)
@@ -155,11 +180,15 @@ def install(language: str) -> bool:
         app.removeTranslator(translator)
     _installed.clear()
     _current[0] = ENGLISH
+    QLocale.setDefault(locale_for(ENGLISH))
     if language == ENGLISH:
         return True
     ours = QTranslator(app)
     if not ours.load(str(qm_path(language))):
         return False
+    gaps = _CatalogueGaps(app, QT_CATALOGUE_GAPS.get(language, {}))
+    app.installTranslator(gaps)  # before Qt's: the translator installed last is asked first
+    _installed.append(gaps)
     qt = QTranslator(app)
     for folder in _qt_translations_dirs():
         if qt.load(f"qtbase_{language}", str(folder)):
@@ -169,7 +198,18 @@ def install(language: str) -> bool:
     app.installTranslator(ours)
     _installed.append(ours)
     _current[0] = language
+    QLocale.setDefault(locale_for(language))
     return True
+
+
+def locale_for(language: str, system: QLocale | None = None) -> QLocale:
+    """The locale Qt's own texts should follow when the window speaks ``language``:
+    the system's when it speaks that language (its dates and territory), else
+    the language's own (a Chinese window on an English system says "文件夹",
+    not "folder", in the file dialog)."""
+    system = system or QLocale.system()
+    wanted = QLocale(language)
+    return system if system.language() == wanted.language() else wanted
 
 
 def current() -> str:

@@ -7,9 +7,18 @@ import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QFileInfo, QLocale, QMimeDatabase
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QFileIconProvider,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QWidget,
+)
 
 from mnist_desk.model import ARCHITECTURES
 from mnist_desk.ui import language
@@ -105,6 +114,25 @@ def test_view_language_switches_live_and_is_saved(qtbot, predictor):
     window.menus.actions["language_en"].trigger()
     qtbot.waitUntil(lambda: window.menus.menus["file"].title() == "&File")
     assert window.confidence_label.text().endswith("sure")
+    window.close()
+
+
+def test_the_file_dialog_names_file_types_in_the_window_s_language(qtbot, predictor, tmp_path):
+    # It said "Folder" and "PNG image" in the Chinese window: files are named from the
+    # MIME database in the default locale's language, and Qt's catalogue lacks "Folder".
+    english_system, chinese_system = QLocale("en_GB"), QLocale("zh_CN")
+    assert language.locale_for("zh_CN", english_system).name() == "zh_CN"
+    assert language.locale_for("en", english_system).name() == "en_GB"  # the system's own territory and dates
+    assert language.locale_for("en", chinese_system).language() == QLocale.Language.English
+    window = open_window(qtbot, predictor, lang="zh_CN")
+    assert QLocale().language() == QLocale.Language.Chinese
+    folder = QMimeDatabase().mimeTypeForName("inode/directory").comment()
+    assert QFileIconProvider().type(QFileInfo(str(tmp_path))) == "文件夹"  # the dialog's Type column
+    window.menus.actions["language_en"].trigger()
+    assert QFileIconProvider().type(QFileInfo(str(tmp_path))) == "Folder"
+    assert QLocale().language() == QLocale.Language.English
+    if folder != QMimeDatabase().mimeTypeForName("inode/directory").comment():  # a database with translations
+        assert not re.search(r"[A-Za-z]", folder)
     window.close()
 
 

@@ -273,3 +273,28 @@ def test_an_opened_image_with_nothing_readable_says_why(qtbot, window, tmp_path,
     assert window.confidence_label.text() == (
         "Write a number across the canvas" if numbers else "Draw a digit on the canvas"
     )
+
+
+def test_the_file_dialog_shows_sizes_and_dates_whole(qtbot, tmp_path):
+    # Qt's widths had cut them to "162...KiB" and "25 11 2...6 12:33" (and 计算机 to "计..."):
+    # the dialog keeps the widths it was closed with (QtProject.conf), here made narrow.
+    from PySide6.QtWidgets import QFileDialog, QListView, QSplitter, QTreeView
+
+    from mnist_desk.ui.dialogs import file_dialog
+
+    for n in range(3):
+        (tmp_path / f"drawing_{n}.png").write_bytes(bytes(150_000 + n))
+    dialog = file_dialog(None, "Open", str(tmp_path), ["Images (*.png)"])
+    qtbot.addWidget(dialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    dialog.resize(900, 500)
+    dialog.show()
+    details = dialog.findChild(QTreeView, "treeView")
+    qtbot.waitUntil(lambda: details.model().rowCount(details.rootIndex()) == 3)
+    for column in (1, 2, 3):
+        details.header().resizeSection(column, 20)
+    dialog.findChild(QSplitter, "splitter").setSizes([20, 880])
+    for column in (1, 2, 3):  # size, type, date modified
+        qtbot.waitUntil(lambda c=column: details.header().sectionSize(c) >= details.sizeHintForColumn(c))
+    places = dialog.findChild(QListView, "sidebar")
+    assert places.width() >= places.sizeHintForColumn(0)
