@@ -42,6 +42,7 @@ from PIL import Image
 from mnist_desk.example_store import ExampleStore
 from mnist_desk.examples import Adapter, fit_tail
 from mnist_desk.inference import Predictor
+from mnist_desk.nearest_example import index_examples, nearest
 from mnist_desk.preprocess import EmptyImageError, preprocess
 from training.negatives import TEST_KINDS, VALIDATION_KINDS, negative_strokes
 from training.pen_render import random_style, render
@@ -117,15 +118,27 @@ def one_writer(writer, digits, pick, predictor, replay, args, tmp: Path, shapes:
         base = probabilities.argmax(1)
         examples = store.load()
         adaptation = fit_tail(predictor.model, examples.inputs, examples.labels, replay, predictor.temperature)
-        probabilities, adapted_rejected = predictor.adapted(adaptation).read(inputs)
+        adapted_predictor = predictor.adapted(adaptation)
+        probabilities, adapted_rejected = adapted_predictor.read(inputs)
         adapted = probabilities.argmax(1)
         seconds = adaptation.seconds
+        # The example each digit is most like, as the window shows it beside the answer.
+        index = index_examples(adapted_predictor, examples)
+        liked = np.array([nearest(index, f).digit for f in adapted_predictor.final_features(inputs[: len(drawings)])])
     n = len(drawings)
+    likeness = (
+        LikenessCounts(
+            int((liked == labels).sum()), int((liked != adapted[:n]).sum()),
+            int(((liked != adapted[:n]) & (liked == labels)).sum()),
+            int(((liked != adapted[:n]) & (adapted[:n] == labels)).sum()), n,
+        )
+        if not args.cli else None
+    )  # fmt: skip
     return Result(
         float((base[:n] == labels).mean()), float((adapted[:n] == labels).mean()),
         float(base_rejected[:n].mean()), float(adapted_rejected[:n].mean()),
         float(base_rejected[n:].mean()) if shapes else float("nan"),
-        float(adapted_rejected[n:].mean()) if shapes else float("nan"), seconds,
+        float(adapted_rejected[n:].mean()) if shapes else float("nan"), seconds, likeness,
     )  # fmt: skip
 
 
@@ -184,6 +197,17 @@ def report_corrections(writers, k: int, predictor, replay, picks: int, shapes: l
 
 
 @dataclass(frozen=True)
+class LikenessCounts:
+    """The example each digit is most like (mnist_desk/nearest_example.py) against the answer."""
+
+    example_right: int  # the example's digit is the digit's own
+    differ: int  # the example's digit is not the adapted network's answer
+    differ_example_right: int
+    differ_network_right: int
+    digits: int
+
+
+@dataclass(frozen=True)
 class Result:
     """One writer and pick: accuracy (every digit counted by its most likely class, as
     pen_digits.py --no-reject), and how many were said "not a digit", before and after adapting."""
@@ -195,6 +219,7 @@ class Result:
     shapes_rejected_before: float  # held-out non-digit kinds said "not a digit"
     shapes_rejected_after: float
     seconds: float
+    likeness: LikenessCounts | None = None  # in-process only
 
 
 def main() -> int:
@@ -251,6 +276,14 @@ def main() -> int:
         f"(lowest example set {lowest * 100:.1f} %)"
     )
     print(f"  largest drop for one writer (mean over picks): {min(0.0, min(per_writer.values())) * 100:.2f} points")
+    counts = [r.likeness for r in results if r.likeness is not None]
+    if counts:
+        total = {name: sum(getattr(c, name) for c in counts) for name in LikenessCounts.__dataclass_fields__}
+        print(
+            f"  the example each digit is most like names its digit {total['example_right'] / total['digits'] * 100:.2f} %; "
+            f"it differs from the adapted answer for {total['differ']} of {total['digits']} digits, "
+            f"where the example is right {total['differ_example_right']} times, the network {total['differ_network_right']}"
+        )
     if args.cli:  # the first run found the replay features' cache empty
         print(
             f"  adapting took {seconds[0]:.2f} s in the first run (replay features computed and kept), "

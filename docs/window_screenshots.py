@@ -31,8 +31,8 @@ why-four and the playground.
 ``teach`` (the correction flow, examples in a fresh temporary folder): a 9
 written backwards, which the network calls "not a digit" ("if it were a digit: 9"; 8 before 2026-11-25), the
 pointer on the 9's bar (``teach-before``); the 9's bar clicked for it and for
-a second one; then a third backwards 9, read as 9 by the adapted network
-(``teach-after``). ``number`` (number mode, switched on with the tool row's button): "2026"
+a second one; then a third backwards 9, read as 9 by the adapted network, and
+most like one of the two examples (``teach-after``). ``number`` (number mode, switched on with the tool row's button): "2026"
 written across the wide canvas, its second digit's tag clicked (``number-2026``),
 2, a star, 2, 6 (``number-not-a-number``), and 3.14 with the point a click of the pen
 (``number-dot``). Each in English and Chinese; the ones kept are docs/teach-before.png

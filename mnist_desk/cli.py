@@ -30,6 +30,7 @@ from mnist_desk.cli_output import (
 )
 from mnist_desk.digit_csv import DataError, parse_csv
 from mnist_desk.image_file import frame_count, source_size
+from mnist_desk.nearest_example import as_record, nearest_examples
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 
 # Preprocess this many files, then run them through the network in one batch:
@@ -193,9 +194,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
         return _predict_numbers(predictor, args)
     failed = 0
     for chunk in _chunks(_prepare(args.images), CHUNK):
-        results = iter(_readings(predictor, [inp for _, inp, _ in chunk if inp is not None]))
+        ready = [inp for _, inp, _ in chunk if inp is not None]
+        results, likes = iter(_readings(predictor, ready)), iter(nearest_examples(predictor, ready))
         for path, inp, error in chunk:
             outcome = next(results) if inp is not None else error
+            like = next(likes) if inp is not None else None  # with --examples: the example it is most like
             if isinstance(outcome, tuple) and not np.isfinite(outcome[0]).all():
                 outcome = "the network gave non-finite probabilities"
             if isinstance(outcome, tuple):
@@ -207,6 +210,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
                     "not_a_digit": bool(not_a_digit),
                     "probabilities": _rounded(probabilities),
                 }
+                if like is not None:
+                    record["nearest_example"] = as_record(like, display)
             else:
                 failed += 1
                 record = {"file": display(str(path)), "digit": None, "error": display(_without_path(path, outcome))}

@@ -47,7 +47,8 @@ from torch import nn
 
 from mnist_desk.augment import AugmentConfig, augment_batch
 from mnist_desk.example_store import LoadedExamples
-from mnist_desk.model import DigitNet
+from mnist_desk.model import DigitNet, final_linear
+from mnist_desk.nearest_example import index_examples
 from mnist_desk.plain_adam import DecayingAdam
 from mnist_desk.resources import resource_path
 
@@ -121,21 +122,13 @@ DROP_ANCHOR = 3.0
 # --- adapting the network's last two stages --------------------------------------------------
 
 
-def last_linear(model: nn.Module) -> nn.Linear:
-    """The layer that turns features into the ten logits (the last nn.Linear)."""
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    if not linears or linears[-1].out_features != 10:
-        raise ValueError("this network has no final linear layer with 10 outputs to adapt")
-    return linears[-1]
-
-
 def tail_start(model: DigitNet) -> int:
     """Where the adapted stages begin: the last stage with weights before the final linear layer.
 
     conv4 (and fc1) for the default network, conv2 for twoconv, fc2 for LeNet-5:
     what the stages before it compute stays the network's own.
     """
-    last_linear(model)
+    final_linear(model)  # a network without one is refused
     weighted = [i for i, stage in enumerate(model) if any(True for _ in stage.parameters())]
     return weighted[-2] if len(weighted) > 1 else weighted[-1]
 
@@ -357,7 +350,9 @@ class Adapter:
             self.predictor.model, examples.inputs, examples.labels, self.features, self.predictor.temperature,
             stop=stop,
         )  # fmt: skip
-        return self.predictor.adapted(adaptation)
+        adapted = self.predictor.adapted(adaptation)
+        adapted.examples_index = index_examples(adapted, examples)  # "most like your example of 9"
+        return adapted
 
 
 def digit_example(grey: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

@@ -6,6 +6,7 @@ and get numpy arrays and dataclasses back, never tensors.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import time
@@ -17,12 +18,14 @@ import numpy as np
 import torch
 
 from mnist_desk.checkpoint import LoadedCheckpoint, check_reject_threshold, load_checkpoint
-from mnist_desk.model import first_conv, is_feature_stage
+from mnist_desk.model import final_linear, first_conv, is_feature_stage
+from mnist_desk.nearest_example import nearest
 from mnist_desk.preprocess import preprocess
 from mnist_desk.resources import bundled_model_path
 
 if TYPE_CHECKING:
     from mnist_desk.examples import Adaptation
+    from mnist_desk.nearest_example import ExampleIndex, NearestExample
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Prediction:
     # The network was unsure enough to call this "not a digit" (a letter, a
     # shape, a scribble): ``digit`` is then only the nearest one.
     not_a_digit: bool = False
+    # The user's example it looks most like, when the network was adapted to examples.
+    nearest_example: NearestExample | None = field(default=None, repr=False)
 
     @property
     def digit(self) -> int:
@@ -72,6 +77,7 @@ class Predictor:
         self.reject_threshold = check_reject_threshold(self.meta.get("reject"), self.path)
         self.reject = True
         self.adaptation: Adaptation | None = None
+        self.examples_index: ExampleIndex | None = None  # set on a predictor adapted to examples
 
     def _answer(self, logits: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated probabilities (N, 10) and "not a digit" flags (N,) for a batch of logits."""
@@ -97,6 +103,7 @@ class Predictor:
         twin._base = base
         twin.model = base.model if adaptation is None else with_adaptation(base.model, adaptation)
         twin.adaptation = adaptation
+        twin.examples_index = None  # the caller indexes the examples with the twin's own network
         # Its own kernels: the shared cache had kept conv4's weights from before adapting, and
         # the feature-map view showed them beside conv4's adapted maps (an audit).
         twin._kernels = {} if adaptation is not None else base._kernels
@@ -147,10 +154,35 @@ class Predictor:
         """Classify an already preprocessed (28, 28) input, with activations."""
         started = time.perf_counter()
         x = torch.from_numpy(np.ascontiguousarray(image28, dtype=np.float32)).view(1, 1, 28, 28).to(self.device)
-        logits, activations = self.model.forward_with_activations(x)
+        final: list[torch.Tensor] = []
+        with self._final_inputs_into(final) if self.examples_index is not None else contextlib.nullcontext():
+            logits, activations = self.model.forward_with_activations(x)
         probabilities, not_a_digit = self._answer(logits)
         maps = {name: a[0].float().cpu().numpy() for name, a in activations.items()}
-        return Prediction(probabilities[0], image28, maps, time.perf_counter() - started, bool(not_a_digit[0]))
+        like = nearest(self.examples_index, final[0][0].float().cpu().numpy()) if final else None
+        return Prediction(probabilities[0], image28, maps, time.perf_counter() - started, bool(not_a_digit[0]), like)
+
+    @contextlib.contextmanager
+    def _final_inputs_into(self, into: list[torch.Tensor]):
+        """While inside, what the final linear layer receives is appended to ``into``."""
+        hook = final_linear(self.model).register_forward_pre_hook(lambda _module, args: into.append(args[0]))
+        try:
+            yield into
+        finally:
+            hook.remove()
+
+    @torch.inference_mode()
+    def final_features(self, inputs: np.ndarray, batch: int = 512) -> np.ndarray:
+        """What the final linear layer receives for each preprocessed input (N, 28, 28) -> (N, D):
+        the features the ten scores are weighed from (pool3's 128 for the default network)."""
+        out: list[torch.Tensor] = []
+        with self._final_inputs_into(out):
+            for start in range(0, len(inputs), batch):
+                x = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch], dtype=np.float32))
+                self.model(x.unsqueeze(1).to(self.device))
+        if not out:
+            return np.zeros((0, final_linear(self.model).in_features), np.float32)
+        return torch.cat([o.float().cpu().reshape(len(o), -1) for o in out]).numpy()
 
     def predict(self, image: Any) -> Prediction:
         """Preprocess any image (PIL or numpy) and classify it.

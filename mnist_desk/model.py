@@ -83,6 +83,14 @@ def is_feature_stage(name: str) -> bool:
     return name.startswith(("conv", "pool"))
 
 
+def final_linear(model: nn.Module) -> nn.Linear:
+    """The layer that turns features into the ten logits (the last nn.Linear)."""
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not linears or linears[-1].out_features != 10:
+        raise ValueError("this network has no final linear layer with 10 outputs")
+    return linears[-1]
+
+
 def first_conv(model: nn.Module, stage: str) -> nn.Conv2d:
     """The ``nn.Conv2d`` inside a conv stage (the kernels that made its maps)."""
     module = getattr(model, stage)

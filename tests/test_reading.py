@@ -162,11 +162,17 @@ def test_predict_with_examples_adapts_and_says_what_it_skipped(tmp_path: Path, c
         files.append(tmp_path / f"q{i}.png")
         Image.fromarray(np.ascontiguousarray(drawing)).save(files[-1])
     assert main(["predict", "--json", *map(str, files)]) == 0
-    plain = [json.loads(line)["digit"] for line in capsys.readouterr().out.splitlines()]
+    plain = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert not any("nearest_example" in record for record in plain)  # no examples, none to be like
+    plain = [record["digit"] for record in plain]
     assert main(["predict", "--json", "--examples", str(examples), *map(str, files)]) == 0
     captured = capsys.readouterr()
-    adapted = [json.loads(line)["digit"] for line in captured.out.splitlines()]
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    adapted = [record["digit"] for record in records]
     assert "broken.png: skipped" in captured.err and "adapted to 4 examples" in captured.err
+    for record in records:  # the example each drawing is most like: all four are 9s
+        like = record["nearest_example"]
+        assert like["digit"] == 9 and 0 < like["similarity"] <= 1 and Path(like["file"]).parent == examples / "9"
     assert sum(d == 9 for d in adapted) > sum(d == 9 for d in plain)
     assert sum(d == 9 for d in adapted) >= 3
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
 from mnist_desk.ui.caption import Caption
+from mnist_desk.ui.example_likeness import ExampleLikeness
 from mnist_desk.ui.fitted_label import FittedLabel
 from mnist_desk.ui.image_tiles import grey_to_qimage
 from mnist_desk.ui.marked_view import MarkedPixelView
@@ -54,6 +55,7 @@ class PredictionPanel(QWidget):
         self.teach_hint = Caption("teachHint", CAPTION_WIDTH, balanced=True)
         self.teach_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.teach_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # a hint, quieter than the answer
+        self.likeness = ExampleLikeness(CAPTION_WIDTH)  # "most like your example of 9", once adapted
         self.input_caption = Caption("inputCaption", CAPTION_WIDTH, lines=2)
         self.input_view = MarkedPixelView("inputView", grid=True)
         layout = QVBoxLayout(self)
@@ -61,6 +63,7 @@ class PredictionPanel(QWidget):
         layout.addWidget(self.confidence_label)
         layout.addWidget(self.probability_bars, 2)
         layout.addWidget(self.teach_hint)
+        layout.addWidget(self.likeness)
         layout.addWidget(self.input_caption)
         layout.addWidget(self.input_view, 2)
         self._prediction: Prediction | None = None
@@ -161,6 +164,10 @@ class PredictionPanel(QWidget):
         names the digit)."""
         self._prediction = prediction
         self._why = why
+        self.likeness.show_prediction(prediction)
+        # In the hint's place once there are examples: whoever has taught has found the bars, and
+        # the 28x28 view below keeps its size.
+        self.teach_hint.setVisible(self.likeness.isHidden())
         if caption:  # set once per result: a caption that changes twice lays the panel out twice
             self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)

@@ -14,6 +14,7 @@ from mnist_desk.inference import Predictor
 from mnist_desk.ui.example_settings import ENV_VAR
 from mnist_desk.ui.main_window import MainWindow
 from mnist_desk.ui.settings import user_settings
+from ui_helpers import ADAPTING_S, backwards_nine, click_bar, not_a_trusted_nine, redraw, wait_for_latest
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -92,3 +93,15 @@ def file_dialogs(monkeypatch) -> FileDialogs:
     dialogs = FileDialogs()
     monkeypatch.setattr(QFileDialog, "exec", lambda dialog: dialogs.exec(dialog))
     return dialogs
+
+
+@pytest.fixture
+def taught(qtbot, window, examples_folder):
+    """Two backwards 9s taught as 9s (by clicking the 9's bar), adapted."""
+    for style in (0, 1):
+        redraw(qtbot, window, backwards_nine(style))
+        assert not_a_trusted_nine(window.last_prediction)
+        click_bar(window, 9)
+    qtbot.waitUntil(lambda: window.teaching.in_use == 2 and not window.teaching.adapting, timeout=ADAPTING_S)
+    wait_for_latest(qtbot, window)
+    return window

@@ -297,6 +297,8 @@ def test_no_english_left_in_number_mode_and_after_teaching(qtbot, chinese_window
         assert_no_english(window, dynamic_values(window))
     assert window.statusBar().currentMessage() and not message_english()
     assert "123.png" in window.teaching.count_label.toolTip()
+    wait_for_latest(qtbot, window)  # read again by the adapted network: "most like your example of 4"
+    assert window.results.likeness.isVisible() and window.results.likeness.caption.text().startswith("最像")
     assert_no_english(window, dynamic_values(window))
     window.menus.actions["useExamples"].trigger()  # off
     assert_no_english(window, dynamic_values(window))

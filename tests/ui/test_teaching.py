@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pytest
 from PIL import Image
 from PySide6.QtCore import Qt, QTimer
 
@@ -20,22 +19,16 @@ from ui_helpers import (
     backwards_nine,
     click_bar,
     digit_strokes,
-    drag,
     draw_digit_on,
     draw_number_on,
+    not_a_trusted_nine,
+    redraw,
     wait_for_latest,
 )
 
 
 def pngs(folder, digit: int) -> list:
     return sorted((folder / str(digit)).glob("*.png"))
-
-
-def draw(qtbot, window, strokes) -> None:
-    window.canvas.clear()
-    for stroke in strokes:
-        drag(window.canvas, stroke)
-    wait_for_latest(qtbot, window)
 
 
 def test_clicking_a_bar_keeps_the_drawing_as_an_example(qtbot, window, examples_folder):
@@ -71,34 +64,16 @@ def test_nothing_drawn_keeps_nothing(qtbot, window, examples_folder):
     assert not examples_folder.exists() or not any(examples_folder.rglob("*.png"))
 
 
-def not_a_trusted_nine(prediction) -> bool:
-    """How the plain network reads a backwards 9: not as a 9 it trusts (it said 8 until 2026-11-25;
-    the network refitted since says "not a digit", nearest 9)."""
-    return prediction.digit != 9 or prediction.not_a_digit
-
-
-@pytest.fixture
-def taught(qtbot, window, examples_folder):
-    """Two backwards 9s taught as 9s (by clicking the 9's bar), adapted."""
-    for style in (0, 1):
-        draw(qtbot, window, backwards_nine(style))
-        assert not_a_trusted_nine(window.last_prediction)
-        click_bar(window, 9)
-    qtbot.waitUntil(lambda: window.teaching.in_use == 2 and not window.teaching.adapting, timeout=ADAPTING_S)
-    wait_for_latest(qtbot, window)
-    return window
-
-
 def test_the_adapted_network_reads_what_the_plain_one_misread(qtbot, taught, examples_folder):
     window = taught
     assert len(pngs(examples_folder, 9)) == 2
-    draw(qtbot, window, backwards_nine(2))  # another backwards 9, not one of the examples
+    redraw(qtbot, window, backwards_nine(2))  # another backwards 9, not one of the examples
     assert window.prediction_label.text() == "9", window.probability_bars.texts()
     assert window.worker.predictor.adaptation.examples == 2
     assert window.teaching.count_label.text() == "My examples: 2 in use"
     # The explain views run the network the bars show.
     assert window.explain.model.predictor is window.worker.predictor
-    draw(qtbot, window, digit_strokes(8))  # and an 8 is still an 8
+    redraw(qtbot, window, digit_strokes(8))  # and an 8 is still an 8
     assert window.prediction_label.text() == "8"
 
 
@@ -131,7 +106,7 @@ def test_numbers_still_read_digit_by_digit_after_adapting(qtbot, taught):
 
 def test_use_my_examples_switches_them_off_and_on(qtbot, taught):
     window = taught
-    draw(qtbot, window, backwards_nine(2))
+    redraw(qtbot, window, backwards_nine(2))
     assert window.prediction_label.text() == "9"
     window.menus.actions["useExamples"].trigger()  # off
     wait_for_latest(qtbot, window)
@@ -148,7 +123,7 @@ def test_use_my_examples_switches_them_off_and_on(qtbot, taught):
 
 def test_forgetting_moves_the_examples_aside_and_undo_brings_them_back(qtbot, taught, examples_folder, dialogs_shown):
     window = taught
-    draw(qtbot, window, backwards_nine(2))
+    redraw(qtbot, window, backwards_nine(2))
     window.menus.actions["forgetExamples"].trigger()
     assert len(dialogs_shown) == 1 and "Forget all 2 examples" in dialogs_shown[0].text()
     wait_for_latest(qtbot, window)
@@ -290,7 +265,7 @@ def test_closing_the_window_stops_adapting_at_its_next_step(qtbot, predictor, ex
 
 def test_adapting_never_blocks_the_gui_thread(qtbot, window):
     """A 1 ms timer keeps ticking while the network adapts: adapting runs on its own thread."""
-    draw(qtbot, window, backwards_nine(0))
+    redraw(qtbot, window, backwards_nine(0))
     ticks: list[float] = []
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -300,7 +275,7 @@ def test_adapting_never_blocks_the_gui_thread(qtbot, window):
         click_bar(window, 9)
         # Drawing goes on meanwhile (these scripted events are handled in one go, so the
         # clock starts after them), and the bars follow it with the plain network.
-        draw(qtbot, window, digit_strokes(3))
+        redraw(qtbot, window, digit_strokes(3))
         assert window.prediction_label.text() == "3" and window.teaching.adapting
         started = time.perf_counter()
         timer.start()
@@ -318,9 +293,9 @@ def test_examples_kept_earlier_are_adapted_to_at_start(qtbot, predictor, example
     first = MainWindow(predictor, lang="en")
     qtbot.addWidget(first)
     first.show()
-    draw(qtbot, first, backwards_nine(0))
+    redraw(qtbot, first, backwards_nine(0))
     click_bar(first, 9)
-    draw(qtbot, first, backwards_nine(1))
+    redraw(qtbot, first, backwards_nine(1))
     with qtbot.waitSignal(first.teaching.adapted, timeout=ADAPTING_S):
         click_bar(first, 9)
     first.close()
@@ -332,7 +307,7 @@ def test_examples_kept_earlier_are_adapted_to_at_start(qtbot, predictor, example
         with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
             pass
         assert window.worker.predictor.adaptation.examples == 2
-        draw(qtbot, window, backwards_nine(2))
+        redraw(qtbot, window, backwards_nine(2))
         assert window.prediction_label.text() == "9"
     finally:
         window.close()

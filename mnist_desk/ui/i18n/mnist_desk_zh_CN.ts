@@ -390,6 +390,29 @@
     </message>
 </context>
 <context>
+    <name>ExampleLikeness</name>
+    <message>
+        <source>Your examples: draw to see the one most like it</source>
+        <translation>我的样例：画一个数字，看它最像哪个样例</translation>
+    </message>
+    <message>
+        <source>Most like your example of {digit} (similarity {similarity})</source>
+        <translation>最像你的数字 {digit} 的样例（相似度 {similarity}）</translation>
+    </message>
+    <message>
+        <source>Your examples and the network disagree: is it a {digit}?</source>
+        <translation>你的样例与网络的答案不同：会不会是 {digit}？</translation>
+    </message>
+    <message>
+        <source>Of the examples you taught, the one this drawing looks most like to the network: their features (what the final layer weighs into the ten scores) point most nearly the same way. Similarity is the cosine of the angle between them: 1 is the same direction.</source>
+        <translation>在你教过的样例中，网络看来与这幅画最像的一个：两者的特征（最后一层加权成十个得分的那些值）方向最接近。相似度是它们夹角的余弦（余弦相似度）：1 表示方向相同。</translation>
+    </message>
+    <message>
+        <source>File: {path}</source>
+        <translation>文件：{path}</translation>
+    </message>
+</context>
+<context>
     <name>FeatureGrid</name>
     <message>
         <source>Draw a digit to see how each channel responds</source>

@@ -1,0 +1,59 @@
+"""'Most like your example of 9': the example a drawing is most like, once the network is adapted."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from mnist_desk.nearest_example import NearestExample
+from ui_helpers import backwards_nine, digit_strokes, redraw, wait_for_latest
+
+
+def test_the_example_a_drawing_is_most_like_is_shown_in_the_hint_s_place(qtbot, taught, examples_folder):
+    window = taught
+    likeness, hint = window.results.likeness, window.results.teach_hint
+    redraw(qtbot, window, backwards_nine(2))  # another backwards 9, not one of the two examples
+    nearest = window.last_prediction.nearest_example
+    assert nearest is not None and nearest.digit == 9 and 0 < nearest.similarity < 0.999
+    assert nearest.path is not None and nearest.path.parent == examples_folder / "9"
+    assert likeness.isVisible() and not hint.isVisible()  # the 28x28 view below keeps its size
+    assert likeness.caption.text() == f"Most like your example of 9 (similarity {nearest.similarity:.2f})"
+    assert not likeness.thumbnail.pixmap().isNull()
+    assert str(nearest.path) in likeness.toolTip()
+
+
+def test_the_row_keeps_its_place_while_the_canvas_is_cleared(qtbot, taught):
+    window = taught
+    likeness = window.results.likeness
+    view_height = window.results.input_view.height()
+    window.canvas.clear()
+    wait_for_latest(qtbot, window)
+    assert likeness.isVisible() and likeness.caption.text() == "Your examples: draw to see the one most like it"
+    assert likeness.thumbnail.pixmap().isNull()
+    assert window.results.input_view.height() == view_height
+
+
+def test_it_goes_with_the_examples_and_the_hint_comes_back(qtbot, taught):
+    window = taught
+    redraw(qtbot, window, digit_strokes(8))
+    assert window.results.likeness.isVisible()
+    window.menus.actions["useExamples"].trigger()  # off
+    wait_for_latest(qtbot, window)
+    assert window.last_prediction.nearest_example is None
+    assert not window.results.likeness.isVisible() and window.results.teach_hint.isVisible()
+
+
+def test_an_example_of_another_digit_than_the_answer_is_pointed_out(qtbot, taught):
+    # A drawing between two of the writer's styles, or an example filed under the wrong digit.
+    window = taught
+    redraw(qtbot, window, digit_strokes(8))
+    assert window.prediction_label.text() == "8"
+    like_a_three = NearestExample(3, 0.87, np.zeros((28, 28), np.float32))
+    window.results.show_prediction(dataclasses.replace(window.last_prediction, nearest_example=like_a_three))
+    assert window.results.likeness.caption.text() == (
+        "Most like your example of 3 (similarity 0.87)\nYour examples and the network disagree: is it a 3?"
+    )
+    rejected = dataclasses.replace(window.last_prediction, nearest_example=like_a_three, not_a_digit=True)
+    window.results.show_prediction(rejected)  # "Not a digit" is no answer to disagree with
+    assert window.results.likeness.caption.text() == "Most like your example of 3 (similarity 0.87)"
