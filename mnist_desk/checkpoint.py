@@ -32,6 +32,7 @@ import torch
 
 from mnist_desk.checkpoint_error import CheckpointError
 from mnist_desk.model import ARCHITECTURES, DigitNet, ModelConfig, build_model
+from mnist_desk.safe_write import plain_write_mode
 
 FORMAT = "mnist-desk/1"
 WHAT_IT_IS = (
@@ -124,7 +125,10 @@ def save_checkpoint(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
+    # As a plain write would: through a link (calibrate had replaced the link and left its target
+    # as it was), and keeping the old file's permissions (a private checkpoint had become 0644).
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    remove_stale_temporaries(target)
     payload: dict[str, Any] = {
         "format": FORMAT,
         "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
@@ -135,10 +139,11 @@ def save_checkpoint(
     }
     if resume is not None:
         payload["resume"] = resume
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         torch.save(payload, tmp)
-        os.replace(tmp, path)
+        os.chmod(tmp, plain_write_mode(target))
+        os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -68,6 +68,10 @@ from mnist_desk.resources import resource_path
 # example weight 5 99.24 %, rate 3e-3 98.95 %, fresh variants in every step
 # 99.31 % but 2.74 s (max 2.97 s): none kept.
 VARIANTS = 16
+# Variants cost memory and time in proportion to their number: 16 of each example up to
+# VARIANT_BUDGET / 16 examples, then fewer, down to the example alone. 10,000 examples with 16
+# variants each had taken 123 s and 5.8 GB (a review); the fit's steps do not grow with them.
+VARIANT_BUDGET = 4096
 EXAMPLE_WEIGHT = 3.0
 STEPS = 40
 WARM_UP_EXAMPLES = 8  # any number: the fit draws BATCH variants of them whatever their count
@@ -165,11 +169,18 @@ def tail_of(model: DigitNet) -> nn.Sequential:
     return nn.Sequential(OrderedDict((name, copy.deepcopy(stage)) for name, stage in named)).float().cpu().eval()
 
 
+def variants_per_example(count: int) -> int:
+    """How many variants of each of ``count`` examples the fit sees (see VARIANT_BUDGET)."""
+    return max(1, min(VARIANTS, VARIANT_BUDGET // max(count, 1)))
+
+
 def jitter(inputs: np.ndarray, copies: int, generator: torch.Generator) -> torch.Tensor:
     """``copies`` variants of each (28, 28) input: the input itself, then ``copies - 1`` drawn
     by the augmentation the network was trained with (turns, slants, size, shifts, a hand's
     wobble, thicker and thinner strokes)."""
     x = torch.as_tensor(np.asarray(inputs, dtype=np.float32)).reshape(-1, 1, 28, 28).repeat_interleave(copies, 0)
+    if copies == 1:
+        return x
     variants = augment_batch(x, AugmentConfig(), generator)
     variants[::copies] = x[::copies]  # the example itself, untouched
     return variants
@@ -242,12 +253,14 @@ def fit_tail(
     step sees BATCH replay digits, BATCH example variants and NEGATIVE_BATCH non-digits
     (trained towards the uniform answer), drawn at random. ``stop`` is asked between steps
     (and between batches of the examples' features): True raises :class:`AdaptingStopped`,
-    so that closing the window never waits for a whole fit (11 s with 1,000 examples).
+    so that closing the window never waits for a whole fit (1,000 examples: 2.9 s; 7.8 s before
+    VARIANT_BUDGET).
     """
     started = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
-    ex_features = trunk_features(model, jitter(examples, VARIANTS, generator), stop=stop)
-    ex_labels = torch.as_tensor(labels, dtype=torch.int64).repeat_interleave(VARIANTS)
+    copies = variants_per_example(len(labels))
+    ex_features = trunk_features(model, jitter(examples, copies, generator), stop=stop)
+    ex_labels = torch.as_tensor(labels, dtype=torch.int64).repeat_interleave(copies)
     replay = replay_features(model, replay)
     assert replay.scores is not None  # replay_features computed them
     scores_before, negative_scores_before = replay.scores

@@ -1,6 +1,7 @@
 import math
 import os
 import pickle
+import stat
 import time
 
 import pytest
@@ -300,3 +301,18 @@ def test_any_model_args_and_meta_load_or_give_a_checkpoint_error(tmp_path_factor
         _assert_no_unsafe_advice(str(exc))
         return
     assert loaded.config.arch == "twoconv"  # only the true architecture fits these weights
+
+
+def test_a_save_writes_through_a_link_and_keeps_the_file_s_permissions(tmp_path):
+    # `calibrate` through a link had replaced the link with a file, left its target uncalibrated,
+    # and made a 0440 checkpoint 0644 (a review).
+    target = tmp_path / "kept" / "model.pt"
+    save_checkpoint(target, build_model("twoconv"), {"temperature": 1.0})
+    target.chmod(0o440)
+    link = tmp_path / "run" / "model.pt"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    save_checkpoint(link, build_model("twoconv"), {"temperature": 0.5})
+    assert link.is_symlink() and load_checkpoint(target).meta["temperature"] == 0.5
+    assert stat.S_IMODE(target.stat().st_mode) == 0o440
+    assert [p.name for p in target.parent.iterdir()] == ["model.pt"]  # no temporary left

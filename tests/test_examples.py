@@ -274,3 +274,22 @@ def test_adapting_stops_at_the_next_step_when_asked(predictor):
     with pytest.raises(AdaptingStopped):
         fit_tail(predictor.model, inputs, np.arange(4), load_replay(), stop=stop_after_three)
     assert len(asked) == 4  # asked once per step or batch, and stopped at the first True
+
+
+def test_many_examples_are_fitted_with_fewer_variants_each(predictor, monkeypatch):
+    # 10,000 examples with 16 variants each had taken 123 s and 5.8 GB (a review); the fit's
+    # steps do not grow with the examples, only the variants' features did.
+    import mnist_desk.examples as examples
+
+    assert [examples.variants_per_example(n) for n in (1, 20, 256, 1000, 10_000)] == [16, 16, 16, 4, 1]
+    seen = []
+    features = examples.trunk_features
+    monkeypatch.setattr(
+        examples, "trunk_features", lambda model, x, **kw: seen.append(len(x)) or features(model, x, **kw)
+    )
+    many = np.zeros((5000, 28, 28), np.float32)
+    many[:, 8:20, 13:15] = 1.0  # a 1, 5,000 times
+    fit_tail(predictor.model, many, np.ones(5000, np.int64), load_replay(), steps=2)
+    assert seen[0] == 5000  # the examples alone: at most VARIANT_BUDGET variants, or one of each
+    untouched = jitter(many[:3], 1, torch.Generator().manual_seed(0))
+    assert torch.equal(untouched, torch.from_numpy(many[:3]).unsqueeze(1))

@@ -68,3 +68,60 @@ def test_the_default_recipe_ends_with_it_and_a_refitted_network_is_not_refitted_
     save_checkpoint(path, build_model("default"), {"recipe": {}, "tail_refit": {"steps": 1000}})
     assert training_main(["refit-tail", "--checkpoint", str(path), "--out", str(tmp_path / "out")]) == 2
     assert "refitted already" in capsys.readouterr().err
+
+
+def test_without_non_digits_it_refits_on_the_digits_alone():
+    # --negatives 0: the stage had died with "random_ expects 'from' to be less than 'to'" (a review).
+    before = build_model("default").eval()
+    after = build_model("default").eval()
+    after.load_state_dict(before.state_dict())
+    refit_tail(after, training_set(others=0), 64, recipe_for("default", tail_steps=3), log=lambda _: None)
+    assert any(not torch.equal(v, before.state_dict()[n]) for n, v in after.state_dict().items())
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--pen-renders", "0"], "--tail-steps 0"),  # the default recipe's last stage needs pen digits
+        (["--arch", "twoconv", "--channels", "8"], "--channels 8"),
+    ],
+)
+def test_a_run_that_cannot_finish_is_refused_before_any_data_is_loaded(tmp_path, capsys, options, said):
+    # Both had trained every epoch first (about 10 minutes), then failed; the first could not be resumed.
+    missing = tmp_path / "no-data-here"  # were the data read, the error would be about this folder
+    out = tmp_path / "run"
+    assert training_main(["train", *options, "--data-dir", str(missing), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert said in error and str(missing) not in error
+    assert not (out / "model.pt").exists()
+
+
+@pytest.mark.parametrize(
+    ("recipe", "said"),
+    [
+        (None, "no training recipe"),
+        ("default", "no training recipe"),
+        ({"bogus_field": 1}, "does not know: bogus_field"),
+        ({"epochs": "eleven"}, "epochs is 'eleven'"),
+        ({"channels": [8, "x"]}, "channels"),
+        ({"augment": 1}, "augment"),
+        ({"pen_renders": 0}, "pen_renders 0"),
+    ],
+)
+def test_refit_tail_refuses_a_recipe_it_cannot_read_before_loading_data(tmp_path, capsys, recipe, said):
+    # Each had been a KeyError or TypeError traceback, some after the data was loaded (a review).
+    path = tmp_path / "model.pt"
+    meta = (
+        {} if recipe is None else {"recipe": recipe if not isinstance(recipe, dict) else {"pen_renders": 4, **recipe}}
+    )
+    save_checkpoint(path, build_model("default"), meta)
+    assert training_main(["refit-tail", "--checkpoint", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert said in capsys.readouterr().err
+
+
+def test_refit_tail_never_writes_over_the_network_it_refits(tmp_path, capsys):
+    path = tmp_path / "run" / "model.pt"
+    save_checkpoint(path, build_model("default"), {"recipe": {"pen_renders": 4}})
+    before = path.read_bytes()
+    assert training_main(["refit-tail", "--checkpoint", str(path), "--out", str(tmp_path / "run" / ".")]) == 2
+    assert "another folder" in capsys.readouterr().err and path.read_bytes() == before

@@ -33,15 +33,16 @@ from training.data import (
     read_idx_pair,
 )
 from training.finish import tune
-from training.output_dir import check_output_dir
+from training.output_dir import OutputError, check_output_dir
 from training.progress import ProgressBar, say
 from training.recipe_data import training_and_validation, training_set
+from training.recipe_options import recipe_from_args
 from training.refit_command import cmd_refit_tail, libraries
 from training.report import confusion_matrix, evaluation_summary, readable_metrics, write_metrics, write_report_png
 from training.resume import validate_resume
 from training.splits import mnist_validation_split
 from training.tail_refit import refit_tail
-from training.train import EpochResult, Trainer, pick_device, predict_all, recipe_for
+from training.train import EpochResult, Trainer, pick_device, predict_all
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,13 +196,24 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
     if ckpt.resume is not None:
         raise CheckpointError(f"{args.checkpoint}: training is unfinished; finish or resume it before calibrating")
-    # Both checked before the half minute of work: the checkpoint is rewritten in place, and
-    # metrics.json beside it kept in step (a damaged one stopped the command after the rewrite).
-    check_output_dir(args.checkpoint.parent)
+    # Both checked before the half minute of work: the checkpoint is rewritten in place (through
+    # a link, in its target's folder), and metrics.json beside it kept in step (a damaged or
+    # read-only one stopped the command after the rewrite, saying it had failed).
+    check_output_dir(Path(os.path.realpath(args.checkpoint)).parent, files=())
     metrics_path = args.checkpoint.with_name("metrics.json")
     metrics, why = readable_metrics(metrics_path)
+    if metrics is not None and args.checkpoint.name != "model.pt":
+        metrics, why = None, "it describes the model.pt beside it"  # train and refit-tail write them in pairs
     if metrics is None and metrics_path.exists():
         say(f"warning: {metrics_path} is left as it is: {why}")
+    if metrics is not None:
+        try:
+            with open(metrics_path, "r+b"):
+                pass
+        except OSError as exc:
+            raise OutputError(
+                f"{metrics_path} cannot be rewritten ({exc.strerror or exc}); nothing was changed"
+            ) from exc
     device = pick_device(None)
     _, validation = training_and_validation(load_split("train"))
     tuned, _ = tune(ckpt.model.to(device), device, validation, load_split("test"))
@@ -241,6 +253,7 @@ def _check_resume_file(path: Path) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    recipe = recipe_from_args(args)
     check_output_dir(args.out)
     if args.resume:
         _check_resume_file(args.resume)
@@ -260,28 +273,6 @@ def cmd_train(args: argparse.Namespace) -> int:
             train, test = train.subset(512), test.subset(512)
         elif args.train_subset:
             train = train.subset(args.train_subset)
-        recipe = recipe_for(
-            args.arch,
-            channels=tuple(args.channels) if args.channels else None,
-            epochs=1 if args.dry_run else args.epochs,
-            batch_size=args.batch_size,
-            lr=args.lr,
-            drawn=0 if args.dry_run else args.drawn,
-            pen_renders=0 if args.dry_run else args.pen_renders,
-            pen_variety=args.pen_variety,
-            additions_per_epoch=args.additions_per_epoch,
-            pen_weight=args.pen_weight,
-            negatives=0 if args.dry_run else args.negatives,
-            pairs=0 if args.dry_run else args.pairs,
-            turned=0 if args.dry_run else args.turned,
-            straddles=0 if args.dry_run else args.straddles,
-            overlays=0 if args.dry_run else args.overlays,
-            glyph_negatives=args.glyph_negatives,
-            outlier_weight=args.outlier_weight,
-            energy_weight=args.energy_weight,
-            tail_steps=args.tail_steps,
-            seed=args.seed,
-        )
         core = len(train)  # MNIST: every epoch sees all of it; of the additions, a share
         train, data_seconds = training_set(recipe, train, default_cache_dir(), log)
         data_seconds["loading"] = time.perf_counter() - started - sum(data_seconds.values())
@@ -364,6 +355,23 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a full disk, a folder removed mid-run: say it, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C outside the epochs (which save a checkpoint and say so themselves)
+        print(f"interrupted{_resume_hint(args)}", file=sys.stderr)
+        return 130
+
+
+def _resume_hint(args: argparse.Namespace) -> str:
+    """After a train interrupted once its epochs are saved: how to finish it (the last stage and
+    the temperature fit are redone from the checkpoint); else nothing to add."""
+    saved = getattr(args, "out", None) and Path(args.out) / "model.pt"
+    if args.command != "train" or not saved or not saved.is_file():
+        return ""
+    try:
+        if load_checkpoint(saved).resume is None:
+            return ""
+    except (CheckpointError, OSError):
+        return ""
+    return f": {saved} is saved; finish it with the same options and --resume {saved}"
 
 
 if __name__ == "__main__":

@@ -12,14 +12,21 @@ class OutputError(ValueError):
     """--out cannot receive the run's files."""
 
 
-def check_output_dir(out: Path) -> None:
+RUN_FILES = ("model.pt", "metrics.json", "report.png")
+
+
+def check_output_dir(out: Path, files: tuple[str, ...] = RUN_FILES) -> None:
     """Make sure ``out`` is a folder we can write, before any data is loaded or step taken.
 
     A read-only filesystem, a path under /sys or an existing file used to fail
-    with a traceback after a whole epoch, leaving nothing saved.
+    with a traceback after a whole epoch, leaving nothing saved. So did a folder
+    where a run's file goes, and a FIFO named metrics.json hung the run at its end.
     """
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file; give a folder (model.pt, metrics.json and report.png go in it)")
+    for name in files:
+        if (out / name).exists() and not (out / name).is_file():
+            raise OutputError(f"--out {out}: {name} there is not a file; remove it or give another folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-") as probe:
@@ -30,4 +37,4 @@ def check_output_dir(out: Path) -> None:
     remove_stale_temporaries(out / "model.pt")
 
 
-__all__ = ["OutputError", "check_output_dir"]
+__all__ = ["RUN_FILES", "OutputError", "check_output_dir"]

@@ -4,8 +4,11 @@ network trained without it, then its temperature and threshold, as ``train`` end
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from dataclasses import asdict
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import PIL
@@ -13,7 +16,7 @@ import PIL
 from mnist_desk.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from training.data import default_cache_dir, load_split
 from training.finish import tune
-from training.output_dir import check_output_dir
+from training.output_dir import OutputError, check_output_dir
 from training.progress import say
 from training.recipe import Recipe, pick_device
 from training.recipe_data import training_and_validation, training_set
@@ -27,13 +30,46 @@ def libraries() -> dict[str, str]:
     return {"numpy": np.__version__, "pillow": PIL.__version__}
 
 
+def recipe_from_meta(meta: dict[str, Any], path: Path) -> Recipe:
+    """The recipe a checkpoint was trained with, as this version reads recipes; a missing,
+    foreign or damaged one is a :class:`CheckpointError` before any data is loaded (it had been
+    a KeyError or TypeError traceback, some after the data)."""
+    saved = meta.get("recipe")
+    if not isinstance(saved, dict):
+        raise CheckpointError(f"{path}: its metadata holds no training recipe to refit with")
+    known = {f.name: f for f in dataclasses.fields(Recipe)}
+    unknown = sorted(set(saved) - set(known))
+    if unknown:
+        raise CheckpointError(f"{path}: its recipe has fields this version does not know: {', '.join(unknown)}")
+    defaults = Recipe()
+    for name, value in saved.items():
+        default = getattr(defaults, name)
+        expected = (int, float) if isinstance(default, float) else type(default)
+        if isinstance(default, tuple):
+            expected = (list, tuple)
+        wrong = not isinstance(value, expected) or (isinstance(value, bool) and not isinstance(default, bool))
+        if wrong or (isinstance(value, list | tuple) and not all(type(v) is int for v in value)):
+            raise CheckpointError(f"{path}: its recipe's {name} is {value!r}, not a {type(default).__name__}")
+    values = {**saved, "channels": tuple(saved.get("channels", ()))}
+    return Recipe(**values)
+
+
 def cmd_refit_tail(args: argparse.Namespace) -> int:
     """Write ``args.out``/model.pt and metrics.json: ``args.checkpoint`` with its last stages refitted."""
     ckpt = load_checkpoint(args.checkpoint)
     if ckpt.resume is not None or "tail_refit" in ckpt.meta:
         raise CheckpointError(f"{args.checkpoint}: unfinished, or refitted already")
+    if args.out.resolve() == args.checkpoint.resolve().parent:
+        # It replaced the network it refits, and left the old report.png beside the new one.
+        raise OutputError(
+            f"--out {args.out} holds {args.checkpoint.name}: write the refitted network to another folder"
+        )
+    recipe = dataclasses.replace(recipe_from_meta(ckpt.meta, args.checkpoint), tail_steps=STEPS)
+    if not recipe.pen_renders:
+        raise CheckpointError(
+            f"{args.checkpoint}: its recipe drew no pen digits (pen_renders 0), which the stage refits with"
+        )
     check_output_dir(args.out)
-    recipe = Recipe(**{**ckpt.meta["recipe"], "tail_steps": STEPS})
     train, validation = training_and_validation(load_split("train"))
     core = len(train)
     train, _ = training_set(recipe, train, default_cache_dir(), say)

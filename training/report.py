@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from mnist_desk.safe_write import replace_whole
 from training.train import EpochResult
 
 TRAIN_COLOUR, TEST_COLOUR, LOSS_COLOUR = "#1f77b4", "#d62728", "#2ca02c"
@@ -54,13 +55,14 @@ def evaluation_summary(labels: np.ndarray, predicted: np.ndarray) -> dict[str, A
 
 def write_metrics(path: Path, data: dict[str, Any]) -> None:
     """JSON as the standard has it: an epoch without a validation pass (NaN) is null."""
-    path.write_text(json.dumps(_nan_as_null(data), indent=2, allow_nan=False) + "\n")
+    # Whole or not at all, keeping the old file's mode and writing through a link, as the checkpoint beside it.
+    replace_whole(path, (json.dumps(_nan_as_null(data), indent=2, allow_nan=False) + "\n").encode())
 
 
 def readable_metrics(path: Path) -> tuple[dict[str, Any] | None, str]:
     """metrics.json as a dict, or (None, why not): missing, damaged, or not an object."""
     if not path.is_file():
-        return None, "there is none"
+        return None, "there is none" if not path.exists() else "it is not a file"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:

@@ -70,7 +70,11 @@ def refit_tail(
     def features(images: np.ndarray) -> torch.Tensor:
         return trunk_features(model, np.asarray(images, dtype=np.float32) / 255.0)
 
-    inputs = [features(mnist.images), features(pen.images), features(negatives)]
+    inputs = [features(mnist.images), features(pen.images)]
+    sizes = [BATCH, BATCH]
+    if len(negatives):  # a recipe without non-digits (--negatives 0) refits on the digits alone
+        inputs.append(features(negatives))
+        sizes.append(NEGATIVE_BATCH)
     labels = [torch.as_tensor(d.labels).long() for d in (mnist, pen)]
     tail = tail_of(model)  # in eval mode throughout, as adapting's is: BatchNorm keeps its statistics
     with torch.no_grad():
@@ -78,14 +82,14 @@ def refit_tail(
     featured = time.perf_counter() - started
     optimiser = DecayingAdam(tail.parameters(), LEARNING_RATE, steps)
     generator = torch.Generator().manual_seed(recipe.seed)
-    sizes = (BATCH, BATCH, NEGATIVE_BATCH)
     with torch.enable_grad():
         for _ in range(steps):
             picks = [torch.randint(len(x), (n,), generator=generator) for x, n in zip(inputs, sizes, strict=True)]
             logits = [tail(x[p]) for x, p in zip(inputs, picks, strict=True)]
             loss = sum(F.cross_entropy(lg, y[p], label_smoothing=recipe.label_smoothing)
                        for lg, y, p in zip(logits[:2], labels, picks[:2], strict=True))  # fmt: skip
-            loss = loss + recipe.outlier_weight * -F.log_softmax(logits[2], 1).mean()  # the non-digits: unsure
+            if len(logits) > 2:
+                loss = loss + recipe.outlier_weight * -F.log_softmax(logits[2], 1).mean()  # the non-digits: unsure
             loss = loss + SCORE_ANCHOR * sum(F.mse_loss(torch.logsumexp(lg, 1), b[p])
                                              for lg, b, p in zip(logits, before, picks, strict=True))  # fmt: skip
             optimiser.zero_grad()
