@@ -23,7 +23,15 @@ from mnist_desk.checkpoint import (
 from mnist_desk.cli_help import DefaultsWhereUseful
 from mnist_desk.model import ARCHITECTURES, ModelConfig, build_model, layer_table
 from mnist_desk.resources import bundled_model_path
-from training.arg_types import positive_number, share, whole_number
+from training.arg_types import (
+    MOST_DRAWINGS,
+    MOST_PEN_RENDERS,
+    SEED,
+    non_negative_number,
+    positive_number,
+    share,
+    whole_number,
+)
 from training.data import (
     DataError,
     default_cache_dir,
@@ -33,7 +41,7 @@ from training.data import (
     read_idx_pair,
 )
 from training.finish import tune
-from training.output_dir import OutputError, check_output_dir
+from training.output_dir import OutputError, check_not_losing_a_run, check_output_dir
 from training.progress import ProgressBar, say
 from training.recipe_data import training_and_validation, training_set
 from training.recipe_options import recipe_from_args
@@ -59,22 +67,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=whole_number(1), help="batch size per process (default: the preset's recipe)"
     )
     train.add_argument("--lr", type=positive_number, help="peak learning rate (default: the preset's recipe)")
-    train.add_argument("--seed", type=int, default=0, help="seed for weights, shuffling and augmentation")
+    train.add_argument("--seed", type=SEED, default=0, help="seed for weights, shuffling and augmentation")
     train.add_argument("--out", type=Path, default=Path("runs/latest"), help="output directory")
     train.add_argument("--resume", type=Path, help="continue an interrupted run from its checkpoint")
     train.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available, else cpu")
     train.add_argument("--data-dir", type=Path, help="IDX files or download target (default: user cache dir)")
     train.add_argument("--train-subset", type=whole_number(1), help="use only the first N training images")
     train.add_argument(
-        "--drawn", type=whole_number(0), help="synthetic canvas drawings to add (default: the preset's recipe)"
+        "--drawn",
+        type=whole_number(0, MOST_DRAWINGS),
+        help="synthetic canvas drawings to add (default: the preset's recipe)",
     )
     train.add_argument(
         "--pen-renders",
-        type=whole_number(0),
+        type=whole_number(0, MOST_PEN_RENDERS),
         help="drawings of each training writer's pen digit (default: the preset's)",
     )
     train.add_argument(
-        "--pen-variety", type=positive_number,
+        "--pen-variety", type=non_negative_number,
         help="change each pen digit's strokes first, as another writer might (1 = the designed amount; default: 0)",
     )  # fmt: skip
     train.add_argument(
@@ -86,20 +96,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="weight of the pen digits' cross-entropy against MNIST's (default: 1)",
     )  # fmt: skip
     train.add_argument(
-        "--negatives", type=whole_number(0), help="non-digit drawings trained towards 'unsure' (default: the preset's)"
+        "--negatives",
+        type=whole_number(0, MOST_DRAWINGS),
+        help="non-digit drawings trained towards 'unsure' (default: the preset's)",
     )
     train.add_argument(
-        "--pairs", type=whole_number(0), help="two-digit drawings trained towards 'unsure' (default: the preset's)"
+        "--pairs",
+        type=whole_number(0, MOST_DRAWINGS),
+        help="two-digit drawings trained towards 'unsure' (default: the preset's)",
     )
     train.add_argument(
-        "--turned", type=whole_number(0), help="pen digits mirrored or turned, trained towards 'unsure' (default: 0)"
+        "--turned",
+        type=whole_number(0, MOST_DRAWINGS),
+        help="pen digits mirrored or turned, trained towards 'unsure' (default: 0)",
     )
     train.add_argument(
-        "--straddles", type=whole_number(0),
+        "--straddles", type=whole_number(0, MOST_DRAWINGS),
         help="strips from inside one pen digit to inside the next, trained towards 'unsure' (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
-        "--overlays", type=whole_number(0),
+        "--overlays", type=whole_number(0, MOST_DRAWINGS),
         help="two pen digits written over each other, trained towards 'unsure' (default: 0)",
     )  # fmt: skip
     train.add_argument(
@@ -107,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="weight of the 'unsure' target for non-digits and pairs (default: the preset's)",
     )  # fmt: skip
     train.add_argument(
-        "--energy-weight", type=positive_number,
+        "--energy-weight", type=non_negative_number,
         help="weight of a squared hinge on the log-sum-exp: digits above, non-digits below (default: 0, off)",
     )  # fmt: skip
     train.add_argument(
@@ -228,6 +244,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from training.pendigits import TRAIN_WRITERS, by_writers, read_pendigits
     from training.replay import build_replay
 
+    if args.out.is_dir() or (args.out.exists() and not args.out.is_file()):  # found after 11 s of work (a review)
+        raise OutputError(f"--out {args.out} is not a file: give the .npz file to write")
+    check_output_dir(Path(os.path.realpath(args.out)).parent, files=())
     train_part, _ = mnist_validation_split(load_split("train"))  # never the validation or test part
     build_replay(train_part, by_writers(read_pendigits(), TRAIN_WRITERS), args.out)
     say(f"wrote {args.out}")
@@ -257,6 +276,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     check_output_dir(args.out)
     if args.resume:
         _check_resume_file(args.resume)
+    else:
+        check_not_losing_a_run(args.out, args.dry_run)
     device = pick_device(args.device)
     distributed = _init_distributed(device)
     rank = dist.get_rank() if distributed else 0
@@ -341,6 +362,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed escaped: the run had
+        if hasattr(stream, "reconfigure"):  # written its model, then died on "wrote ..." and exited 2 (a review)
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     args.argv = argv
     commands = {

@@ -39,3 +39,22 @@ def positive_number(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
     return value
+
+
+def non_negative_number(text: str) -> float:
+    """A finite number, 0 or more (0 switches the option off, as its default does)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+# Drawings added to the training set are kept in memory (784 bytes each): beyond this the
+# run died with numpy's MemoryError traceback after the data was loaded (a review).
+MOST_DRAWINGS = 1_000_000
+MOST_PEN_RENDERS = 100  # times the 4,997 pen digits of the training writers
+# torch.manual_seed takes a 64-bit seed; a larger one failed after the data was loaded.
+SEED = whole_number(0, 2**63 - 1)

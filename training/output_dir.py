@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from mnist_desk.checkpoint import remove_stale_temporaries
+from mnist_desk.checkpoint import CheckpointError, load_checkpoint, remove_stale_temporaries
 
 
 class OutputError(ValueError):
@@ -37,4 +37,26 @@ def check_output_dir(out: Path, files: tuple[str, ...] = RUN_FILES) -> None:
     remove_stale_temporaries(out / "model.pt")
 
 
-__all__ = ["RUN_FILES", "OutputError", "check_output_dir"]
+def check_not_losing_a_run(out: Path, dry_run: bool) -> None:
+    """Refuse a new ``train`` that would write over an unfinished run in ``out`` (hours of epochs
+    that ``--resume`` finishes), or a ``--dry-run`` ("to check the set-up") over a finished model:
+    both were replaced without a word (a review). A finished model is replaced by a real run, as
+    documented; a damaged file there is replaced too."""
+    saved = out / "model.pt"
+    if not saved.is_file():
+        return
+    try:
+        ckpt = load_checkpoint(saved)
+    except (CheckpointError, OSError):
+        return
+    if ckpt.resume is not None:
+        epoch = ckpt.resume.get("epoch")
+        raise OutputError(
+            f"--out {out} holds an unfinished run (saved after epoch {epoch}): finish it with the same options and "
+            f"--resume {saved}, or give another --out"
+        )
+    if dry_run:
+        raise OutputError(f"--out {out} holds a trained model: a --dry-run would replace it; give another --out")
+
+
+__all__ = ["RUN_FILES", "OutputError", "check_not_losing_a_run", "check_output_dir"]

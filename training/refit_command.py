@@ -49,7 +49,10 @@ def recipe_from_meta(meta: dict[str, Any], path: Path) -> Recipe:
             expected = (list, tuple)
         wrong = not isinstance(value, expected) or (isinstance(value, bool) and not isinstance(default, bool))
         if wrong or (isinstance(value, list | tuple) and not all(type(v) is int for v in value)):
-            raise CheckpointError(f"{path}: its recipe's {name} is {value!r}, not a {type(default).__name__}")
+            kind = {int: "whole number", float: "number", str: "text", bool: "true or false"}.get(
+                type(default), "list of whole numbers"
+            )
+            raise CheckpointError(f"{path}: its recipe's {name} is {value!r}, not a {kind}")
     values = {**saved, "channels": tuple(saved.get("channels", ()))}
     return Recipe(**values)
 

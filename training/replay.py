@@ -15,11 +15,12 @@ depend on a model, so one file serves any checkpoint the user opens.
 
 from __future__ import annotations
 
-import os
+import io
 from pathlib import Path
 
 import numpy as np
 
+from mnist_desk.safe_write import replace_whole
 from training.data import Digits
 from training.negatives import TRAIN_KINDS, rendered_negatives
 from training.pen_render import rendered_digits
@@ -43,7 +44,9 @@ def build_replay(mnist_train: Digits, pen_train: list[PenDigit], out: Path, seed
     replay = balanced(mnist_train, PER_CLASS, rng).concat(balanced(pen, PER_CLASS, rng))
     negatives = rendered_negatives(TRAIN_KINDS, NEGATIVES, seed=seed + 29)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp.npz")
-    np.savez_compressed(tmp, images=replay.images, labels=replay.labels, negatives=negatives)
-    os.replace(tmp, out)
+    packed = io.BytesIO()
+    np.savez_compressed(packed, images=replay.images, labels=replay.labels, negatives=negatives)
+    # Whole or not at all, through a link, no fixed temporary name (one was left behind, and two
+    # runs at once would have shared it).
+    replace_whole(out, packed.getvalue())
     return replay
