@@ -133,3 +133,14 @@ def test_a_folder_name_that_is_not_utf8_is_printed_escaped_after_a_finished_run(
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     assert b"bad\\udcffname" in run.stdout or b"bad\\xffname" in run.stdout
+
+
+def test_a_dry_run_says_which_options_it_does_not_use(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert (
+        training_main(["train", "--arch", "twoconv", "--dry-run", "--epochs", "5", "--drawn", "10", "--out", str(out)])
+        == 0
+    )
+    assert "dry run: 1 epoch on 512 MNIST images, no drawings added, no last stage (--epochs, --drawn not used)" in (
+        capsys.readouterr().out
+    )

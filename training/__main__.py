@@ -271,6 +271,20 @@ def _check_resume_file(path: Path) -> None:
     validate_resume(ckpt.resume, path, tuple(f.name for f in fields(EpochResult)))
 
 
+# What --dry-run sets itself, whatever the options say (they were overridden without a word).
+DRY_RUN_SETS = (
+    "epochs",
+    "train_subset",
+    "drawn",
+    "pen_renders",
+    "negatives",
+    "pairs",
+    "turned",
+    "straddles",
+    "overlays",
+)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     recipe = recipe_from_args(args)
     check_output_dir(args.out)
@@ -292,6 +306,9 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"{len(validation.pen):,} pen digits, {len(validation.negatives):,} non-digits")  # fmt: skip
         if args.dry_run:
             train, test = train.subset(512), test.subset(512)
+            ignored = [f"--{name.replace('_', '-')}" for name in DRY_RUN_SETS if getattr(args, name) is not None]
+            log("dry run: 1 epoch on 512 MNIST images, no drawings added, no last stage"
+                + (f" ({', '.join(ignored)} not used)" if ignored else ""))  # fmt: skip
         elif args.train_subset:
             train = train.subset(args.train_subset)
         core = len(train)  # MNIST: every epoch sees all of it; of the additions, a share
