@@ -14,6 +14,7 @@ import pytest
 import torch
 
 import training.__main__ as training_cli
+import training.calibrate_command as calibrate_command
 from idx_files import idx_bytes, write_split
 from mnist_desk.checkpoint import load_checkpoint, save_checkpoint
 from mnist_desk.model import build_model
@@ -177,6 +178,7 @@ def no_training(monkeypatch):
         raise AssertionError("data was loaded before the problem was noticed")
 
     monkeypatch.setattr(training_cli, "load_split", refuse)
+    monkeypatch.setattr(calibrate_command, "load_split", refuse)
 
 
 def _unwritable_outs(tmp_path):
@@ -325,7 +327,7 @@ def test_calibrate_refits_the_temperature_and_threshold_on_validation_data(tmp_p
 
 
 def test_calibrate_checks_its_folder_and_metrics_before_any_work(tmp_path, capsys, monkeypatch):
-    import training.__main__ as cli
+    import training.calibrate_command as cli
     import training.output_dir as output_dir
 
     out = tmp_path / "run"

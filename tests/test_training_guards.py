@@ -88,7 +88,7 @@ def test_a_new_run_never_writes_over_an_unfinished_one_and_a_dry_run_over_no_mod
 
 def test_replay_refuses_a_folder_for_its_file_before_any_work(tmp_path, capsys, monkeypatch):
     # It failed after 11 s of work and left "DIR.tmp.npz" behind (a review).
-    import training.__main__ as cli
+    import training.calibrate_command as cli
 
     monkeypatch.setattr(cli, "load_split", lambda *_a, **_k: pytest.fail("the data was loaded first"))
     (tmp_path / "replay.npz").mkdir()

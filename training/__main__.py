@@ -32,6 +32,7 @@ from training.arg_types import (
     share,
     whole_number,
 )
+from training.calibrate_command import cmd_calibrate, cmd_replay
 from training.data import (
     DataError,
     default_cache_dir,
@@ -41,14 +42,13 @@ from training.data import (
     read_idx_pair,
 )
 from training.finish import tune
-from training.output_dir import OutputError, check_not_losing_a_run, check_output_dir
+from training.output_dir import check_not_losing_a_run, check_output_dir
 from training.progress import ProgressBar, say
 from training.recipe_data import training_and_validation, training_set
 from training.recipe_options import recipe_from_args
 from training.refit_command import cmd_refit_tail, libraries
-from training.report import confusion_matrix, evaluation_summary, readable_metrics, write_metrics, write_report_png
+from training.report import confusion_matrix, evaluation_summary, write_metrics, write_report_png
 from training.resume import validate_resume
-from training.splits import mnist_validation_split
 from training.tail_refit import refit_tail
 from training.train import EpochResult, Trainer, pick_device, predict_all
 
@@ -205,51 +205,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     )
     result = {"checkpoint": str(path), "data": test.source, **evaluation_summary(test.labels, predicted)}
     print(json.dumps(result, allow_nan=False))
-    return 0
-
-
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    ckpt = load_checkpoint(args.checkpoint)
-    if ckpt.resume is not None:
-        raise CheckpointError(f"{args.checkpoint}: training is unfinished; finish or resume it before calibrating")
-    # Both checked before the half minute of work: the checkpoint is rewritten in place (through
-    # a link, in its target's folder), and metrics.json beside it kept in step (a damaged or
-    # read-only one stopped the command after the rewrite, saying it had failed).
-    check_output_dir(Path(os.path.realpath(args.checkpoint)).parent, files=())
-    metrics_path = args.checkpoint.with_name("metrics.json")
-    metrics, why = readable_metrics(metrics_path)
-    if metrics is not None and args.checkpoint.name != "model.pt":
-        metrics, why = None, "it describes the model.pt beside it"  # train and refit-tail write them in pairs
-    if metrics is None and metrics_path.exists():
-        say(f"warning: {metrics_path} is left as it is: {why}")
-    if metrics is not None:
-        try:
-            with open(metrics_path, "r+b"):
-                pass
-        except OSError as exc:
-            raise OutputError(
-                f"{metrics_path} cannot be rewritten ({exc.strerror or exc}); nothing was changed"
-            ) from exc
-    device = pick_device(None)
-    _, validation = training_and_validation(load_split("train"))
-    tuned, _ = tune(ckpt.model.to(device), device, validation, load_split("test"))
-    save_checkpoint(args.checkpoint, ckpt.model, {**ckpt.meta, **tuned})
-    if metrics is not None:
-        write_metrics(metrics_path, {**metrics, **tuned})
-    print(json.dumps(tuned, allow_nan=False))
-    return 0
-
-
-def cmd_replay(args: argparse.Namespace) -> int:
-    from training.pendigits import TRAIN_WRITERS, by_writers, read_pendigits
-    from training.replay import build_replay
-
-    if args.out.is_dir() or (args.out.exists() and not args.out.is_file()):  # found after 11 s of work (a review)
-        raise OutputError(f"--out {args.out} is not a file: give the .npz file to write")
-    check_output_dir(Path(os.path.realpath(args.out)).parent, files=())
-    train_part, _ = mnist_validation_split(load_split("train"))  # never the validation or test part
-    build_replay(train_part, by_writers(read_pendigits(), TRAIN_WRITERS), args.out)
-    say(f"wrote {args.out}")
     return 0
 
 
