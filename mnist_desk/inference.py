@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,8 +165,15 @@ class Predictor:
 
     @contextlib.contextmanager
     def _final_inputs_into(self, into: list[torch.Tensor]):
-        """While inside, what the final linear layer receives is appended to ``into``."""
-        hook = final_linear(self.model).register_forward_pre_hook(lambda _module, args: into.append(args[0]))
+        """While inside, what the final linear layer receives is appended to ``into`` (in this
+        thread only: a forward pass another thread runs meanwhile is not ours)."""
+        caller = threading.get_ident()
+
+        def keep(_module: torch.nn.Module, args: tuple[torch.Tensor, ...]) -> None:
+            if threading.get_ident() == caller:
+                into.append(args[0])
+
+        hook = final_linear(self.model).register_forward_pre_hook(keep)
         try:
             yield into
         finally:

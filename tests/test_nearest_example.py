@@ -101,3 +101,21 @@ def test_an_index_made_without_paths_still_answers(predictor):
     index = index_examples(predictor, Loaded())
     found = nearest(index, predictor.final_features(Loaded.inputs[1:])[0])
     assert found.digit == 4 and found.path is None
+
+
+def test_only_this_thread_s_forward_passes_are_taken(predictor):
+    # The hook sits on the shared network while one drawing is read: a forward pass another
+    # thread runs meanwhile must not become this drawing's features.
+    import threading
+
+    import torch
+
+    x = torch.from_numpy(preprocess(a_drawing(4))).view(1, 1, 28, 28)
+    taken: list = []
+    with predictor._final_inputs_into(taken):
+        other = threading.Thread(target=lambda: predictor.model(x))
+        other.start()
+        other.join()
+        assert taken == []
+        predictor.model(x)
+    assert len(taken) == 1
