@@ -14,9 +14,9 @@ when a result comes without examples (switched off, forgotten, another model).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QPalette, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
 from mnist_desk.nearest_example import NearestExample
@@ -27,6 +27,9 @@ THUMBNAIL = 40  # px: the example's 28x28, enlarged as the 28x28 view is (pixel-
 
 
 class ExampleLikeness(QWidget):
+    # "Forget this example": the file of the example shown (one filed under the wrong digit).
+    forget_requested = Signal(object)
+
     def __init__(self, min_width: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exampleLikeness")
@@ -34,12 +37,20 @@ class ExampleLikeness(QWidget):
         self.thumbnail.setFixedSize(QSize(THUMBNAIL, THUMBNAIL))
         self.thumbnail.setFrameShape(QLabel.Shape.Box)
         self.thumbnail.setForegroundRole(QPalette.ColorRole.Mid)
-        self.caption = Caption("nearestExampleCaption", min_width - THUMBNAIL - 6, lines=2)
-        self.caption.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        # Three lines: the example and its similarity (two in a narrow column), and whether it
+        # disagrees with the answer; reserved, so that the views below never move while drawing.
+        self.caption = Caption("nearestExampleCaption", min_width - THUMBNAIL - 6, lines=3)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.forget_button = QToolButton(objectName="forgetThisExample")
+        self.forget_button.clicked.connect(self._forget)
+        example = QVBoxLayout()  # the button under the picture: the caption keeps the column's width
+        example.setSpacing(2)
+        example.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignHCenter)
+        example.addWidget(self.forget_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.thumbnail)
+        layout.addLayout(example)
         layout.addWidget(self.caption, 1)
         self._nearest: NearestExample | None = None
         self._answer: int | None = None
@@ -62,8 +73,16 @@ class ExampleLikeness(QWidget):
     def nearest(self) -> NearestExample | None:
         return self._nearest
 
+    def _forget(self) -> None:
+        if self._nearest is not None and self._nearest.path is not None:
+            self.forget_requested.emit(self._nearest.path)
+
     def retranslate(self) -> None:
         nearest = self._nearest
+        self.forget_button.setText(self.tr("Forget"))
+        self.forget_button.setToolTip(self.tr("Forget this example (Undo brings it back)"))
+        # Kept in the layout when there is nothing to forget: the caption's width must not jump.
+        self.forget_button.setEnabled(nearest is not None and nearest.path is not None)
         if nearest is None:
             self.thumbnail.clear()
             self.caption.setText("" if self.isHidden() else self.tr("Your examples: draw to see the one most like it"))
@@ -76,9 +95,7 @@ class ExampleLikeness(QWidget):
             digit=nearest.digit, similarity=similarity
         )
         if self._answer is not None and self._answer != nearest.digit:
-            text += "\n" + self.tr("Your examples and the network disagree: is it a {digit}?").format(
-                digit=nearest.digit
-            )
+            text += "\n" + self.tr("Not the answer: is it a {digit}?").format(digit=nearest.digit)
         self.caption.setText(text)
         tip = self.tr(
             "Of the examples you taught, the one this drawing looks most like to the network: their features (what the "

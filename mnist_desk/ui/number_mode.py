@@ -34,10 +34,10 @@ from mnist_desk.ui.digit_strip import StripDigit
 from mnist_desk.ui.drawing_panel import DrawingPanel
 from mnist_desk.ui.explain_wiring import ExplainWiring
 from mnist_desk.ui.number_reading import NumberReader, NumberRequest, NumberResult
+from mnist_desk.ui.opened_image import grey_example
 from mnist_desk.ui.paper import RESOLUTION, Stroke
 from mnist_desk.ui.placement import PaperMap, Placement
 from mnist_desk.ui.prediction_panel import PredictionPanel
-from mnist_desk.ui.teaching import grey_example
 
 READ_SIDE = RESOLUTION // 2  # the paper is read 280 px high
 DRAWING_SHARE = 0.5  # of the splitter's width, for the wide canvas

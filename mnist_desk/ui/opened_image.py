@@ -131,4 +131,21 @@ def fit_to_paper(image: Image.Image, side: int, paper_height: int | None = None)
     return OpenedImage(image, pixels, paper, ink, transparent)
 
 
-__all__ = ["OpenedImage", "fit_to_paper", "fitted_box", "uses_alpha"]
+def grey_example(picture: Image.Image | np.ndarray) -> np.ndarray:
+    """What the canvas handed to the network, as the greyscale picture an example is kept as.
+
+    A transparent picture's ink is its alpha channel (as ``preprocess`` reads it):
+    it becomes dark ink on white.
+    """
+    if isinstance(picture, Image.Image):
+        if uses_alpha(picture):
+            return 255 - np.asarray(picture.convert("RGBA"))[..., 3]
+        return np.asarray(picture.convert("L"))
+    if picture.ndim == 2:
+        return picture
+    if picture.shape[2] == 4:
+        return 255 - picture[..., 3]
+    return np.asarray(Image.fromarray(picture).convert("L"))
+
+
+__all__ = ["OpenedImage", "fit_to_paper", "fitted_box", "uses_alpha", "grey_example"]

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton
 
@@ -42,7 +41,6 @@ from mnist_desk.ui.adapting_jobs import Adapted, AdaptingBase, adapt_job, prepar
 from mnist_desk.ui.example_settings import examples_in_use, save_examples_in_use
 from mnist_desk.ui.files import os_error_reason, shown
 from mnist_desk.ui.fitted_label import as_wide_as_widest
-from mnist_desk.ui.opened_image import uses_alpha
 from mnist_desk.ui.worker import InferenceWorker
 
 MESSAGE_MS = 8000
@@ -50,23 +48,6 @@ MESSAGE_MS = 8000
 # thread gets ready then (Adapter.prepare, once per model, ~3 s of both cores here), so the first
 # correction is as quick as the later ones. Drawing meanwhile shares the CPU, never waits.
 PREPARE_WHEN_STILL_MS = 1500
-
-
-def grey_example(picture: Image.Image | np.ndarray) -> np.ndarray:
-    """What the canvas handed to the network, as the greyscale picture an example is kept as.
-
-    A transparent picture's ink is its alpha channel (as ``preprocess`` reads it):
-    it becomes dark ink on white.
-    """
-    if isinstance(picture, Image.Image):
-        if uses_alpha(picture):
-            return 255 - np.asarray(picture.convert("RGBA"))[..., 3]
-        return np.asarray(picture.convert("L"))
-    if picture.ndim == 2:
-        return picture
-    if picture.shape[2] == 4:
-        return 255 - picture[..., 3]
-    return np.asarray(Image.fromarray(picture).convert("L"))
 
 
 class Teaching(QObject):
@@ -109,6 +90,7 @@ class Teaching(QObject):
         self.undo_button.clicked.connect(self.undo_forget)
         window.statusBar().addPermanentWidget(self.undo_button)
         window.statusBar().addPermanentWidget(self.count_label)
+        window.results.likeness.forget_requested.connect(self.forget_example)  # "Forget this example"
         self.undo_action: Any = None  # Edit -> Undo forget (set by the window's menus)
         self.retranslate()
 
@@ -312,6 +294,32 @@ class Teaching(QObject):
         self._say(self.tr("Forgot 1 example") if count == 1 else self.tr("Forgot {count} examples").format(count=count))
         return True
 
+    def forget_example(self, path: Path) -> bool:
+        """ "Forget this example", beside the example a drawing is most like (where one filed under
+        the wrong digit shows itself): moved aside as Forget my examples does, so Undo brings it
+        back, and the network adapts to the others. True if forgotten."""
+        others = [other for _, other in self.store.files() if other != path]
+        leave = others + [skipped for skipped, _ in map(skipped_entry, self.skipped) if skipped is not None]
+        try:
+            aside = self.store.forget(leave) if path.is_file() else None
+        except OSError as exc:
+            self._say(self.tr("Could not forget the example: {reason}").format(reason=os_error_reason(exc)))
+            return False
+        if aside is None:
+            self._say(self.tr("That example is no longer in the examples folder"))
+            return False
+        self._asides.append(aside)
+        self._say(self.tr("Forgot that example of {digit} (Undo brings it back)").format(digit=path.parent.name))
+        self._generation += 1
+        self.in_use, self.adapting = 0, False
+        if self.enabled and self.store.count():
+            self._adapt(announce=False)
+        else:
+            self.predictor_ready.emit(self._base.plain)
+        self._show_undo()
+        self.retranslate()
+        return True
+
     def undo_forget(self) -> None:
         """Bring back the examples forgotten last (and keep any added since)."""
         if not self._asides:
@@ -384,4 +392,4 @@ class Teaching(QObject):
         self._asides.clear()
 
 
-__all__ = ["Teaching", "grey_example"]
+__all__ = ["Teaching"]

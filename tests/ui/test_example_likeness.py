@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from mnist_desk.nearest_example import NearestExample
-from ui_helpers import backwards_nine, digit_strokes, redraw, wait_for_latest
+from ui_helpers import ADAPTING_S, backwards_nine, digit_strokes, redraw, wait_for_latest
 
 
 def test_the_example_a_drawing_is_most_like_is_shown_in_the_hint_s_place(qtbot, taught, examples_folder):
@@ -52,8 +52,37 @@ def test_an_example_of_another_digit_than_the_answer_is_pointed_out(qtbot, taugh
     like_a_three = NearestExample(3, 0.87, np.zeros((28, 28), np.float32))
     window.results.show_prediction(dataclasses.replace(window.last_prediction, nearest_example=like_a_three))
     assert window.results.likeness.caption.text() == (
-        "Most like your example of 3 (similarity 0.87)\nYour examples and the network disagree: is it a 3?"
+        "Most like your example of 3 (similarity 0.87)\nNot the answer: is it a 3?"
     )
     rejected = dataclasses.replace(window.last_prediction, nearest_example=like_a_three, not_a_digit=True)
     window.results.show_prediction(rejected)  # "Not a digit" is no answer to disagree with
     assert window.results.likeness.caption.text() == "Most like your example of 3 (similarity 0.87)"
+
+
+def test_forget_this_example_moves_it_aside_adapts_to_the_rest_and_undo_brings_it_back(qtbot, taught, examples_folder):
+    window = taught
+    redraw(qtbot, window, backwards_nine(2))
+    shown = window.last_prediction.nearest_example.path
+    other = next(p for p in (examples_folder / "9").glob("*.png") if p != shown)
+    button = window.results.likeness.forget_button
+    assert button.isEnabled() and button.text() == "Forget"
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        button.click()
+    assert not shown.exists() and other.exists()  # only that one
+    assert window.statusBar().currentMessage() == "Forgot that example of 9 (Undo brings it back)"
+    assert window.teaching.in_use == 1 and window.teaching.undo_button.isVisible()
+    wait_for_latest(qtbot, window)
+    assert window.last_prediction.nearest_example.path == other  # the one left
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
+        window.teaching.undo_button.click()
+    assert shown.exists() and window.teaching.in_use == 2
+
+
+def test_an_example_gone_from_the_folder_is_said_not_forgotten_twice(qtbot, taught, examples_folder):
+    window = taught
+    redraw(qtbot, window, backwards_nine(2))
+    shown = window.last_prediction.nearest_example.path
+    shown.unlink()  # removed in a file manager meanwhile
+    assert not window.teaching.forget_example(shown)
+    assert window.statusBar().currentMessage() == "That example is no longer in the examples folder"
+    assert len(list((examples_folder / "9").glob("*.png"))) == 1

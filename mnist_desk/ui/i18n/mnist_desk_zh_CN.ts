@@ -392,6 +392,14 @@
 <context>
     <name>ExampleLikeness</name>
     <message>
+        <source>Forget</source>
+        <translation>忘记</translation>
+    </message>
+    <message>
+        <source>Forget this example (Undo brings it back)</source>
+        <translation>忘记这个样例（撤销可以找回）</translation>
+    </message>
+    <message>
         <source>Your examples: draw to see the one most like it</source>
         <translation>我的样例：画一个数字，看它最像哪个样例</translation>
     </message>
@@ -400,8 +408,8 @@
         <translation>最像你的数字 {digit} 的样例（相似度 {similarity}）</translation>
     </message>
     <message>
-        <source>Your examples and the network disagree: is it a {digit}?</source>
-        <translation>你的样例与网络的答案不同：会不会是 {digit}？</translation>
+        <source>Not the answer: is it a {digit}?</source>
+        <translation>与网络的答案不同：是 {digit} 吗？</translation>
     </message>
     <message>
         <source>Of the examples you taught, the one this drawing looks most like to the network: their features (what the final layer weighs into the ten scores) point most nearly the same way. Similarity is the cosine of the angle between them: 1 is the same direction.</source>
@@ -1229,6 +1237,14 @@ the average of each {window} window</source>
     <message>
         <source>Forgot 1 example</source>
         <translation>已忘记 1 个样例</translation>
+    </message>
+    <message>
+        <source>That example is no longer in the examples folder</source>
+        <translation>样例文件夹里已经没有这个样例了</translation>
+    </message>
+    <message>
+        <source>Forgot that example of {digit} (Undo brings it back)</source>
+        <translation>已忘记那个数字 {digit} 的样例（撤销可以找回）</translation>
     </message>
     <message>
         <source>Could not bring the examples back: {reason}</source>
