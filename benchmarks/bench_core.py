@@ -65,6 +65,33 @@ def bench_latency(predictor: Predictor, repeats: int = 300) -> None:
           f"p99 {np.percentile(times_arr, 99):.2f} ms; network + activations alone {net:.2f} ms")  # fmt: skip
 
 
+def bench_adapted_latency(predictor: Predictor, repeats: int = 300) -> None:
+    """The network alone, plain and adapted to 20 examples (which also finds the example each
+    drawing is most like, mnist_desk/nearest_example.py), interleaved so that both see the same
+    minute of a shared machine."""
+    from mnist_desk.example_store import ExampleStore
+    from mnist_desk.examples import Adapter
+
+    rng = np.random.default_rng(2)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ExampleStore(Path(tmp))
+        for i in range(20):
+            store.add(np.asarray(draw_digit(i % 10, rng)), i % 10)
+        adapted = Adapter(predictor).adapt(store.load())
+    x = preprocess(np.asarray(draw_digit(3, rng)))
+    for each in (predictor, adapted):
+        each.predict_input(x)  # warm-up
+    times: dict[str, list[float]] = {"plain": [], "adapted": []}
+    for _ in range(repeats):
+        for name, each in (("plain", predictor), ("adapted", adapted)):
+            t = time.perf_counter()
+            each.predict_input(x)
+            times[name].append((time.perf_counter() - t) * 1000)
+    plain, with_examples = np.median(times["plain"]), np.median(times["adapted"])
+    print(f"network + activations, plain {plain:.2f} ms, adapted to 20 examples with the nearest example "
+          f"{with_examples:.2f} ms (median of {repeats} each, interleaved; ratio {with_examples / plain:.2f})")  # fmt: skip
+
+
 def bench_predict_files(count: int) -> None:
     rng = np.random.default_rng(1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,6 +120,7 @@ def main() -> int:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     bench_training(args.train_steps)
     bench_latency(Predictor())
+    bench_adapted_latency(Predictor())
     bench_predict_files(args.files)
     return 0
 
