@@ -266,6 +266,9 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
                 raise EmptyImageError("the image is empty: no ink found")
             digits = [{"digit": d.digit, "box": list(d.box), "not_a_digit": d.not_a_digit,
                        "probabilities": _rounded(d.probabilities)} for d in reading.digits]  # fmt: skip
+            for digit, like in zip(digits, nearest_examples(predictor, [d.input for d in reading.digits]), strict=True):
+                if like is not None:  # with --examples, as the window shows it for the selected digit
+                    digit["nearest_example"] = as_record(like, display)
             if any(not np.isfinite(d["probabilities"]).all() for d in digits):
                 raise ValueError("the network gave non-finite probabilities")
             record: dict[str, Any] = {"file": display(str(path)), "number": reading.text, "digits": digits}

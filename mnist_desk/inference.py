@@ -160,7 +160,8 @@ class Predictor:
             logits, activations = self.model.forward_with_activations(x)
         probabilities, not_a_digit = self._answer(logits)
         maps = {name: a[0].float().cpu().numpy() for name, a in activations.items()}
-        like = nearest(self.examples_index, final[0][0].float().cpu().numpy()) if final else None
+        answer = int(np.argmax(probabilities[0]))
+        like = nearest(self.examples_index, final[0][0].float().cpu().numpy(), answer) if final else None
         return Prediction(probabilities[0], image28, maps, time.perf_counter() - started, bool(not_a_digit[0]), like)
 
     @contextlib.contextmanager

@@ -50,6 +50,14 @@ class NearestExample:
     similarity: float  # cosine similarity in [-1, 1]; ReLU features make it 0 ... 1 in practice
     input: np.ndarray = field(repr=False)  # (28, 28) float32 in [0, 1], as the network read it
     path: Path | None = None
+    # The most alike of the examples of the network's answer; None when the user has none of that
+    # digit: then the nearest example is of another digit whatever the drawing, and says nothing
+    # against the answer (one taught 9 had put "is it a 9?" under every sure 0 to 8: a review).
+    answer_similarity: float | None = None
+
+    def disagrees(self, answer: int | None) -> bool:
+        """Whether it speaks against ``answer`` (None: no answer, as for "Not a digit")."""
+        return answer is not None and self.digit != answer and self.answer_similarity is not None
 
 
 def unit_rows(features: np.ndarray) -> np.ndarray:
@@ -74,9 +82,12 @@ def index_examples(predictor: Any, examples: Any) -> ExampleIndex:
     return ExampleIndex(unit_rows(predictor.final_features(inputs)), np.asarray(examples.labels), inputs, paths)
 
 
-def nearest(index: ExampleIndex | None, features: np.ndarray | None) -> NearestExample | None:
+def nearest(
+    index: ExampleIndex | None, features: np.ndarray | None, answer: int | None = None
+) -> NearestExample | None:
     """The example of ``index`` most like a drawing whose final features are ``features``
-    (None: no examples, or a drawing with no direction to compare, such as all-zero features)."""
+    (None: no examples, or a drawing with no direction to compare, such as all-zero features);
+    ``answer``: the network's, to measure the best example of that digit too."""
     if index is None or not len(index) or features is None:
         return None
     direction = unit_rows(np.asarray(features).reshape(1, -1))[0]
@@ -85,7 +96,11 @@ def nearest(index: ExampleIndex | None, features: np.ndarray | None) -> NearestE
     similarities = index.directions @ direction
     best = int(np.argmax(similarities))
     path = index.paths[best] if best < len(index.paths) else None
-    return NearestExample(int(index.labels[best]), float(similarities[best]), index.inputs[best], path)
+    of_answer = similarities[index.labels == answer] if answer is not None else similarities[:0]
+    answer_similarity = float(of_answer.max()) if len(of_answer) else None
+    return NearestExample(
+        int(index.labels[best]), float(similarities[best]), index.inputs[best], path, answer_similarity
+    )
 
 
 def nearest_examples(predictor: Any, inputs: list[np.ndarray]) -> list[NearestExample | None]:

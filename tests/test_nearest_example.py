@@ -119,3 +119,14 @@ def test_only_this_thread_s_forward_passes_are_taken(predictor):
         assert taken == []
         predictor.model(x)
     assert len(taken) == 1
+
+
+def test_it_speaks_against_the_answer_only_if_the_user_has_examples_of_that_digit():
+    # One taught 9 had put "is it a 9?" under every sure 0 to 8: any drawing is nearest a 9 then.
+    only_nines = an_index(np.array([[1.0, 0.0], [0.9, 0.1]]), [9, 9])
+    found = nearest(only_nines, np.array([0.2, 1.0]), answer=3)
+    assert found.digit == 9 and found.answer_similarity is None and not found.disagrees(3)
+    both = an_index(np.array([[1.0, 0.0], [0.0, 1.0]]), [9, 3])
+    found = nearest(both, np.array([1.0, 0.2]), answer=3)
+    assert found.digit == 9 and found.answer_similarity == pytest.approx(0.2 / np.hypot(1.0, 0.2))
+    assert found.disagrees(3) and not found.disagrees(9) and not found.disagrees(None)

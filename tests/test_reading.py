@@ -173,6 +173,9 @@ def test_predict_with_examples_adapts_and_says_what_it_skipped(tmp_path: Path, c
     for record in records:  # the example each drawing is most like: all four are 9s
         like = record["nearest_example"]
         assert like["digit"] == 9 and 0 < like["similarity"] <= 1 and Path(like["file"]).parent == examples / "9"
+    assert main(["predict", "--json", "--number", "--examples", str(examples), str(files[0])]) == 0
+    (digit,) = json.loads(capsys.readouterr().out)["digits"]  # each digit of a number names its own
+    assert digit["nearest_example"]["digit"] == 9
     assert sum(d == 9 for d in adapted) > sum(d == 9 for d in plain)
     assert sum(d == 9 for d in adapted) >= 3
 

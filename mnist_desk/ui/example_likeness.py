@@ -3,7 +3,8 @@
 Shown once the network is adapted to the user's examples
 (:attr:`Prediction.nearest_example`, :mod:`mnist_desk.nearest_example`): which
 example the drawing looks most like where the final layer reads, and how alike.
-When that example's digit is not the answer, it says so: on the validation
+When that example's digit is not the answer (and the user has taught examples of
+the answer's digit too, else any drawing is nearest another digit), it says so: on the validation
 writers the example was right in 21 of 66 such disagreements, the network in 38
 (:mod:`mnist_desk.nearest_example`), so either way the drawing is worth a look,
 and a wrongly filed example shows itself here.
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from mnist_desk.inference import Prediction
 from mnist_desk.nearest_example import NearestExample
 from mnist_desk.ui.caption import Caption
+from mnist_desk.ui.files import shown
 from mnist_desk.ui.image_tiles import grey_to_qimage
 
 THUMBNAIL = 40  # px: the example's 28x28, enlarged as the 28x28 view is (pixel-sharp)
@@ -75,6 +77,9 @@ class ExampleLikeness(QWidget):
 
     def _forget(self) -> None:
         if self._nearest is not None and self._nearest.path is not None:
+            # Once: the row shows this example until the next result, and a second click had
+            # said it was "no longer in the examples folder", hiding the Undo hint (a review).
+            self.forget_button.setEnabled(False)
             self.forget_requested.emit(self._nearest.path)
 
     def retranslate(self) -> None:
@@ -94,8 +99,8 @@ class ExampleLikeness(QWidget):
         text = self.tr("Most like your example of {digit} (similarity {similarity})").format(
             digit=nearest.digit, similarity=similarity
         )
-        if self._answer is not None and self._answer != nearest.digit:
-            text += "\n" + self.tr("Not the answer: is it a {digit}?").format(digit=nearest.digit)
+        if nearest.disagrees(self._answer):
+            text += "\n" + self.tr("Not the answer: is it {digit}?").format(digit=nearest.digit)
         self.caption.setText(text)
         tip = self.tr(
             "Of the examples you taught, the one this drawing looks most like to the network: their features (what the "
@@ -103,7 +108,7 @@ class ExampleLikeness(QWidget):
             "angle between them: 1 is the same direction."
         )
         if nearest.path is not None:
-            tip += "\n" + self.tr("File: {path}").format(path=str(nearest.path))
+            tip += "\n" + self.tr("File: {path}").format(path=shown(nearest.path))  # a byte not UTF-8 as U+FFFD
         self.setToolTip(tip)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API

@@ -305,25 +305,32 @@ class Teaching(QObject):
         except OSError as exc:
             self._say(self.tr("Could not forget the example: {reason}").format(reason=os_error_reason(exc)))
             return False
-        if aside is None:
-            self._say(self.tr("That example is no longer in the examples folder"))
+        if aside is None:  # removed meanwhile (a file manager): the network follows the folder
+            self._say(self.tr("That example is no longer in the examples folder: adapting to the others"))
+            self._adapt_to_what_is_left()
+            self.retranslate()
             return False
         self._asides.append(aside)
         self._say(self.tr("Forgot that example of {digit} (Undo brings it back)").format(digit=path.parent.name))
+        self._adapt_to_what_is_left()
+        self._show_undo()
+        self.retranslate()
+        return True
+
+    def _adapt_to_what_is_left(self) -> None:
+        """After examples went: adapt to the rest, or go back to the plain network if none are left."""
         self._generation += 1
         self.in_use, self.adapting = 0, False
         if self.enabled and self.store.count():
             self._adapt(announce=False)
         else:
             self.predictor_ready.emit(self._base.plain)
-        self._show_undo()
-        self.retranslate()
-        return True
 
     def undo_forget(self) -> None:
         """Bring back the examples forgotten last (and keep any added since)."""
         if not self._asides:
             return
+        one = len(ExampleStore(self._asides[-1]).files()) == 1
         try:
             self.store.restore(self._asides[-1])
         except OSError as exc:
@@ -331,7 +338,7 @@ class Teaching(QObject):
             return
         self._asides.pop()
         self._show_undo()
-        self._say(self.tr("My examples are back — adapting…"), 0)
+        self._say(self.tr("The example is back — adapting…") if one else self.tr("My examples are back — adapting…"), 0)
         if self.enabled:
             self._adapt(announce=True)
         self.retranslate()
@@ -356,12 +363,7 @@ class Teaching(QObject):
             path.parent.rmdir()  # no empty digit folder left behind (refused while it holds anything)
         self._show_undo()
         self._say(self.tr("Forgot the example of {digit} kept last").format(digit=digit))
-        self._generation += 1
-        self.in_use, self.adapting = 0, False
-        if self.enabled and self.store.count():
-            self._adapt(announce=False)
-        else:
-            self.predictor_ready.emit(self._base.plain)
+        self._adapt_to_what_is_left()
         self.retranslate()
         return True
 

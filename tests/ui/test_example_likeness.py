@@ -49,10 +49,10 @@ def test_an_example_of_another_digit_than_the_answer_is_pointed_out(qtbot, taugh
     window = taught
     redraw(qtbot, window, digit_strokes(8))
     assert window.prediction_label.text() == "8"
-    like_a_three = NearestExample(3, 0.87, np.zeros((28, 28), np.float32))
+    like_a_three = NearestExample(3, 0.87, np.zeros((28, 28), np.float32), answer_similarity=0.8)
     window.results.show_prediction(dataclasses.replace(window.last_prediction, nearest_example=like_a_three))
     assert window.results.likeness.caption.text() == (
-        "Most like your example of 3 (similarity 0.87)\nNot the answer: is it a 3?"
+        "Most like your example of 3 (similarity 0.87)\nNot the answer: is it 3?"
     )
     rejected = dataclasses.replace(window.last_prediction, nearest_example=like_a_three, not_a_digit=True)
     window.results.show_prediction(rejected)  # "Not a digit" is no answer to disagree with
@@ -75,7 +75,46 @@ def test_forget_this_example_moves_it_aside_adapts_to_the_rest_and_undo_brings_i
     assert window.last_prediction.nearest_example.path == other  # the one left
     with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):
         window.teaching.undo_button.click()
+        assert window.statusBar().currentMessage() == "The example is back — adapting…"  # one, not "my examples"
     assert shown.exists() and window.teaching.in_use == 2
+
+
+def test_forget_acts_once(qtbot, taught, examples_folder):
+    # A second click while adapting had said the example was "no longer in the examples folder".
+    window = taught
+    redraw(qtbot, window, backwards_nine(2))
+    button = window.results.likeness.forget_button
+    button.click()
+    assert not button.isEnabled()
+    button.click()
+    assert window.statusBar().currentMessage() == "Forgot that example of 9 (Undo brings it back)"
+    assert len(list((examples_folder / "9").glob("*.png"))) == 1
+
+
+def test_no_doubt_is_cast_on_a_digit_the_user_has_no_example_of(qtbot, taught):
+    # Taught only 9s, every sure 0 to 8 had read "Not the answer: is it a 9?" (a review).
+    window = taught
+    redraw(qtbot, window, digit_strokes(8))
+    assert window.prediction_label.text() == "8" and window.last_prediction.nearest_example.digit == 9
+    assert "\n" not in window.results.likeness.caption.text()
+
+
+def test_the_views_below_never_move_when_the_doubt_comes_and_goes(qtbot, taught):
+    window = taught
+    redraw(qtbot, window, digit_strokes(8))
+    agree = dataclasses.replace(window.last_prediction, nearest_example=NearestExample(8, 0.97, np.zeros((28, 28))))
+    doubt = dataclasses.replace(
+        window.last_prediction, nearest_example=NearestExample(3, 0.87, np.zeros((28, 28)), answer_similarity=0.8)
+    )
+    for lang in ("zh_CN", "en"):  # Chinese lines wrap sooner: the row had grown by 5 px there
+        window.menus.actions[f"language_{lang}"].trigger()
+        qtbot.wait(50)
+        places = []
+        for prediction in (agree, doubt, agree):
+            window.results.show_prediction(prediction)
+            qtbot.wait(20)
+            places.append(window.results.input_view.geometry())
+        assert places[0] == places[1] == places[2], (lang, places)
 
 
 def test_an_example_gone_from_the_folder_is_said_not_forgotten_twice(qtbot, taught, examples_folder):
@@ -83,6 +122,9 @@ def test_an_example_gone_from_the_folder_is_said_not_forgotten_twice(qtbot, taug
     redraw(qtbot, window, backwards_nine(2))
     shown = window.last_prediction.nearest_example.path
     shown.unlink()  # removed in a file manager meanwhile
-    assert not window.teaching.forget_example(shown)
-    assert window.statusBar().currentMessage() == "That example is no longer in the examples folder"
-    assert len(list((examples_folder / "9").glob("*.png"))) == 1
+    with qtbot.waitSignal(window.teaching.adapted, timeout=ADAPTING_S):  # the network follows the folder
+        assert not window.teaching.forget_example(shown)
+        assert window.statusBar().currentMessage() == (
+            "That example is no longer in the examples folder: adapting to the others"
+        )
+    assert len(list((examples_folder / "9").glob("*.png"))) == 1 and window.teaching.in_use == 1

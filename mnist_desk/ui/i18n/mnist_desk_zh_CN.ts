@@ -408,8 +408,8 @@
         <translation>最像你的数字 {digit} 的样例（相似度 {similarity}）</translation>
     </message>
     <message>
-        <source>Not the answer: is it a {digit}?</source>
-        <translation>与网络的答案不同：是 {digit} 吗？</translation>
+        <source>Not the answer: is it {digit}?</source>
+        <translation>与答案不同：是 {digit} 吗？</translation>
     </message>
     <message>
         <source>Of the examples you taught, the one this drawing looks most like to the network: their features (what the final layer weighs into the ten scores) point most nearly the same way. Similarity is the cosine of the angle between them: 1 is the same direction.</source>
@@ -1239,10 +1239,6 @@ the average of each {window} window</source>
         <translation>已忘记 1 个样例</translation>
     </message>
     <message>
-        <source>That example is no longer in the examples folder</source>
-        <translation>样例文件夹里已经没有这个样例了</translation>
-    </message>
-    <message>
         <source>Forgot that example of {digit} (Undo brings it back)</source>
         <translation>已忘记那个数字 {digit} 的样例（撤销可以找回）</translation>
     </message>
@@ -1255,12 +1251,20 @@ the average of each {window} window</source>
         <translation>样例已找回——正在适应…</translation>
     </message>
     <message>
+        <source>The example is back — adapting…</source>
+        <translation>样例已找回——正在适应…</translation>
+    </message>
+    <message>
         <source>No example kept since the window opened is left to forget</source>
         <translation>窗口打开以来保存的样例已经没有可忘记的了</translation>
     </message>
     <message>
         <source>Could not forget the example: {reason}</source>
         <translation>无法忘记这个样例：{reason}</translation>
+    </message>
+    <message>
+        <source>That example is no longer in the examples folder: adapting to the others</source>
+        <translation>样例文件夹里已经没有这个样例了：正在按其余样例适应…</translation>
     </message>
     <message>
         <source>Forgot the example of {digit} kept last</source>
