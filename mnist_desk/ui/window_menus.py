@@ -31,7 +31,7 @@ class WindowMenus(QObject):
             ("file", "openModel", ["Ctrl+M"]),
             ("file", "saveDrawing", [QKeySequence.StandardKey.Save]),
             ("file", "-", []),
-            ("file", "quit", [QKeySequence.StandardKey.Quit]),
+            ("file", "quit", ["Ctrl+Q"]),  # Cmd+Q on macOS; StandardKey.Quit has no key on Windows (nor offscreen)
             ("edit", "undo", ["Ctrl+Z"]),
             ("edit", "redo", ["Ctrl+Shift+Z", "Ctrl+Y"]),
             ("edit", "clear", ["Delete", "Escape"]),
