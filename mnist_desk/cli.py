@@ -162,19 +162,30 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _readings(predictor: Any, inputs: list[np.ndarray]) -> list[tuple[np.ndarray, bool] | str]:
-    """(probabilities, not a digit) per input, or an error message for each input whose forward pass failed."""
+Reading = tuple[np.ndarray, bool, Any]  # probabilities, not a digit, the nearest example (or None)
+
+
+def _read(predictor: Any, batch: np.ndarray) -> list[Reading]:
+    """One pass through the network; with --examples it also finds each input's nearest example."""
+    if getattr(predictor, "examples_index", None) is None:
+        probabilities, rejected = predictor.read(batch)
+        likes: list[Any] = [None] * len(probabilities)
+    else:
+        probabilities, rejected, likes = predictor.read_nearest(batch)
+    return list(zip(probabilities, rejected.tolist(), likes, strict=True))
+
+
+def _readings(predictor: Any, inputs: list[np.ndarray]) -> list[Reading | str]:
+    """A reading per input, or an error message for each input whose forward pass failed."""
     if not inputs:
         return []
     try:
-        probabilities, rejected = predictor.read(np.stack(inputs))
-        return list(zip(probabilities, rejected.tolist(), strict=True))
+        return list(_read(predictor, np.stack(inputs)))
     except Exception:  # noqa: BLE001 - retry one by one, so only the input that fails is lost
-        results: list[tuple[np.ndarray, bool] | str] = []
+        results: list[Reading | str] = []
         for x in inputs:
             try:
-                probabilities, rejected = predictor.read(x[None])
-                results.append((probabilities[0], bool(rejected[0])))
+                results += _read(predictor, x[None])
             except Exception as exc:  # noqa: BLE001
                 results.append(f"the network failed on this image ({type(exc).__name__}: {exc})")
         return results
@@ -194,15 +205,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
         return _predict_numbers(predictor, args)
     failed = 0
     for chunk in _chunks(_prepare(args.images), CHUNK):
-        ready = [inp for _, inp, _ in chunk if inp is not None]
-        results, likes = iter(_readings(predictor, ready)), iter(nearest_examples(predictor, ready))
+        results = iter(_readings(predictor, [inp for _, inp, _ in chunk if inp is not None]))
         for path, inp, error in chunk:
             outcome = next(results) if inp is not None else error
-            like = next(likes) if inp is not None else None  # with --examples: the example it is most like
             if isinstance(outcome, tuple) and not np.isfinite(outcome[0]).all():
                 outcome = "the network gave non-finite probabilities"
             if isinstance(outcome, tuple):
-                probabilities, not_a_digit = outcome
+                probabilities, not_a_digit, like = outcome  # like: with --examples, the example it is most like
                 # "Not a digit" is an answer, not a failure: the exit code ignores it.
                 record: dict[str, Any] = {
                     "file": display(str(path)),

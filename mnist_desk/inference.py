@@ -207,6 +207,24 @@ class Predictor:
         probabilities, rejected, _ = self.assess(inputs, batch)
         return probabilities, rejected
 
+    def read_nearest(
+        self, inputs: np.ndarray, batch: int = 512
+    ) -> tuple[np.ndarray, np.ndarray, list[NearestExample | None]]:
+        """:meth:`read`, and for each input the example it is most like (None without examples),
+        from one pass through the network: the final layer's inputs are kept on the way."""
+        final: list[torch.Tensor] = []
+        with self._final_inputs_into(final) if self.examples_index is not None else contextlib.nullcontext():
+            probabilities, rejected = self.read(inputs, batch)
+        if not final:
+            return probabilities, rejected, [None] * len(probabilities)
+        features = torch.cat([f.float().cpu().reshape(len(f), -1) for f in final]).numpy()
+        answers = probabilities.argmax(1)
+        return (
+            probabilities,
+            rejected,
+            [nearest(self.examples_index, f, int(a)) for f, a in zip(features, answers, strict=True)],
+        )
+
     def margins(self, inputs: np.ndarray) -> np.ndarray:
         """How far above the "not a digit" threshold each preprocessed input (N, 28, 28) reads:
         the log-sum-exp of its logits less the threshold (inf for checkpoints without one)."""

@@ -130,3 +130,26 @@ def test_it_speaks_against_the_answer_only_if_the_user_has_examples_of_that_digi
     found = nearest(both, np.array([1.0, 0.2]), answer=3)
     assert found.digit == 9 and found.answer_similarity == pytest.approx(0.2 / np.hypot(1.0, 0.2))
     assert found.disagrees(3) and not found.disagrees(9) and not found.disagrees(None)
+
+
+def test_reading_many_finds_their_nearest_examples_in_the_same_pass(predictor, tmp_path: Path):
+    # predict --examples ran the network twice per image: once to read it, once for the features.
+    from mnist_desk.model import final_linear
+
+    store = ExampleStore(tmp_path / "examples")
+    for digit in (1, 3, 8):
+        store.add(a_drawing(digit, 5), digit)
+    adapted = Adapter(predictor).adapt(store.load())
+    inputs = np.stack([preprocess(a_drawing(d, 9)) for d in (1, 3, 8, 3)])
+    passes = []
+    counting = final_linear(adapted.model).register_forward_pre_hook(lambda *_: passes.append(1))
+    try:
+        probabilities, rejected, likes = adapted.read_nearest(inputs)
+    finally:
+        counting.remove()
+    assert len(passes) == 1 and len(likes) == 4
+    assert np.array_equal(probabilities, adapted.read(inputs)[0])
+    for x, like in zip(inputs, likes, strict=True):
+        alone = adapted.predict_input(x).nearest_example
+        assert like.digit == alone.digit and like.similarity == pytest.approx(alone.similarity, abs=1e-5)
+    assert predictor.read_nearest(inputs)[2] == [None] * 4  # no examples, none to be like
