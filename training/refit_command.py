@@ -37,8 +37,7 @@ def recipe_from_meta(meta: dict[str, Any], path: Path) -> Recipe:
     saved = meta.get("recipe")
     if not isinstance(saved, dict):
         raise CheckpointError(f"{path}: its metadata holds no training recipe to refit with")
-    known = {f.name: f for f in dataclasses.fields(Recipe)}
-    unknown = sorted(set(saved) - set(known))
+    unknown = sorted(set(saved) - {f.name for f in dataclasses.fields(Recipe)})
     if unknown:
         raise CheckpointError(f"{path}: its recipe has fields this version does not know: {', '.join(unknown)}")
     defaults = Recipe()
