@@ -30,7 +30,7 @@ from mnist_desk.cli_output import (
 )
 from mnist_desk.digit_csv import DataError, parse_csv
 from mnist_desk.image_file import frame_count, source_size
-from mnist_desk.nearest_example import as_record, nearest_examples
+from mnist_desk.nearest_example import as_record, nearest_examples, read_with_nearest
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
 
 # Preprocess this many files, then run them through the network in one batch:
@@ -167,11 +167,7 @@ Reading = tuple[np.ndarray, bool, Any]  # probabilities, not a digit, the neares
 
 def _read(predictor: Any, batch: np.ndarray) -> list[Reading]:
     """One pass through the network; with --examples it also finds each input's nearest example."""
-    if getattr(predictor, "examples_index", None) is None:
-        probabilities, rejected = predictor.read(batch)
-        likes: list[Any] = [None] * len(probabilities)
-    else:
-        probabilities, rejected, likes = predictor.read_nearest(batch)
+    probabilities, rejected, likes = read_with_nearest(predictor, batch)
     return list(zip(probabilities, rejected.tolist(), likes, strict=True))
 
 

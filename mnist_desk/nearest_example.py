@@ -103,17 +103,24 @@ def nearest(
     )
 
 
+def read_with_nearest(predictor: Any, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[NearestExample | None]]:
+    """``predictor.read(inputs)`` and, when it is adapted to examples, each input's nearest example
+    from the same pass (:meth:`~mnist_desk.inference.Predictor.read_nearest`); otherwise Nones."""
+    if getattr(predictor, "examples_index", None) is None:
+        probabilities, rejected = predictor.read(inputs)
+        return probabilities, rejected, [None] * len(probabilities)
+    return predictor.read_nearest(inputs)
+
+
 def nearest_examples(predictor: Any, inputs: list[np.ndarray]) -> list[NearestExample | None]:
     """For each preprocessed input, the example of ``predictor``'s examples it is most like
     (all None when it has none, or when the features cannot be had: the answers never depend on it)."""
-    index = getattr(predictor, "examples_index", None)
-    if index is None or not inputs:
+    if getattr(predictor, "examples_index", None) is None or not inputs:
         return [None] * len(inputs)
     try:
-        features = predictor.final_features(np.stack(inputs))
+        return read_with_nearest(predictor, np.stack(inputs))[2]
     except Exception:  # noqa: BLE001 - the readings themselves are made and reported elsewhere
         return [None] * len(inputs)
-    return [nearest(index, f) for f in features]
 
 
 def as_record(found: NearestExample, shown: Callable[[str], str] = str) -> dict[str, Any]:
@@ -122,4 +129,13 @@ def as_record(found: NearestExample, shown: Callable[[str], str] = str) -> dict[
     return {"digit": found.digit, "similarity": round(found.similarity, 4), "file": path}
 
 
-__all__ = ["ExampleIndex", "NearestExample", "as_record", "index_examples", "nearest", "nearest_examples", "unit_rows"]
+__all__ = [
+    "ExampleIndex",
+    "NearestExample",
+    "as_record",
+    "index_examples",
+    "nearest",
+    "nearest_examples",
+    "read_with_nearest",
+    "unit_rows",
+]

@@ -253,7 +253,7 @@ class Teaching(QObject):
     def forget(self) -> bool:
         """Edit -> Forget my examples…: after asking, move them aside (undo brings them back). True if forgotten."""
         # What the last reading skipped is not an example, and is neither counted nor moved.
-        leave = [path for path, _ in map(skipped_entry, self.skipped) if path is not None]
+        leave = self._skipped_paths()
         count = len(self.store.files_to_forget(leave))
         if not count:
             self._say(self.tr("There are no examples to forget"))
@@ -298,8 +298,7 @@ class Teaching(QObject):
         """ "Forget this example", beside the example a drawing is most like (where one filed under
         the wrong digit shows itself): moved aside as Forget my examples does, so Undo brings it
         back, and the network adapts to the others. True if forgotten."""
-        others = [other for _, other in self.store.files() if other != path]
-        leave = others + [skipped for skipped, _ in map(skipped_entry, self.skipped) if skipped is not None]
+        leave = [other for _, other in self.store.files() if other != path] + self._skipped_paths()
         try:
             aside = self.store.forget(leave) if path.is_file() else None
         except OSError as exc:
@@ -316,6 +315,10 @@ class Teaching(QObject):
         self._show_undo()
         self.retranslate()
         return True
+
+    def _skipped_paths(self) -> list[Path]:
+        """The files the last reading skipped: not examples, so never counted or moved by a forget."""
+        return [path for path, _ in map(skipped_entry, self.skipped) if path is not None]
 
     def _adapt_to_what_is_left(self) -> None:
         """After examples went: adapt to the rest, or go back to the plain network if none are left."""
