@@ -1,0 +1,78 @@
+"""How often the window suggests number mode for a drawing on the square canvas.
+
+The suggestion (mnist_desk/side_by_side.py) comes when the strokes stand apart
+as several digits do and the network's answer is not a sure digit (unsure, or
+"not a digit"). Measured, from the strokes as the window has them:
+
+* single pen digits, each drawn as on the square canvas (training/pen_render.py's
+  random styles: any size, position, pen and slant): a suggestion there is a
+  false alarm;
+* composed numbers of 2-5 pen digits of one writer (training/numbers.py, as
+  benchmarks/read_numbers.py composes them): there it should come.
+
+    python benchmarks/side_by_side.py [--writers test|validation|training] [--per-length 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+
+import numpy as np
+
+from mnist_desk.inference import Predictor
+from mnist_desk.side_by_side import digits_side_by_side
+from mnist_desk.strokes import PenStroke
+from training.numbers import random_number
+from training.pen_render import random_style, render, shape_strokes
+from training.pendigits import TEST_WRITERS, TRAIN_WRITERS, VALIDATION_WRITERS, by_writers, read_pendigits
+
+SEED = 42_2026
+WRITERS = {"test": TEST_WRITERS, "validation": VALIDATION_WRITERS, "training": TRAIN_WRITERS}
+SURE = 0.8  # as the window's bars (mnist_desk/ui/probability_bars.py: CONFIDENT)
+
+
+def not_sure(predictor: Predictor, image: np.ndarray) -> bool:
+    prediction = predictor.predict(image)
+    return prediction.not_a_digit or prediction.confidence < SURE
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--writers", choices=sorted(WRITERS), default="test")
+    parser.add_argument("--per-length", type=int, default=100, help="composed numbers of each length 2-5")
+    args = parser.parse_args()
+    writers = WRITERS[args.writers]
+    predictor = Predictor(None)
+    pen = read_pendigits()
+    digits = by_writers(pen, writers)
+    rng = np.random.default_rng(SEED)
+    apart: Counter[int] = Counter()
+    suggested: Counter[int] = Counter()
+    for digit in digits:
+        style = random_style(rng)
+        if digits_side_by_side([PenStroke(s, style.pen) for s in shape_strokes(digit.strokes, style)]) >= 2:
+            apart[digit.label] += 1
+            suggested[digit.label] += not_sure(predictor, render(digit.strokes, style))
+    n = len(digits)
+    print(f"single digits of the {len(writers)} {args.writers} writers ({n}): strokes apart as several digits "
+          f"{sum(apart.values())} ({sum(apart.values()) / n * 100:.2f} %), number mode suggested "
+          f"{sum(suggested.values())} ({sum(suggested.values()) / n * 100:.2f} %)"
+          + (f"; apart by digit: {dict(sorted(apart.items()))}" if apart else ""))  # fmt: skip
+    pools = {w: by_writers(pen, [w]) for w in writers}
+    for length in (2, 3, 4, 5):
+        found, told = [], []
+        for i in range(args.per_length):
+            number = random_number(pools[writers[i % len(writers)]], length, rng)
+            found.append(digits_side_by_side([PenStroke(s, number.pen) for s in number.strokes]))
+            told.append(found[-1] >= 2 and not_sure(predictor, number.image))
+        found = np.array(found)
+        print(f"numbers of {length} digits: apart {np.mean(found >= 2) * 100:5.1f} %, number mode suggested "
+              f"{np.mean(told) * 100:5.1f} %, as many groups as digits {np.mean(found == length) * 100:5.1f} % "
+              f"of {args.per_length}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
