@@ -269,12 +269,17 @@ def written_with_a_point(digits: str, paper: tuple[int, int]) -> list[list[tuple
 
 
 def number_session(app: QApplication, predictor, lang: str, out: Path) -> None:
-    """Number mode: 2026 with a digit clicked, then 2, a star, 2, 6, then 3.14."""
+    """On the square canvas "42" (number mode suggested), then number mode: 2026 with a digit
+    clicked, then 2, a star, 2, 6, then 3.14."""
     from ui_helpers import STAR, digit_template, number_strokes
 
     suffix = "zh" if lang == "zh_CN" else "en"
     # A number needs room: the window maximised on a full-HD screen, as in a classroom.
     window = open_window(app, predictor, lang, (1920, 1080 - 30))
+    square = window.canvas
+    draw(app, square, number_strokes([digit_template(int(c)) for c in "42"], square.paper_size()))
+    point_at(app, square, square.widget_point(0.5, 0.97))
+    shoot(app, window, out / f"number-suggested-{suffix}.png", wait=0.8)
     button = window.drawing.number_button  # the tool row's switch (Ctrl+N needs the keyboard focus)
     point_at(app, button, QPointF(button.rect().center()), click=True)
     settle(app, 0.8)

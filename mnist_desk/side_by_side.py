@@ -33,7 +33,6 @@ TALL_ENOUGH = 0.5
 
 def digits_side_by_side(strokes: Sequence[PenStroke]) -> int:
     """How many digit-sized groups of strokes stand side by side (0 when nothing is drawn)."""
-    strokes = [s for s in strokes if len(s.points)]
     if not strokes:
         return 0
     boxes = [s.box() for s in strokes]

@@ -117,6 +117,17 @@ class NumberMode(QObject):
         self._arrays[id(stroke)] = (stroke, len(stroke.points), pen)
         return pen
 
+    def pen_strokes(self) -> list[PenStroke] | None:
+        """The canvas's strokes as the reading takes them (at half the paper's resolution), or None
+        where they no longer say what is on the paper (an eraser, or an opened image)."""
+        canvas = self.canvas
+        strokes = [s for s in canvas.strokes() if s.points]
+        alive = {id(s) for s in strokes}
+        self._arrays = {k: v for k, v in self._arrays.items() if k in alive}
+        if canvas.sheet() is not None or canvas.has_eraser_strokes():
+            return None
+        return [self._pen_stroke(s) for s in strokes]
+
     def request(self) -> NumberRequest | None:
         """What the worker should read for the canvas as it is now (None: nothing written)."""
         canvas = self.canvas
@@ -131,14 +142,12 @@ class NumberMode(QObject):
         # The digit being written is the one to show (and the one a digit key teaches), read from
         # strokes or from pixels: the pixels are read at the strokes' scale (an opened image with
         # no strokes on it has no newest stroke), so one box serves both.
-        alive = {id(s) for s in strokes}
-        self._arrays = {k: v for k, v in self._arrays.items() if k in alive}
         newest = self._pen_stroke(strokes[-1]).box() if strokes else None
-        if canvas.sheet() is None and not canvas.has_eraser_strokes():
-            pens = tuple(self._pen_stroke(s) for s in strokes)
+        pens = self.pen_strokes()
+        if pens is not None:
             scale = RESOLUTION / READ_SIDE
             return NumberRequest(
-                self.reader, pens, None, PaperMap((scale, scale)), (height, width), self._pinned, newest, drawing
+                self.reader, tuple(pens), None, PaperMap((scale, scale)), (height, width), self._pinned, newest, drawing
             )
         # An eraser or an opened image: the strokes no longer say what is on the paper; its pixels do.
         picture = canvas.inference_input(READ_SIDE)

@@ -70,11 +70,11 @@ class PredictionPanel(QWidget):
         self._why = ""  # why nothing is read, when nothing is (kept for a change of language): see show_prediction
         self._number_mode = False
         self._number: NumberResult | None = None
+        self._digits_apart = 0  # digit-sized groups of strokes side by side (mnist_desk.side_by_side)
         self.retranslate()
         self.show_prediction(None)
 
     def retranslate(self) -> None:
-        self.teach_hint.setText(self.tr("Wrong? Click the right digit's bar: the network learns your handwriting"))
         self.input_view.setToolTip(
             self.tr(
                 "The 28×28 image the network reads: your drawing cropped, scaled so its longer side is 20 pixels, and "
@@ -102,6 +102,31 @@ class PredictionPanel(QWidget):
         if palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText) != halfway:
             palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, halfway)
             self.confidence_label.setPalette(palette)
+
+    def set_digits_apart(self, count: int) -> None:
+        """How many digits the strokes stand apart as (:func:`mnist_desk.side_by_side.digits_side_by_side`):
+        with two or more and no sure answer, the hint's row suggests number mode."""
+        if count != self._digits_apart:
+            self._digits_apart = count
+            self._show_hint()
+
+    def suggests_number_mode(self) -> bool:
+        """Whether the hint's row says "Several digits side by side?": "42" on the square canvas
+        read "2? 64.9 %" with no hint why."""
+        prediction = self._prediction
+        unsure = prediction is not None and (prediction.not_a_digit or prediction.confidence < CONFIDENT)
+        return not self._number_mode and self._digits_apart >= 2 and unsure
+
+    def _show_hint(self) -> None:
+        several = self.suggests_number_mode()
+        if several:
+            self.teach_hint.setText(self.tr("Several digits side by side? Number mode (Ctrl+N) reads numbers"))
+            self.likeness.setVisible(False)  # the example a drawing of several digits is most like says nothing
+        else:
+            self.teach_hint.setText(self.tr("Wrong? Click the right digit's bar: the network learns your handwriting"))
+        # In the hint's place once there are examples: whoever has taught has found the bars, and
+        # the 28x28 view below keeps its size.
+        self.teach_hint.setVisible(self.likeness.isHidden())
 
     def prediction(self) -> Prediction | None:
         return self._prediction
@@ -165,9 +190,7 @@ class PredictionPanel(QWidget):
         self._prediction = prediction
         self._why = why
         self.likeness.show_prediction(prediction)
-        # In the hint's place once there are examples: whoever has taught has found the bars, and
-        # the 28x28 view below keeps its size.
-        self.teach_hint.setVisible(self.likeness.isHidden())
+        self._show_hint()
         if caption:  # set once per result: a caption that changes twice lays the panel out twice
             self.input_caption.setText(self.tr("What the network sees (28×28):"))
         self.probability_bars.set_probabilities(None if prediction is None else prediction.probabilities)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from mnist_desk.inference import Prediction
 from mnist_desk.preprocess import EmptyImageError, TooManyMarksError, TooSmallError, Transform
+from mnist_desk.side_by_side import digits_side_by_side
 from mnist_desk.ui.canvas import DrawingCanvas
 from mnist_desk.ui.event_clock import now_ms
 from mnist_desk.ui.explain_wiring import ExplainWiring
@@ -73,6 +74,9 @@ class WorkerRequests(QObject):
         worker.job_finished.connect(self.on_worker_job_finished)
         worker.job_failed.connect(self.on_worker_job_failed)
         canvas.image_changed.connect(self.on_canvas_image_changed)
+        # A stroke ended, or one was undone, redone or cleared: do the strokes stand apart as several digits?
+        canvas.history_changed.connect(self.count_digits_apart)
+        numbers.switched.connect(self.count_digits_apart)  # each mode has its own paper
 
     def run_job(self, job: Callable[[], Any], on_done: Callable[[Any], None], on_failed: Callable[[Any], None]) -> None:
         """Run ``job`` on the worker; ``on_done(result)`` or ``on_failed(exc)`` follows on this thread."""
@@ -91,6 +95,12 @@ class WorkerRequests(QObject):
     def void_older_answers(self) -> None:
         """Never show an answer to a request sent before now (the picture it read is gone)."""
         self._oldest_showable = self.latest_request
+
+    def count_digits_apart(self) -> None:
+        """Tell the results how many digits the square canvas's strokes stand apart as (number mode
+        reads them itself). Looked at when the strokes change, not while one is drawn: a few boxes."""
+        strokes = None if self.numbers.on else self.numbers.pen_strokes()
+        self.results.set_digits_apart(digits_side_by_side(strokes) if strokes else 0)
 
     def on_canvas_image_changed(self) -> None:
         self.request_inference(fresh_start=self.canvas.is_blank(), input_time=self.canvas.changed_at)

@@ -778,6 +778,10 @@
         <translation>网络读取的 28×28 图像：把你的字迹裁剪出来，按比例缩放到长边为 20 像素，再按质心居中，与 MNIST 的制作方法相同</translation>
     </message>
     <message>
+        <source>Several digits side by side? Number mode (Ctrl+N) reads numbers</source>
+        <translation>是几个数字并排写的吗？多位数模式（Ctrl+N）能读多位数</translation>
+    </message>
+    <message>
         <source>Write a number across the canvas</source>
         <translation>在画布上横着写一个数</translation>
     </message>
