@@ -229,7 +229,7 @@ def fresh_examples():
 
 
 def teach_session(app: QApplication, predictor, lang: str, out: Path) -> None:
-    """The correction flow: a backwards 9 misread, taught twice, then read."""
+    """The correction flow: a backwards 9 misread, taught twice, then read; then "42"."""
     from ui_helpers import backwards_nine
 
     suffix = "zh" if lang == "zh_CN" else "en"
@@ -252,6 +252,13 @@ def teach_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     point_at(app, window.canvas, window.canvas.widget_point(0.5, 0.02))
     shoot(app, window, out / f"teach-after-{suffix}.png", wait=0.8)
     print(f"adapted in {window.teaching.seconds} s")
+    # Several digits with examples in use: the suggestion takes the example's place.
+    from ui_helpers import digit_template, number_strokes
+
+    window.canvas.clear()
+    draw(app, window.canvas, number_strokes([digit_template(int(c)) for c in "42"], window.canvas.paper_size()))
+    point_at(app, window.canvas, window.canvas.widget_point(0.5, 0.02))
+    shoot(app, window, out / f"teach-suggested-{suffix}.png", wait=0.8)
     window.close()
     settle(app, 0.3)
 

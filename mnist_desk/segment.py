@@ -113,22 +113,32 @@ def overlap_ratio(a: Box, b: Box) -> float:  # the shared horizontal extent / th
 
 
 def _merge_overlapping(groups: list[list[int]], boxes: Sequence[Box], threshold: float) -> list[list[int]]:
-    """Join groups that share more than ``threshold`` of the narrower one's horizontal extent."""
-    groups = [list(g) for g in groups]
+    """Join groups that share more than ``threshold`` of the narrower one's horizontal extent.
+
+    Each group's box is kept beside it, and groups are sorted by their left edge, so the
+    search for a partner stops at the first group starting right of this one's right edge
+    (it shares nothing with it, nor do those after it). Recomputing every box in every
+    comparison had made a pen-up on a canvas of 300 strokes take 90 ms (a review).
+    """
+    spans = [(list(g), union([boxes[i] for i in g])) for g in groups]
     merged = True
     while merged:
         merged = False
-        groups.sort(key=lambda g: union([boxes[i] for i in g])[0])
-        for k in range(len(groups) - 1):
-            a = union([boxes[i] for i in groups[k]])
-            for m in range(k + 1, len(groups)):
-                if overlap_ratio(a, union([boxes[i] for i in groups[m]])) > threshold:
-                    groups[k] += groups.pop(m)
+        spans.sort(key=lambda span: span[1][0])
+        for k in range(len(spans) - 1):
+            a = spans[k][1]
+            for m in range(k + 1, len(spans)):
+                b = spans[m][1]
+                if threshold >= 0 and b[0] >= a[2]:
+                    break
+                if overlap_ratio(a, b) > threshold:
+                    members, _ = spans.pop(m)
+                    spans[k] = (spans[k][0] + members, union([a, b]))
                     merged = True
                     break
             if merged:
                 break
-    return groups
+    return [g for g, _ in spans]
 
 
 def group_pieces(

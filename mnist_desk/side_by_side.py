@@ -1,45 +1,78 @@
 """Does a drawing meant as one digit look like several digits written side by side?
 
 Written on the square canvas, "42" was read "2? 64.9 %" with no hint why: the
-network reads one digit, and two side by side are, to it, one odd digit. When
-the answer is not a sure digit and the strokes stand apart as several digits
-do, the window suggests number mode.
+network reads one digit, and two side by side are, to it, one odd digit
+("10" even reads as a sure 0). The window then suggests number mode
+(:func:`suggests_number_mode`).
 
-Only the strokes' boxes are looked at, no network, so it costs nothing beside
-a reading: the strokes are grouped as number mode groups them by geometry
+Only the strokes' boxes are looked at, no network, so it costs little beside a
+reading: the strokes are grouped as number mode groups them by geometry
 (:func:`mnist_desk.segment.group_pieces`: strokes that share most of their
 horizontal extent are one digit, the bar of a 5 over its body; specks join the
-digit they lie in), and the groups at least :data:`TALL_ENOUGH` of the
-writing's height are counted. Dots and commas standing apart are no digit.
+digit they lie in), and the groups tall enough to be digits are counted: at
+least :data:`TALL_ENOUGH` of the writing's height and :data:`TALL_PENS` pen
+widths (two dashes or two taps of the pen are each as tall as the writing they
+make). Dots and commas standing apart are no digit.
 
 A 4 written in two strokes whose bar stops short of its stem is two groups
-too; it reads as a sure 4, and a sure answer gets no suggestion. How often it
-speaks, where it should not (single pen digits) and where it should (composed
-numbers): ``benchmarks/side_by_side.py``.
+too, but it reads as a sure 4 and its two parts are never far apart: a sure
+answer gets the suggestion only across clear paper of :data:`CLEAR_GAP`. How
+often it speaks, where it should not (single pen digits) and where it should
+(composed numbers): ``benchmarks/side_by_side.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 
 from mnist_desk.segment import group_pieces
 from mnist_desk.specks import only_dots, stroke_dots, stroke_ink, union, writing_height
 from mnist_desk.strokes import PenStroke
 
 # A group shorter than this share of the writing's height is a mark beside a digit (a
-# stray tick, a dash), not a digit of its own.
+# stray tick, a dash), not a digit of its own ...
 TALL_ENOUGH = 0.5
+# ... and so is one fewer than this many pen widths tall (as mnist_desk.cuts.DOT_TALL: a
+# digit is 5 pens tall and more, a dash 1, a tap of the pen or a small wave 2-3).
+TALL_PENS = 3.5
+# Clear paper between two digit-sized groups (times the writing's height) that suggests
+# number mode even when the network reads the whole as a sure digit ("10" as a 0). On the
+# training writers' single digits drawn as on the square canvas, the widest such gap was
+# 0.07 (a 4's bar and stem, 28 of 4,997 digits apart as two); 52 % of two-digit numbers
+# of the validation writers have one this wide.
+CLEAR_GAP = 0.1
 
 
-def digits_side_by_side(strokes: Sequence[PenStroke]) -> int:
-    """How many digit-sized groups of strokes stand side by side (0 when nothing is drawn)."""
+@dataclass(frozen=True)
+class SideBySide:
+    digits: int  # digit-sized groups of strokes standing side by side (0: nothing drawn)
+    widest_gap: float  # the most clear paper between two neighbours, in writing heights (< 0: they overlap)
+
+
+NOTHING = SideBySide(0, 0.0)
+
+
+def side_by_side(strokes: Sequence[PenStroke]) -> SideBySide:
+    """The digit-sized groups of ``strokes`` standing side by side, left to right."""
     if not strokes:
-        return 0
+        return NOTHING
     boxes = [s.box() for s in strokes]
     dots = stroke_dots(boxes, [s.width for s in strokes], [stroke_ink(s.points, s.width) for s in strokes])
     height = writing_height(boxes)
-    tall = 0
+    digits = []
     for group in group_pieces(boxes, marks=dots):
-        _, y0, _, y1 = union([boxes[i] for i in group])
-        tall += not only_dots(group, boxes, height, dots) and y1 - y0 >= TALL_ENOUGH * height
-    return tall
+        box = union([boxes[i] for i in group])
+        tall = box[3] - box[1]
+        pen = max(strokes[i].width for i in group)
+        if not only_dots(group, boxes, height, dots) and tall >= TALL_ENOUGH * height and tall >= TALL_PENS * pen:
+            digits.append(box)
+    gaps = [(b[0] - a[2]) / max(height, 1.0) for a, b in pairwise(digits)]
+    return SideBySide(len(digits), max(gaps, default=0.0))
+
+
+def suggests_number_mode(apart: SideBySide, sure: bool) -> bool:
+    """Whether to suggest number mode for a drawing whose groups are ``apart``, the network's
+    answer being a sure digit or not."""
+    return apart.digits >= 2 and (not sure or apart.widest_gap >= CLEAR_GAP)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mnist_desk.side_by_side import digits_side_by_side
+from mnist_desk.side_by_side import CLEAR_GAP, NOTHING, SideBySide, side_by_side, suggests_number_mode
 from mnist_desk.strokes import PenStroke
 from training.numbers import random_number
 from training.pen_render import random_style, shape_strokes
@@ -15,6 +15,10 @@ from training.pendigits import VALIDATION_WRITERS, by_writers, read_pendigits
 
 def pen_strokes(arrays, pen: float) -> list[PenStroke]:
     return [PenStroke(np.asarray(a, dtype=np.float64), pen) for a in arrays]
+
+
+def digits_side_by_side(strokes: list[PenStroke]) -> int:
+    return side_by_side(strokes).digits
 
 
 def test_a_single_pen_digit_stands_as_one():
@@ -44,8 +48,33 @@ def test_a_dot_or_a_tick_beside_a_digit_is_no_second_digit():
     assert digits_side_by_side(pen_strokes([*one, [(200, 40), (200, 240)]], 12)) == 2  # "11"
 
 
+def test_marks_alone_are_no_digits_however_tall_beside_each_other():
+    """Two taps of the pen, an ellipsis, two dashes, two small waves: each is as tall as the
+    "writing" they make, and had been counted as digits (a review)."""
+    taps = [[(100, 140), (100.5, 140)], [(200, 140), (200.5, 140)], [(300, 140), (300.5, 140)]]
+    dashes = [[(60, 140), (120, 140)], [(180, 140), (240, 140)]]
+    waves = [
+        [(60, 140), (75, 128), (90, 140), (105, 152), (120, 140)],
+        [(180, 140), (195, 128), (210, 140), (225, 152)],
+    ]
+    for marks in (taps[:2], taps, dashes, waves):
+        assert digits_side_by_side(pen_strokes(marks, 12)) <= 1
+
+
 def test_nothing_drawn_is_no_digit():
-    assert digits_side_by_side([]) == 0
+    assert side_by_side([]) == NOTHING
+
+
+def test_a_sure_answer_gets_the_suggestion_only_across_clear_paper():
+    """A 4 whose bar stops short of its stem is two groups and reads as a sure 4; "10" reads
+    as a sure 0 too, but with paper between its digits."""
+    touching = SideBySide(2, CLEAR_GAP / 2)
+    apart = SideBySide(2, CLEAR_GAP)
+    assert suggests_number_mode(touching, sure=False) and suggests_number_mode(apart, sure=False)
+    assert not suggests_number_mode(touching, sure=True) and suggests_number_mode(apart, sure=True)
+    assert not suggests_number_mode(SideBySide(1, 0.0), sure=False)
+    ten = pen_strokes([[(100, 40), (100, 240)], [(200, 40), (150, 140), (200, 240), (250, 140), (200, 40)]], 12)
+    assert side_by_side(ten).digits == 2 and side_by_side(ten).widest_gap >= CLEAR_GAP
 
 
 point = st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4))
@@ -57,4 +86,5 @@ stroke = st.tuples(st.lists(point, min_size=1, max_size=12), st.floats(0.1, 500)
 def test_any_strokes_give_a_count_never_an_error(strokes):
     """Single points, tiny and huge pens, strokes far apart or on top of each other."""
     pens = [PenStroke(np.array(points, dtype=np.float64), width) for points, width in strokes]
-    assert 0 <= digits_side_by_side(pens) <= len(pens)
+    apart = side_by_side(pens)
+    assert 0 <= apart.digits <= len(pens) and np.isfinite(apart.widest_gap)

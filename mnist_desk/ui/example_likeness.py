@@ -56,7 +56,15 @@ class ExampleLikeness(QWidget):
         layout.addWidget(self.caption, 1)
         self._nearest: NearestExample | None = None
         self._answer: int | None = None
+        self._note = ""  # said in the example's place (see set_note)
         self.setVisible(False)
+
+    def set_note(self, note: str) -> None:
+        """Say ``note`` in the example's place ("" to show the example again): for a drawing of
+        several digits the example it is most like says nothing. The row keeps its size."""
+        if note != self._note:
+            self._note = note
+            self.retranslate()
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         """The example nearest to ``prediction`` (None: the canvas is blank, the row stays as it is)."""
@@ -87,7 +95,12 @@ class ExampleLikeness(QWidget):
         self.forget_button.setText(self.tr("Forget"))
         self.forget_button.setToolTip(self.tr("Forget this example (Undo brings it back)"))
         # Kept in the layout when there is nothing to forget: the caption's width must not jump.
-        self.forget_button.setEnabled(nearest is not None and nearest.path is not None)
+        self.forget_button.setEnabled(nearest is not None and nearest.path is not None and not self._note)
+        if self._note:
+            self.thumbnail.clear()
+            self.caption.setText(self._note)
+            self.setToolTip("")
+            return
         if nearest is None:
             self.thumbnail.clear()
             self.caption.setText("" if self.isHidden() else self.tr("Your examples: draw to see the one most like it"))

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from mnist_desk.inference import Prediction
+from mnist_desk.side_by_side import NOTHING, SideBySide, suggests_number_mode
 from mnist_desk.ui.caption import Caption
 from mnist_desk.ui.example_likeness import ExampleLikeness
 from mnist_desk.ui.fitted_label import FittedLabel
@@ -70,7 +71,7 @@ class PredictionPanel(QWidget):
         self._why = ""  # why nothing is read, when nothing is (kept for a change of language): see show_prediction
         self._number_mode = False
         self._number: NumberResult | None = None
-        self._digits_apart = 0  # digit-sized groups of strokes side by side (mnist_desk.side_by_side)
+        self._apart = NOTHING  # digit-sized groups of strokes side by side (mnist_desk.side_by_side)
         self.retranslate()
         self.show_prediction(None)
 
@@ -103,27 +104,30 @@ class PredictionPanel(QWidget):
             palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, halfway)
             self.confidence_label.setPalette(palette)
 
-    def set_digits_apart(self, count: int) -> None:
-        """How many digits the strokes stand apart as (:func:`mnist_desk.side_by_side.digits_side_by_side`):
-        with two or more and no sure answer, the hint's row suggests number mode."""
-        if count != self._digits_apart:
-            self._digits_apart = count
+    def set_side_by_side(self, apart: SideBySide) -> None:
+        """The digit-sized groups the strokes stand apart as (:func:`mnist_desk.side_by_side.side_by_side`):
+        with two or more, the hint's row may suggest number mode."""
+        if apart != self._apart:
+            self._apart = apart
             self._show_hint()
 
     def suggests_number_mode(self) -> bool:
         """Whether the hint's row says "Several digits side by side?": "42" on the square canvas
-        read "2? 64.9 %" with no hint why."""
+        read "2? 64.9 %" with no hint why (:func:`mnist_desk.side_by_side.suggests_number_mode`)."""
         prediction = self._prediction
-        unsure = prediction is not None and (prediction.not_a_digit or prediction.confidence < CONFIDENT)
-        return not self._number_mode and self._digits_apart >= 2 and unsure
+        if self._number_mode or prediction is None:
+            return False
+        sure = not prediction.not_a_digit and prediction.confidence >= CONFIDENT
+        return suggests_number_mode(self._apart, sure)
 
     def _show_hint(self) -> None:
+        teach = self.tr("Wrong? Click the right digit's bar: the network learns your handwriting")
+        suggestion = self.tr("Several digits side by side? Number mode (Ctrl+N) reads numbers")
         several = self.suggests_number_mode()
-        if several:
-            self.teach_hint.setText(self.tr("Several digits side by side? Number mode (Ctrl+N) reads numbers"))
-            self.likeness.setVisible(False)  # the example a drawing of several digits is most like says nothing
-        else:
-            self.teach_hint.setText(self.tr("Wrong? Click the right digit's bar: the network learns your handwriting"))
+        self.teach_hint.setText(suggestion if several else teach)
+        # With examples in use their row says it, in the example's place: the row keeps its size, so
+        # the 28x28 view below never moves (in the hint's place, a review saw it jump 21-31 px).
+        self.likeness.set_note(suggestion if several else "")
         # In the hint's place once there are examples: whoever has taught has found the bars, and
         # the 28x28 view below keeps its size.
         self.teach_hint.setVisible(self.likeness.isHidden())

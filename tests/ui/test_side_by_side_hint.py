@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-from ui_helpers import digit_template, draw_digit_on, draw_number_on, wait_for_latest
+from PySide6.QtWidgets import QApplication
+
+from ui_helpers import digit_strokes, digit_template, draw_digit_on, draw_number_on, redraw, wait_for_latest
 
 SUGGESTION = "Several digits side by side? Number mode (Ctrl+N) reads numbers"
 TEACH = "Wrong? Click the right digit's bar: the network learns your handwriting"
@@ -47,3 +49,29 @@ def test_number_mode_reads_them_and_says_no_more(qtbot, window):
     window.canvas.clear()
     wait_for_latest(qtbot, window)
     assert hint(window) == TEACH
+
+
+def test_with_examples_in_use_it_takes_the_example_s_place_and_nothing_below_moves(qtbot, taught):
+    """In the hint's place, the row of the example it is most like hidden, the 28x28 view had
+    jumped 21-31 px each time, and the row stayed hidden after Clear (a review)."""
+    window = taught
+    panel, likeness = window.results, window.results.likeness
+    redraw(qtbot, window, digit_strokes(8))
+    QApplication.processEvents()
+    view = panel.input_view.geometry()
+    window.canvas.clear()
+    draw_number_on(window.canvas, "42")
+    wait_for_latest(qtbot, window)
+    QApplication.processEvents()
+    assert panel.suggests_number_mode()
+    assert likeness.isVisible() and not panel.teach_hint.isVisible()
+    assert likeness.caption.text() == SUGGESTION and likeness.thumbnail.pixmap().isNull()
+    assert not likeness.forget_button.isEnabled()  # no example shown: nothing to forget
+    assert panel.input_view.geometry() == view
+    window.canvas.clear()
+    wait_for_latest(qtbot, window)
+    QApplication.processEvents()
+    assert likeness.isVisible() and likeness.caption.text() == "Your examples: draw to see the one most like it"
+    assert panel.input_view.geometry() == view
+    redraw(qtbot, window, digit_strokes(8))
+    assert likeness.caption.text().startswith("Most like your example of")

@@ -779,7 +779,8 @@
     </message>
     <message>
         <source>Several digits side by side? Number mode (Ctrl+N) reads numbers</source>
-        <translation>是几个数字并排写的吗？多位数模式（Ctrl+N）能读多位数</translation>
+        <translation>是几个数字并排写的吗？
+多位数模式（Ctrl+N）能读多位数</translation>
     </message>
     <message>
         <source>Write a number across the canvas</source>
