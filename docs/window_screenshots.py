@@ -276,7 +276,7 @@ def written_with_a_point(digits: str, paper: tuple[int, int]) -> list[list[tuple
 
 
 def number_session(app: QApplication, predictor, lang: str, out: Path) -> None:
-    """On the square canvas "42" (number mode suggested), then number mode: 2026 with a digit
+    """On the square canvas "42" (number mode suggested), then number mode (the "42" comes along): 2026 with a digit
     clicked, then 2, a star, 2, 6, then 3.14."""
     from ui_helpers import STAR, digit_template, number_strokes
 
@@ -291,6 +291,9 @@ def number_session(app: QApplication, predictor, lang: str, out: Path) -> None:
     point_at(app, button, QPointF(button.rect().center()), click=True)
     settle(app, 0.8)
     canvas = window.canvas
+    shoot(app, window, out / f"number-carried-{suffix}.png", wait=0.8)  # the "42" came along
+    canvas.clear()
+    settle(app, 0.3)
     draw(app, canvas, number_strokes([digit_template(int(c)) for c in "2026"], canvas.paper_size()))
     settle(app, 0.5)
     tag = canvas.overlay.tag_rects(canvas.paper_rect())[1]

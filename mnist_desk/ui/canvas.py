@@ -224,6 +224,24 @@ class DrawingCanvas(QWidget):
         self._paper.push(Sheet(image))
         self._changed()
 
+    def copy_strokes_from_square(self) -> bool:
+        """Write the square paper's strokes on this (wide, blank) paper, centred: what the user
+        wrote before following the suggestion to switch to number mode need not be written again.
+        Only plain strokes on blank paper are copied (True when they were); undo takes them back."""
+        square, wide = self._papers[False], self._papers[True]
+        strokes = square.strokes()
+        if self._paper is not wide or not wide.is_blank() or square.sheet() is not None or not strokes:
+            return False
+        if any(stroke.eraser for stroke in strokes):
+            return False
+        dx, dy = (wide.width - square.width) / 2, (wide.height - square.height) / 2
+        for stroke in strokes:
+            moved = [QPointF(p.x() + dx, p.y() + dy) for p in stroke.points]
+            wide.push(Stroke(stroke.width, False, moved, list(stroke.pressures)))
+        wide.render()
+        self._changed()
+        return True
+
     def _changed(self) -> None:
         self.changed_at = now_ms()
         self.update()

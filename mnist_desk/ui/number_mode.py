@@ -75,14 +75,19 @@ class NumberMode(QObject):
         drawing.digit_strip.digit_clicked.connect(self.select)
 
     def set_on(self, on: bool) -> None:
-        """Switch number mode; each mode keeps its own drawing."""
+        """Switch number mode; each mode keeps its own drawing (a square one that suggested number
+        mode is copied onto the wide paper when that is blank)."""
         if on == self.on:
             return
         self.on = on
         for switch in self.switches:  # a switch toggled by this comes back here and finds nothing to do
             switch.setChecked(on)
         self.result, self._pinned = None, None
+        suggested = self.results.suggests_number_mode()  # asked before the panel changes mode
         self.drawing.set_wide(on)
+        if on and suggested:
+            # The user followed the suggestion: the digits come along onto the (blank) wide paper.
+            self.canvas.copy_strokes_from_square()
         self.results.set_number_mode(on)
         sizes = self.splitter.sizes()
         if on:

@@ -36,19 +36,37 @@ def test_one_digit_gets_the_teaching_hint(qtbot, window):
     assert hint(window) == TEACH
 
 
-def test_number_mode_reads_them_and_says_no_more(qtbot, window):
+def test_following_it_brings_the_digits_along_and_number_mode_reads_them(qtbot, window):
+    """Ctrl+N had opened a blank wide canvas: the "42" had to be written again (a review)."""
     draw_number_on(window.canvas, "42")
     wait_for_latest(qtbot, window)
     assert hint(window) == SUGGESTION
+    square = len(window.canvas.strokes())
     window.menus.actions["numberMode"].trigger()
     wait_for_latest(qtbot, window)
-    assert not window.results.suggests_number_mode()
+    assert window.canvas.is_wide() and len(window.canvas.strokes()) == square
+    assert window.prediction_label.text() == "42" and not window.results.suggests_number_mode()
+    window.canvas.undo()  # the copied strokes are the wide paper's own history
+    wait_for_latest(qtbot, window)
+    assert len(window.canvas.strokes()) == square - 1
     window.menus.actions["numberMode"].trigger()  # back: the square canvas keeps its "42"
     wait_for_latest(qtbot, window)
-    assert hint(window) == SUGGESTION
+    assert len(window.canvas.strokes()) == square and hint(window) == SUGGESTION
+    window.menus.actions["numberMode"].trigger()  # the wide paper is not blank: nothing is copied over it
+    wait_for_latest(qtbot, window)
+    assert len(window.canvas.strokes()) == square - 1
+    window.menus.actions["numberMode"].trigger()
     window.canvas.clear()
     wait_for_latest(qtbot, window)
     assert hint(window) == TEACH
+
+
+def test_a_single_digit_stays_on_its_own_paper(qtbot, window):
+    draw_digit_on(window.canvas, 7)
+    wait_for_latest(qtbot, window)
+    window.menus.actions["numberMode"].trigger()
+    wait_for_latest(qtbot, window)
+    assert window.canvas.is_wide() and window.canvas.is_blank()
 
 
 def test_with_examples_in_use_it_takes_the_example_s_place_and_nothing_below_moves(qtbot, taught):
