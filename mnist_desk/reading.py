@@ -23,7 +23,7 @@ from mnist_desk.segment import (
     splits_in_two,
     writing_height,
 )
-from mnist_desk.specks import only_dots, stroke_dots, stroke_ink
+from mnist_desk.specks import only_dots, pen_stroke_dots
 from mnist_desk.strokes import PenStroke, StrokeImages, render_strokes
 
 # A crop the preprocessing cannot read at all (a speck) scores as an impossible digit.
@@ -222,7 +222,7 @@ def read_strokes(predictor: Any, strokes: list[PenStroke], images: StrokeImages 
         return render_strokes([strokes[i] for i in members], images=images)[0]
 
     boxes = [s.box() for s in strokes]
-    dots = stroke_dots(boxes, [s.width for s in strokes], [stroke_ink(s.points, s.width) for s in strokes])
+    dots = pen_stroke_dots(strokes)
     groups = group_strokes(boxes, crop, crop_scorer(predictor), dots)
     height = writing_height(boxes)
     segments = []

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from mnist_desk.segment import group_pieces
-from mnist_desk.specks import only_dots, stroke_dots, stroke_ink, union, writing_height
+from mnist_desk.specks import only_dots, pen_stroke_dots, union, writing_height
 from mnist_desk.strokes import PenStroke
 
 # A group shorter than this share of the writing's height is a mark beside a digit (a
@@ -59,7 +59,7 @@ def side_by_side(strokes: Sequence[PenStroke]) -> SideBySide:
     if not strokes:
         return NOTHING
     boxes = [s.box() for s in strokes]
-    dots = stroke_dots(boxes, [s.width for s in strokes], [stroke_ink(s.points, s.width) for s in strokes])
+    dots = pen_stroke_dots(strokes)
     height = writing_height(boxes)
     digits = []
     for group in group_pieces(boxes, marks=dots):

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from mnist_desk.preprocess import stroke_width
-from mnist_desk.strokes import Box
+from mnist_desk.strokes import Box, PenStroke
 
 SPECK = 0.25  # pieces smaller than this fraction of the writing's height in both directions
 HOST_REACH = 0.15  # a speck whose centre is this near a digit's box (times the writing's height) is part of it
@@ -200,6 +200,13 @@ def commas(
 def stroke_ink(points: np.ndarray, pen: float) -> float:
     """How long a stroke's ink is, its round ends included: comparable with its box's diagonal."""
     return float(np.hypot(*np.diff(points, axis=0).T).sum()) + pen
+
+
+def pen_stroke_dots(strokes: Sequence[PenStroke]) -> list[bool]:
+    """:func:`stroke_dots` of pen strokes, from their boxes, pens and ink lengths."""
+    return stroke_dots(
+        [s.box() for s in strokes], [s.width for s in strokes], [stroke_ink(s.points, s.width) for s in strokes]
+    )
 
 
 def stroke_dots(boxes: Sequence[Box], pens: Sequence[float], inks: Sequence[float] | None = None) -> list[bool]:

@@ -125,11 +125,10 @@ class PredictionPanel(QWidget):
         suggestion = self.tr("Several digits side by side? Number mode (Ctrl+N) reads numbers")
         several = self.suggests_number_mode()
         self.teach_hint.setText(suggestion if several else teach)
-        # With examples in use their row says it, in the example's place: the row keeps its size, so
-        # the 28x28 view below never moves (in the hint's place, a review saw it jump 21-31 px).
+        # Once there are examples, their row takes the hint's place (whoever has taught has found the
+        # bars) and says the suggestion in the example's place: the row keeps its size, so the 28x28
+        # view below never moves (hiding it for the hint, a review saw the view jump 21-31 px).
         self.likeness.set_note(suggestion if several else "")
-        # In the hint's place once there are examples: whoever has taught has found the bars, and
-        # the 28x28 view below keeps its size.
         self.teach_hint.setVisible(self.likeness.isHidden())
 
     def prediction(self) -> Prediction | None:

@@ -74,9 +74,9 @@ class WorkerRequests(QObject):
         worker.job_finished.connect(self.on_worker_job_finished)
         worker.job_failed.connect(self.on_worker_job_failed)
         canvas.image_changed.connect(self.on_canvas_image_changed)
-        # A stroke ended, or one was undone, redone or cleared: do the strokes stand apart as several digits?
+        # A stroke ended, or one was undone, redone or cleared, or the other mode's paper is shown:
+        # do the strokes stand apart as several digits?
         canvas.history_changed.connect(self.count_digits_apart)
-        numbers.switched.connect(self.count_digits_apart)  # each mode has its own paper
 
     def run_job(self, job: Callable[[], Any], on_done: Callable[[Any], None], on_failed: Callable[[Any], None]) -> None:
         """Run ``job`` on the worker; ``on_done(result)`` or ``on_failed(exc)`` follows on this thread."""
