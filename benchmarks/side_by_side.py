@@ -11,6 +11,9 @@ sure 0). Measured, from the strokes as the window has them:
 * composed numbers of 2-5 pen digits of one writer (training/numbers.py, as
   benchmarks/read_numbers.py composes them): there it should come.
 
+With ``--pixels``, from the pictures instead (side_by_side_in_pixels: what the
+window looks at for an opened image, or strokes partly erased).
+
     python benchmarks/side_by_side.py [--writers test|validation|training] [--per-length 100]
 """
 
@@ -24,7 +27,7 @@ from collections import Counter
 import numpy as np
 
 from mnist_desk.inference import Predictor
-from mnist_desk.side_by_side import side_by_side, suggests_number_mode
+from mnist_desk.side_by_side import side_by_side, side_by_side_in_pixels, suggests_number_mode
 from mnist_desk.strokes import PenStroke
 from training.numbers import random_number
 from training.pen_render import random_style, render, shape_strokes
@@ -44,6 +47,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", choices=sorted(WRITERS), default="test")
     parser.add_argument("--per-length", type=int, default=100, help="composed numbers of each length 2-5")
+    parser.add_argument("--pixels", action="store_true", help="from the pictures, not the strokes")
     args = parser.parse_args()
     writers = WRITERS[args.writers]
     predictor = Predictor(None)
@@ -54,12 +58,16 @@ def main() -> int:
     suggested: Counter[int] = Counter()
     for digit in digits:
         style = random_style(rng)
-        apart = side_by_side([PenStroke(s, style.pen) for s in shape_strokes(digit.strokes, style)])
+        picture = render(digit.strokes, style)
+        if args.pixels:
+            apart = side_by_side_in_pixels(picture)
+        else:
+            apart = side_by_side([PenStroke(s, style.pen) for s in shape_strokes(digit.strokes, style)])
         if apart.digits >= 2:
             apart_as_two[digit.label] += 1
-            suggested[digit.label] += suggests_number_mode(apart, sure(predictor, render(digit.strokes, style)))
+            suggested[digit.label] += suggests_number_mode(apart, sure(predictor, picture))
     n = len(digits)
-    print(f"single digits of the {len(writers)} {args.writers} writers ({n}): strokes apart as several digits "
+    print(f"single digits of the {len(writers)} {args.writers} writers ({n}): apart as several digits "
           f"{sum(apart_as_two.values())} ({sum(apart_as_two.values()) / n * 100:.2f} %), number mode suggested "
           f"{sum(suggested.values())} ({sum(suggested.values()) / n * 100:.2f} %)"
           + (f"; apart by digit: {dict(sorted(apart_as_two.items()))}" if apart_as_two else ""))  # fmt: skip
@@ -68,7 +76,10 @@ def main() -> int:
         found, told = [], []
         for i in range(args.per_length):
             number = random_number(pools[writers[i % len(writers)]], length, rng)
-            apart = side_by_side([PenStroke(s, number.pen) for s in number.strokes])
+            if args.pixels:
+                apart = side_by_side_in_pixels(number.image)
+            else:
+                apart = side_by_side([PenStroke(s, number.pen) for s in number.strokes])
             found.append(apart.digits)
             told.append(apart.digits >= 2 and suggests_number_mode(apart, sure(predictor, number.image)))
         found = np.array(found)

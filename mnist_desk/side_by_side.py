@@ -27,9 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from mnist_desk.segment import group_pieces
+import numpy as np
+
+from mnist_desk.components import INK_THRESHOLD
+from mnist_desk.preprocess import EmptyImageError, TooManyMarksError, ink_map, stroke_width
+from mnist_desk.segment import group_pieces, segment_ink
 from mnist_desk.specks import only_dots, pen_stroke_dots, union, writing_height
-from mnist_desk.strokes import PenStroke
+from mnist_desk.strokes import Box, PenStroke
 
 # A group shorter than this share of the writing's height is a mark beside a digit (a
 # stray tick, a dash), not a digit of its own ...
@@ -64,10 +68,34 @@ def side_by_side(strokes: Sequence[PenStroke]) -> SideBySide:
     digits = []
     for group in group_pieces(boxes, marks=dots):
         box = union([boxes[i] for i in group])
-        tall = box[3] - box[1]
         pen = max(strokes[i].width for i in group)
-        if not only_dots(group, boxes, height, dots) and tall >= TALL_ENOUGH * height and tall >= TALL_PENS * pen:
+        if not only_dots(group, boxes, height, dots) and _digit_sized(box, height, pen):
             digits.append(box)
+    return _standing(digits, height)
+
+
+def side_by_side_in_pixels(picture: np.ndarray) -> SideBySide:
+    """The same for a picture, where the strokes no longer say what is on the paper (an opened
+    image, strokes partly erased): its blobs of ink grouped by geometry, as
+    :func:`mnist_desk.segment.segment_ink` groups them without a reader (a blob clearly
+    wider than a digit cut at its thinnest columns). A picture with no ink, or with hundreds
+    of separate marks (noise), stands as nothing."""
+    try:
+        segments = segment_ink(ink_map(picture))
+    except (EmptyImageError, TooManyMarksError):
+        return NOTHING
+    marks = [s for s in segments if not s.dots]
+    height = writing_height([s.box for s in marks])
+    pens = [stroke_width(s.ink > INK_THRESHOLD * float(s.ink.max())) if s.ink.size else 0.0 for s in marks]
+    return _standing([s.box for s, pen in zip(marks, pens, strict=True) if _digit_sized(s.box, height, pen)], height)
+
+
+def _digit_sized(box: Box, height: float, pen: float) -> bool:
+    tall = box[3] - box[1]
+    return tall >= TALL_ENOUGH * height and tall >= TALL_PENS * pen
+
+
+def _standing(digits: list[Box], height: float) -> SideBySide:
     gaps = [(b[0] - a[2]) / max(height, 1.0) for a, b in pairwise(digits)]
     return SideBySide(len(digits), max(gaps, default=0.0))
 

@@ -6,10 +6,17 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mnist_desk.side_by_side import CLEAR_GAP, NOTHING, SideBySide, side_by_side, suggests_number_mode
+from mnist_desk.side_by_side import (
+    CLEAR_GAP,
+    NOTHING,
+    SideBySide,
+    side_by_side,
+    side_by_side_in_pixels,
+    suggests_number_mode,
+)
 from mnist_desk.strokes import PenStroke
 from training.numbers import random_number
-from training.pen_render import random_style, shape_strokes
+from training.pen_render import random_style, render, shape_strokes
 from training.pendigits import VALIDATION_WRITERS, by_writers, read_pendigits
 
 
@@ -88,3 +95,31 @@ def test_any_strokes_give_a_count_never_an_error(strokes):
     pens = [PenStroke(np.array(points, dtype=np.float64), width) for points, width in strokes]
     apart = side_by_side(pens)
     assert 0 <= apart.digits <= len(pens) and np.isfinite(apart.widest_gap)
+
+
+def test_a_picture_of_a_number_stands_as_several_and_one_digit_as_one():
+    """From pixels, for an opened image or strokes partly erased."""
+    pen = read_pendigits()
+    rng = np.random.default_rng(9)
+    for writer in VALIDATION_WRITERS:
+        number = random_number(by_writers(pen, [writer]), 3, rng)
+        assert side_by_side_in_pixels(number.image).digits >= 2
+    style = random_style(rng)
+    seven = next(d for d in by_writers(pen, VALIDATION_WRITERS) if d.label == 7)
+    assert side_by_side_in_pixels(render(seven.strokes, style)).digits == 1
+
+
+def test_a_blank_or_noisy_picture_stands_as_nothing():
+    assert side_by_side_in_pixels(np.full((100, 100), 255, np.uint8)) == NOTHING
+    noise = np.random.default_rng(0).choice([0, 255], size=(280, 280), p=[0.05, 0.95]).astype(np.uint8)
+    assert side_by_side_in_pixels(noise).digits == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 60), st.integers(0, 2**32 - 1), st.sampled_from([np.uint8, np.uint16]))
+def test_any_picture_gives_a_count_never_an_error(height, width, seed, dtype):
+    """Tiny, thin, 16-bit, all ink or none."""
+    top = np.iinfo(dtype).max
+    picture = np.random.default_rng(seed).integers(0, top, size=(height, width), endpoint=True).astype(dtype)
+    apart = side_by_side_in_pixels(picture)
+    assert apart.digits >= 0 and np.isfinite(apart.widest_gap)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from mnist_desk.ui.canvas_overlay import CanvasOverlay
 from mnist_desk.ui.event_clock import EventClock, now_ms
-from mnist_desk.ui.opened_image import OpenedImage, fitted_box
+from mnist_desk.ui.opened_image import OpenedImage, fit_to_paper, fitted_box
 from mnist_desk.ui.paper import RESOLUTION, WIDE, Paper, Sheet, Stroke, unpremultiply
 from mnist_desk.ui.placement import PaperMap
 
@@ -224,21 +224,28 @@ class DrawingCanvas(QWidget):
         self._paper.push(Sheet(image))
         self._changed()
 
-    def copy_strokes_from_square(self) -> bool:
-        """Write the square paper's strokes on this (wide, blank) paper, centred: what the user
-        wrote before following the suggestion to switch to number mode need not be written again.
-        Only plain strokes on blank paper are copied (True when they were); undo takes them back."""
+    def copy_square_drawing(self) -> bool:
+        """Put what the square paper shows on this (wide, blank) paper: what the user wrote before
+        following the suggestion to switch to number mode need not be written again. Strokes are
+        copied centred (the eraser's too), an opened image is fitted to this paper; strokes drawn
+        on an opened image are not, as the image is fitted to the wide paper at another scale and
+        they would no longer lie on it. True when something was copied; undo takes it back."""
         square, wide = self._papers[False], self._papers[True]
-        strokes = square.strokes()
-        if self._paper is not wide or not wide.is_blank() or square.sheet() is not None or not strokes:
+        if self._paper is not wide or not wide.is_blank():
             return False
-        if any(stroke.eraser for stroke in strokes):
+        sheet, strokes = square.sheet(), square.strokes()
+        if sheet is not None:
+            if strokes:
+                return False
+            wide.push(Sheet(fit_to_paper(sheet.source, wide.width, wide.height)))  # fitted to this paper
+        elif strokes:
+            dx, dy = (wide.width - square.width) / 2, (wide.height - square.height) / 2
+            for stroke in strokes:
+                moved = [QPointF(p.x() + dx, p.y() + dy) for p in stroke.points]
+                wide.push(Stroke(stroke.width, stroke.eraser, moved, list(stroke.pressures)))
+            wide.render()
+        else:
             return False
-        dx, dy = (wide.width - square.width) / 2, (wide.height - square.height) / 2
-        for stroke in strokes:
-            moved = [QPointF(p.x() + dx, p.y() + dy) for p in stroke.points]
-            wide.push(Stroke(stroke.width, False, moved, list(stroke.pressures)))
-        wide.render()
         self._changed()
         return True
 

@@ -87,7 +87,7 @@ class NumberMode(QObject):
         self.drawing.set_wide(on)
         if on and suggested:
             # The user followed the suggestion: the digits come along onto the (blank) wide paper.
-            self.canvas.copy_strokes_from_square()
+            self.canvas.copy_square_drawing()
         self.results.set_number_mode(on)
         sizes = self.splitter.sizes()
         if on:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from mnist_desk.inference import Prediction
 from mnist_desk.preprocess import EmptyImageError, TooManyMarksError, TooSmallError, Transform
-from mnist_desk.side_by_side import NOTHING, side_by_side
+from mnist_desk.side_by_side import NOTHING, side_by_side, side_by_side_in_pixels
 from mnist_desk.ui.canvas import DrawingCanvas
 from mnist_desk.ui.event_clock import now_ms
 from mnist_desk.ui.explain_wiring import ExplainWiring
@@ -97,10 +97,20 @@ class WorkerRequests(QObject):
         self._oldest_showable = self.latest_request
 
     def count_digits_apart(self) -> None:
-        """Tell the results which digits the square canvas's strokes stand apart as (number mode
-        reads them itself). Looked at when the strokes change, not while one is drawn."""
-        strokes = None if self.numbers.on else self.numbers.pen_strokes()
-        self.results.set_side_by_side(side_by_side(strokes) if strokes else NOTHING)
+        """Tell the results which digits the square canvas's drawing stands apart as (number mode
+        reads them itself). Looked at when the strokes change, not while one is drawn: from the
+        strokes, or from the picture where they no longer say what is on the paper (an opened
+        image, the eraser), read at the size the network's input is taken from."""
+        if self.numbers.on or self.canvas.is_blank():
+            apart = NOTHING
+        else:
+            strokes = self.numbers.pen_strokes()
+            apart = (
+                side_by_side(strokes)
+                if strokes is not None
+                else side_by_side_in_pixels(self.canvas.to_array(INFERENCE_SIDE))
+            )
+        self.results.set_side_by_side(apart)
 
     def on_canvas_image_changed(self) -> None:
         self.request_inference(fresh_start=self.canvas.is_blank(), input_time=self.canvas.changed_at)

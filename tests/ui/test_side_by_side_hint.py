@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+import numpy as np
+from PIL import Image
 from PySide6.QtWidgets import QApplication
 
-from ui_helpers import digit_strokes, digit_template, draw_digit_on, draw_number_on, redraw, wait_for_latest
+from training.numbers import random_number
+from training.pendigits import VALIDATION_WRITERS, by_writers, read_pendigits
+from ui_helpers import (
+    digit_strokes,
+    digit_template,
+    drag,
+    draw_digit_on,
+    draw_number_on,
+    open_image_in,
+    redraw,
+    wait_for_latest,
+)
 
 SUGGESTION = "Several digits side by side? Number mode (Ctrl+N) reads numbers"
 TEACH = "Wrong? Click the right digit's bar: the network learns your handwriting"
@@ -93,3 +106,33 @@ def test_with_examples_in_use_it_takes_the_example_s_place_and_nothing_below_mov
     assert panel.input_view.geometry() == view
     redraw(qtbot, window, digit_strokes(8))
     assert likeness.caption.text().startswith("Most like your example of")
+
+
+def test_an_opened_picture_of_a_number_gets_it_too(qtbot, window, tmp_path):
+    """From its pixels: the strokes of an opened image are not known."""
+    pen = read_pendigits()
+    number = random_number(by_writers(pen, [VALIDATION_WRITERS[0]]), 3, np.random.default_rng(4))
+    path = tmp_path / "number.png"
+    Image.fromarray(number.image).save(path)
+    assert open_image_in(qtbot, window, path)
+    wait_for_latest(qtbot, window)
+    assert hint(window) == SUGGESTION
+    window.menus.actions["numberMode"].trigger()  # the picture comes along, and is read as a number
+    wait_for_latest(qtbot, window)
+    assert window.canvas.is_wide() and window.canvas.sheet() is not None
+    assert len(window.canvas.overlay.digit_boxes()) == 3
+
+
+def test_the_eraser_leaves_it_to_the_pixels(qtbot, window):
+    draw_number_on(window.canvas, "42")
+    wait_for_latest(qtbot, window)
+    window.canvas.eraser = True
+    drag(window.canvas, [(0.02, 0.02), (0.04, 0.03)])  # a rub in an empty corner changes nothing
+    window.canvas.eraser = False
+    wait_for_latest(qtbot, window)
+    assert window.canvas.has_eraser_strokes() and hint(window) == SUGGESTION
+    square = len(window.canvas.strokes())
+    window.menus.actions["numberMode"].trigger()
+    wait_for_latest(qtbot, window)
+    assert len(window.canvas.strokes()) == square and window.canvas.has_eraser_strokes()
+    assert window.prediction_label.text() == "42"
