@@ -27,7 +27,7 @@ from collections import Counter
 import numpy as np
 
 from mnist_desk.inference import Predictor
-from mnist_desk.side_by_side import side_by_side, side_by_side_in_pixels, suggests_number_mode
+from mnist_desk.side_by_side import SURE_ANSWER, side_by_side, side_by_side_in_pixels, suggests_number_mode
 from mnist_desk.strokes import PenStroke
 from training.numbers import random_number
 from training.pen_render import random_style, render, shape_strokes
@@ -35,12 +35,11 @@ from training.pendigits import TEST_WRITERS, TRAIN_WRITERS, VALIDATION_WRITERS, 
 
 SEED = 42_2026
 WRITERS = {"test": TEST_WRITERS, "validation": VALIDATION_WRITERS, "training": TRAIN_WRITERS}
-SURE = 0.8  # as the window's bars (mnist_desk/ui/probability_bars.py: CONFIDENT)
 
 
 def sure(predictor: Predictor, image: np.ndarray) -> bool:
     prediction = predictor.predict(image)
-    return not prediction.not_a_digit and prediction.confidence >= SURE
+    return not prediction.not_a_digit and prediction.confidence >= SURE_ANSWER
 
 
 def main() -> int:

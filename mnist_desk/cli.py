@@ -26,12 +26,14 @@ from mnist_desk.cli_output import (
     output_target,
     read_input_file,
     reserve_output,
+    without_path,
     write_line,
 )
 from mnist_desk.digit_csv import DataError, parse_csv
 from mnist_desk.image_file import frame_count, source_size
 from mnist_desk.nearest_example import as_record, nearest_examples, read_with_nearest
 from mnist_desk.preprocess import EmptyImageError, ImageError, load_image, preprocess
+from mnist_desk.side_by_side import SURE_ANSWER, side_by_side_in_pixels
 
 # Preprocess this many files, then run them through the network in one batch:
 # a batch of 256 costs about as much as a handful of single forwards.
@@ -217,21 +219,24 @@ def cmd_predict(args: argparse.Namespace) -> int:
                 }
                 if like is not None:
                     record["nearest_example"] = as_record(like, display)
+                if not_a_digit or probabilities.max() < SURE_ANSWER:
+                    _note_several_digits(path)
             else:
                 failed += 1
-                record = {"file": display(str(path)), "digit": None, "error": display(_without_path(path, outcome))}
+                record = {"file": display(str(path)), "digit": None, "error": display(without_path(path, outcome))}
             _print_record(record, args.json)
     return 1 if failed else 0
 
 
-def _without_path(path: Any, message: str) -> str:
-    """A loader's message without the file's name in front (the window shows such messages
-    alone, so they name it): the record names the file already ("corrupt.png: error:
-    corrupt.png: not a readable image" said it twice)."""
-    for named in (str(path), str(Path(path)) if path else ""):  # as typed, or as the loader wrote it
-        if named and message.startswith(f"{named}: "):
-            return message[len(named) + 2 :]
-    return message
+def _note_several_digits(name: str) -> None:
+    """ "42.png" is one odd digit to the network: say on stderr that --number reads numbers."""
+    try:
+        apart = side_by_side_in_pixels(load_image(_image_path(name)))
+    except Exception:  # noqa: BLE001 - only a note: the file's record is printed either way
+        return
+    if apart.digits >= 2:
+        text = f"{name}: looks like {apart.digits} digits side by side; --number reads numbers"
+        print(f"note: {display(text).translate(CONTROL_ESCAPES)}", file=sys.stderr)
 
 
 def _rounded(probabilities: np.ndarray) -> list[float]:
@@ -281,7 +286,7 @@ def _predict_numbers(predictor: Any, args: argparse.Namespace) -> int:
             failed += 1
             message = str(exc) if isinstance(exc, ImageError | EmptyImageError) else f"{type(exc).__name__}: {exc}"
             record = {
-                "file": display(str(path)), "number": None, "digits": [], "error": display(_without_path(path, message))
+                "file": display(str(path)), "number": None, "digits": [], "error": display(without_path(path, message))
             }  # fmt: skip
         _print_record(record, args.json)
     return 1 if failed else 0

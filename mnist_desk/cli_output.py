@@ -20,6 +20,16 @@ from mnist_desk.digit_csv import DataError
 from mnist_desk.safe_write import plain_write_mode
 
 
+def without_path(path: object, message: str) -> str:
+    """A loader's message without the file's name in front (the window shows such messages
+    alone, so they name it): the record names the file already ("corrupt.png: error:
+    corrupt.png: not a readable image" said it twice)."""
+    for named in (str(path), str(Path(path)) if path else ""):  # as typed, or as the loader wrote it
+        if named and message.startswith(f"{named}: "):
+            return message[len(named) + 2 :]
+    return message
+
+
 class OutputError(ValueError):
     """The output cannot be written (a file, or stdout itself)."""
 

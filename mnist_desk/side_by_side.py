@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
+from PIL import Image
 
 from mnist_desk.components import INK_THRESHOLD
 from mnist_desk.preprocess import EmptyImageError, TooManyMarksError, ink_map, stroke_width
@@ -41,6 +42,10 @@ TALL_ENOUGH = 0.5
 # ... and so is one fewer than this many pen widths tall (as mnist_desk.cuts.DOT_TALL: a
 # digit is 5 pens tall and more, a dash 1, a tap of the pen or a small wave 2-3).
 TALL_PENS = 3.5
+# An answer this probable is a sure one, as the window's bars say (ui/probability_bars.CONFIDENT).
+SURE_ANSWER = 0.8
+# The side a picture is reduced to before its blobs are grouped (the window reads 280 px).
+PICTURE_SIDE = 560
 # Clear paper between two digit-sized groups (times the writing's height) that suggests
 # number mode even when the network reads the whole as a sure digit ("10" as a 0). On the
 # training writers' single digits drawn as on the square canvas, the widest such gap was
@@ -74,12 +79,15 @@ def side_by_side(strokes: Sequence[PenStroke]) -> SideBySide:
     return _standing(digits, height)
 
 
-def side_by_side_in_pixels(picture: np.ndarray) -> SideBySide:
+def side_by_side_in_pixels(picture: np.ndarray | Image.Image) -> SideBySide:
     """The same for a picture, where the strokes no longer say what is on the paper (an opened
     image, strokes partly erased): its blobs of ink grouped by geometry, as
     :func:`mnist_desk.segment.segment_ink` groups them without a reader (a blob clearly
     wider than a digit cut at its thinnest columns). A picture with no ink, or with hundreds
     of separate marks (noise), stands as nothing."""
+    if isinstance(picture, Image.Image) and max(picture.size) > PICTURE_SIDE:
+        picture = picture.copy()
+        picture.thumbnail((PICTURE_SIDE, PICTURE_SIDE))  # a photo's blobs, grouped in a fraction of the time
     try:
         segments = segment_ink(ink_map(picture))
     except (EmptyImageError, TooManyMarksError):

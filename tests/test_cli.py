@@ -324,3 +324,21 @@ def test_the_command_line_imports_torch_only_when_it_reads_a_network():
     code = "import sys, mnist_desk.cli; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_digits_side_by_side_get_a_note_that_number_reads_numbers(tmp_path, capsys, drawn_seven):
+    """'42' side by side had read '2? 64.9 %' with no hint why (the window suggests number mode too)."""
+    from training.numbers import random_number
+    from training.pendigits import VALIDATION_WRITERS, by_writers, read_pendigits
+
+    number = random_number(by_writers(read_pendigits(), [VALIDATION_WRITERS[0]]), 3, np.random.default_rng(4))
+    written, seven = tmp_path / "number.png", tmp_path / "seven.png"
+    Image.fromarray(number.image).save(written)
+    drawn_seven.save(seven)
+    code = main(["predict", "--json", str(written), str(seven)])
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["file"] for r in records] == [str(written), str(seven)]
+    assert records[0]["not_a_digit"] or max(records[0]["probabilities"]) < 0.8  # one odd digit to the network
+    assert f"note: {written}: looks like 3 digits side by side; --number reads numbers" in err.splitlines()
+    assert str(seven) not in err and records[1]["digit"] == 7
