@@ -230,7 +230,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 def _note_several_digits(name: str) -> None:
     """ "42.png" is one odd digit to the network: say on stderr that --number reads numbers."""
-    try:
+    try:  # loaded again: only for the few unsure files, where keeping every chunk's images would hold 256
         apart = side_by_side_in_pixels(load_image(_image_path(name)))
     except Exception:  # noqa: BLE001 - only a note: the file's record is printed either way
         return

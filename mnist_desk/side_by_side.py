@@ -42,7 +42,7 @@ TALL_ENOUGH = 0.5
 # ... and so is one fewer than this many pen widths tall (as mnist_desk.cuts.DOT_TALL: a
 # digit is 5 pens tall and more, a dash 1, a tap of the pen or a small wave 2-3).
 TALL_PENS = 3.5
-# An answer this probable is a sure one, as the window's bars say (ui/probability_bars.CONFIDENT).
+# An answer this probable is a sure one: the window's bars (ui/probability_bars.CONFIDENT) take it from here.
 SURE_ANSWER = 0.8
 # The side a picture is reduced to before its blobs are grouped (the window reads 280 px).
 PICTURE_SIDE = 560

@@ -17,12 +17,14 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from mnist_desk.side_by_side import SURE_ANSWER
 from mnist_desk.ui.fitted_label import BalancedWidth
 
-# Below this the top class is shown as a guess, not an answer. The bundled
-# model's probabilities are calibrated (training/calibrate.py): at 80 % it is
-# wrong about one time in five, which deserves a question mark.
-CONFIDENT = 0.8
+# Below this the top class is shown as a guess, not an answer (side_by_side.SURE_ANSWER, 0.8,
+# which `predict` and the number-mode suggestion use too). The bundled model's probabilities
+# are calibrated (training/calibrate.py): at 80 % it is wrong about one time in five, which
+# deserves a question mark.
+CONFIDENT = SURE_ANSWER
 
 
 # The widest text percent() gives, for the column beside the bars.
